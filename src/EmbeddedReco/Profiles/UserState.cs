@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Generic;
+
+namespace EmbeddedReco.Profiles;
+
+/// <summary>
+/// The live, mutable state of one player. Every field is read and written under <see cref="Gate"/>; <see cref="Consumed"/> is
+/// copy-on-write (a published set is never mutated), so a reader may keep using the reference it took under the lock.
+/// </summary>
+internal sealed class UserState
+{
+    private static readonly HashSet<string> NoneConsumed = new HashSet<string>(StringComparer.Ordinal);
+
+    public UserState(string id, int dimensions)
+    {
+        Id = id;
+        Vector = new float[dimensions];
+        Consumed = NoneConsumed;
+    }
+
+    public string Id { get; }
+
+    public object Gate { get; } = new object();
+
+    /// <summary>Engagement-weighted sum of item rows, decayed to <see cref="LastTicks"/>.</summary>
+    public float[] Vector { get; }
+
+    /// <summary>UTC ticks of the latest interaction time; 0 = none.</summary>
+    public long LastTicks { get; set; }
+
+    public long InteractionCount { get; set; }
+
+    public long PositiveCount { get; set; }
+
+    public HashSet<string> Consumed { get; private set; }
+
+    /// <summary>Adds weight x row at a time, decaying the old vector (or the new weight, for an out-of-order event).</summary>
+    public void Apply(ReadOnlySpan<float> row, double weight, long ticks, in Decay decay)
+    {
+        if (ticks >= LastTicks)
+        {
+            if (LastTicks != 0)
+            {
+                float f = (float)decay.Factor(ticks - LastTicks);
+                if (f != 1f)
+                {
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(Vector, f, Vector);
+                }
+            }
+
+            LastTicks = ticks;
+        }
+        else
+        {
+            weight *= decay.Factor(LastTicks - ticks);
+        }
+
+        if (weight != 0 && !row.IsEmpty)
+        {
+            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(row, (float)weight, Vector, Vector);
+        }
+    }
+
+    public void AddConsumed(string itemId)
+    {
+        if (Consumed.Contains(itemId))
+        {
+            return;
+        }
+
+        var next = new HashSet<string>(Consumed, StringComparer.Ordinal) { itemId };
+        Consumed = next;
+    }
+
+    public void SetConsumed(IEnumerable<string> itemIds)
+    {
+        var set = new HashSet<string>(itemIds, StringComparer.Ordinal);
+        Consumed = set.Count == 0 ? NoneConsumed : set;
+    }
+
+    public UserProfile ToProfile()
+    {
+        var consumed = new List<string>(Consumed);
+        consumed.Sort(StringComparer.Ordinal);
+        return new UserProfile(
+            Id,
+            (float[])Vector.Clone(),
+            InteractionCount,
+            PositiveCount,
+            LastTicks == 0 ? null : new DateTimeOffset(LastTicks, TimeSpan.Zero),
+            consumed.AsReadOnly());
+    }
+}

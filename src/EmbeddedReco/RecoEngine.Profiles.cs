@@ -1,0 +1,149 @@
+using System;
+using System.Threading;
+using EmbeddedReco.Diagnostics;
+using EmbeddedReco.Profiles;
+using EmbeddedReco.Storage;
+
+namespace EmbeddedReco;
+
+public sealed partial class RecoEngine
+{
+    /// <summary>
+    /// Records what a player did. The player's profile and the item's popularity change in memory before this returns, so the
+    /// next <see cref="Suggest(string)"/> already reflects it; the write to the file is queued (this never waits for the disk).
+    /// </summary>
+    /// <remarks>
+    /// An interaction on an item that is not in the catalog is written to the interaction log and counted in the player's
+    /// <see cref="UserProfile.InteractionCount"/>, but changes no vector (there is none to learn from) and logs a warning:
+    /// a game may record a click on an item that was removed a moment earlier, and that must not crash its loop.
+    /// Allocation-free in steady state (a new player or a consumption allocates).
+    /// </remarks>
+    /// <param name="interaction">The interaction.</param>
+    /// <exception cref="ArgumentNullException">An id is null.</exception>
+    /// <exception cref="ArgumentException">An id is empty or over-long, the kind is undefined, or the value is not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A negative value for <see cref="InteractionKind.Play"/> or <see cref="InteractionKind.Rating"/>.</exception>
+    /// <exception cref="RecoException">A previous storage failure has not been resolved by <see cref="Flush"/>; nothing was changed.</exception>
+    /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
+    public void Record(in Interaction interaction)
+    {
+        ThrowIfDisposed();
+        string userId = interaction.UserId;
+        string itemId = interaction.ItemId;
+        Guard.Id(userId, nameof(interaction), _options.MaxIdBytes, "user");
+        Guard.Id(itemId, nameof(interaction), _options.MaxIdBytes, "item");
+        var kind = interaction.Kind;
+        if (kind < InteractionKind.Impression || kind > InteractionKind.Rating)
+        {
+            throw new ArgumentException($"Interaction kind {(int)kind} is not defined.", nameof(interaction));
+        }
+
+        double value = interaction.Value;
+        if (!Guard.IsFinite(value))
+        {
+            throw new ArgumentException($"Interaction value must be finite, not {value}.", nameof(interaction));
+        }
+
+        if (value < 0 && (kind == InteractionKind.Play || kind == InteractionKind.Rating))
+        {
+            throw new ArgumentOutOfRangeException(nameof(interaction), value, $"A {kind} value (seconds or stars) must be zero or more.");
+        }
+
+        long ticks = interaction.Timestamp?.UtcTicks ?? NowTicks();
+        double weight = _options.EngagementWeights.WeightOf(kind, value);
+
+        lock (_mutation)
+        {
+            ThrowIfDisposed();
+            _store.ThrowIfFaulted();
+            var catalog = _catalog;
+            bool known = catalog.Index.TryGetValue(itemId, out int row);
+            var user = _users.GetOrAdd(userId, static (id, dims) => new UserState(id, dims), _options.Dimensions);
+            lock (user.Gate)
+            {
+                user.InteractionCount++;
+                if (known)
+                {
+                    user.Apply(catalog.Row(row), weight, ticks, _profileDecay);
+                    if (weight > 0)
+                    {
+                        user.PositiveCount++;
+                    }
+
+                    if (_consumedKinds[(int)kind])
+                    {
+                        user.AddConsumed(catalog.Ids[row]);
+                    }
+                }
+            }
+
+            if (known)
+            {
+                var counters = catalog.Counters;
+                if (kind == InteractionKind.Impression)
+                {
+                    counters.Impressions[row]++;
+                }
+
+                if (weight > 0)
+                {
+                    counters.Engagements[row]++;
+                    counters.PopularityLog2[row] = _popularityDecay.AddLog2(counters.PopularityLog2[row], weight, ticks);
+                }
+
+                _store.Enqueue(new WriteOp(WriteOpKind.ItemChanged, catalog.Ids[row]));
+            }
+            else
+            {
+                Log.UnknownItemInteraction(_logger, userId, itemId);
+            }
+
+            _store.Enqueue(new WriteOp(WriteOpKind.LogInteraction, userId, itemId, (int)kind, value, ticks));
+            _store.Enqueue(new WriteOp(WriteOpKind.UserChanged, userId));
+        }
+    }
+
+    /// <summary>Returns a copy of what the engine knows about a player, or null for a player with no recorded interaction.</summary>
+    /// <param name="userId">The player's id.</param>
+    /// <returns>A snapshot of the profile, or null.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="userId"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="userId"/> is empty or over-long.</exception>
+    /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
+    public UserProfile? GetProfile(string userId)
+    {
+        ThrowIfDisposed();
+        Guard.Id(userId, nameof(userId), _options.MaxIdBytes, "user");
+        if (!_users.TryGetValue(userId, out var user))
+        {
+            return null;
+        }
+
+        lock (user.Gate)
+        {
+            return user.ToProfile();
+        }
+    }
+
+    /// <summary>
+    /// Deletes a player's profile and every row of theirs in the interaction log (in memory at once, in the file on the next commit;
+    /// call <see cref="Flush"/> to be sure it is on disk). Item popularity keeps their anonymous contribution.
+    /// </summary>
+    /// <param name="userId">The player's id.</param>
+    /// <returns>True when the player had a profile; false when unknown.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="userId"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="userId"/> is empty or over-long.</exception>
+    /// <exception cref="RecoException">A previous storage failure has not been resolved by <see cref="Flush"/>.</exception>
+    /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
+    public bool ForgetUser(string userId)
+    {
+        ThrowIfDisposed();
+        Guard.Id(userId, nameof(userId), _options.MaxIdBytes, "user");
+        lock (_mutation)
+        {
+            ThrowIfDisposed();
+            _store.ThrowIfFaulted();
+            bool removed = _users.TryRemove(userId, out _);
+            _store.Enqueue(new WriteOp(WriteOpKind.ForgetUser, userId));
+            return removed;
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using System.Threading;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EmbeddedReco;
+
+/// <summary>
+/// Settings for <see cref="RecoEngine.Open"/>. A plain class: set what you need, leave the rest at the documented defaults.
+/// <see cref="RecoEngine.Open"/> validates it once and copies it, so later changes to this object do not affect an open engine.
+/// </summary>
+public sealed class RecoEngineOptions
+{
+    /// <summary>The in-memory database path: nothing is written to disk.</summary>
+    public const string InMemory = ":memory:";
+
+    /// <summary>
+    /// Path of the LiteDB file that holds items, profiles and the interaction log; created when missing (its folder must exist).
+    /// <see cref="InMemory"/> (":memory:") keeps everything in memory. Required: no default.
+    /// </summary>
+    public string? DatabasePath { get; set; }
+
+    /// <summary>Length of every item feature vector. Required: 1 to 4096, no default. Must match an existing database.</summary>
+    public int Dimensions { get; set; }
+
+    /// <summary>How many suggestions <see cref="RecoEngine.Suggest(string)"/> returns. Default 10; 1 to 1000.</summary>
+    public int DefaultCount { get; set; } = 10;
+
+    /// <summary>
+    /// Half-life of a player's taste: the weight of an interaction halves after this much interaction time has passed
+    /// (measured between interaction timestamps, not by wall clock). Default 30 days. <see cref="Timeout.InfiniteTimeSpan"/> = no decay.
+    /// </summary>
+    public TimeSpan ProfileHalfLife { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Half-life of item popularity (the cold-start ranking). Default 7 days. <see cref="Timeout.InfiniteTimeSpan"/> = no decay.</summary>
+    public TimeSpan PopularityHalfLife { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>The weight of each interaction kind. Default: see <see cref="EngagementWeights"/>.</summary>
+    public EngagementWeights EngagementWeights { get; set; } = new EngagementWeights();
+
+    /// <summary>
+    /// Interaction kinds after which an item counts as consumed by the player and is not suggested to them again.
+    /// Default: <see cref="InteractionKind.Purchase"/> only. Empty = never exclude.
+    /// </summary>
+    public ISet<InteractionKind> ConsumedKinds { get; set; } = new HashSet<InteractionKind> { InteractionKind.Purchase };
+
+    /// <summary>Longest allowed user or item id in UTF-8 bytes. Default 256; 1 to 1000 (LiteDB index keys must stay under 1023 bytes).</summary>
+    public int MaxIdBytes { get; set; } = 256;
+
+    /// <summary>
+    /// How often the writer thread checkpoints the database (syncs the log into the data file and to disk) without an explicit
+    /// <see cref="RecoEngine.Flush"/>. Default 30 seconds; at least 100 ms. <see cref="Timeout.InfiniteTimeSpan"/> = only on Flush and Dispose.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The clock used for interactions without a timestamp and for decay at suggestion time. Default: <see cref="DateTimeOffset.UtcNow"/>.</summary>
+    public Func<DateTimeOffset> Clock { get; set; } = static () => DateTimeOffset.UtcNow;
+
+    /// <summary>Where the engine logs (open, load, storage faults; nothing per item or per call). Default <see cref="NullLoggerFactory.Instance"/>.</summary>
+    public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
+
+    internal RecoEngineOptions ValidateAndCopy()
+    {
+        if (string.IsNullOrWhiteSpace(DatabasePath))
+        {
+            throw new ArgumentException(
+                "RecoEngineOptions.DatabasePath is required: a file path such as \"reco.db\", or \":memory:\" for no file.",
+                "options." + nameof(DatabasePath));
+        }
+
+        if (Dimensions < 1 || Dimensions > 4096)
+        {
+            throw new ArgumentOutOfRangeException("options." + nameof(Dimensions), Dimensions, "RecoEngineOptions.Dimensions must be between 1 and 4096.");
+        }
+
+        if (DefaultCount < 1 || DefaultCount > 1000)
+        {
+            throw new ArgumentOutOfRangeException("options." + nameof(DefaultCount), DefaultCount, "RecoEngineOptions.DefaultCount must be between 1 and 1000.");
+        }
+
+        CheckHalfLife(ProfileHalfLife, nameof(ProfileHalfLife));
+        CheckHalfLife(PopularityHalfLife, nameof(PopularityHalfLife));
+
+        if (EngagementWeights is null)
+        {
+            throw new ArgumentNullException("options." + nameof(EngagementWeights), "RecoEngineOptions.EngagementWeights must not be null.");
+        }
+
+        EngagementWeights.Validate();
+
+        if (ConsumedKinds is null)
+        {
+            throw new ArgumentNullException("options." + nameof(ConsumedKinds), "RecoEngineOptions.ConsumedKinds must not be null (use an empty set).");
+        }
+
+        if (MaxIdBytes < 1 || MaxIdBytes > 1000)
+        {
+            throw new ArgumentOutOfRangeException("options." + nameof(MaxIdBytes), MaxIdBytes, "RecoEngineOptions.MaxIdBytes must be between 1 and 1000.");
+        }
+
+        if (CheckpointInterval != Timeout.InfiniteTimeSpan && CheckpointInterval < TimeSpan.FromMilliseconds(100))
+        {
+            throw new ArgumentOutOfRangeException("options." + nameof(CheckpointInterval), CheckpointInterval, "RecoEngineOptions.CheckpointInterval must be at least 100 ms, or Timeout.InfiniteTimeSpan.");
+        }
+
+        if (Clock is null)
+        {
+            throw new ArgumentNullException("options." + nameof(Clock), "RecoEngineOptions.Clock must not be null.");
+        }
+
+        if (LoggerFactory is null)
+        {
+            throw new ArgumentNullException("options." + nameof(LoggerFactory), "RecoEngineOptions.LoggerFactory must not be null (use NullLoggerFactory.Instance).");
+        }
+
+        var copy = (RecoEngineOptions)MemberwiseClone();
+        copy.EngagementWeights = EngagementWeights.Clone();
+        copy.ConsumedKinds = new HashSet<InteractionKind>(ConsumedKinds);
+        return copy;
+    }
+
+    internal bool IsInMemory => string.Equals(DatabasePath, InMemory, StringComparison.Ordinal);
+
+    private static void CheckHalfLife(TimeSpan value, string name)
+    {
+        if (value != Timeout.InfiniteTimeSpan && value <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException("options." + name, value, $"RecoEngineOptions.{name} must be positive, or Timeout.InfiniteTimeSpan for no decay.");
+        }
+    }
+
+    internal static int Utf8Length(string s) => Encoding.UTF8.GetByteCount(s);
+}

@@ -1,0 +1,63 @@
+using System;
+
+namespace EmbeddedReco;
+
+/// <summary>
+/// Why a <see cref="RecoException"/> was thrown. Storage codes describe problems with the LiteDB file;
+/// snapshot codes describe a snapshot file that could not be read or written.
+/// </summary>
+public enum RecoErrorCode
+{
+    /// <summary>The database file could not be opened (missing folder, no permission, locked by another process, not a LiteDB file).</summary>
+    StorageOpenFailed = 1,
+
+    /// <summary>Writing to the database failed (disk full, I/O error). Nothing was dropped: the pending writes are kept and retried by the next <see cref="RecoEngine.Flush"/>.</summary>
+    StorageWriteFailed = 2,
+
+    /// <summary>The database file exists but its content is not what this engine wrote (wrong dimensions, corrupt documents).</summary>
+    StorageCorrupt = 3,
+
+    /// <summary>A snapshot does not start with the EmbeddedReco magic bytes.</summary>
+    SnapshotBadMagic = 100,
+
+    /// <summary>A snapshot was written by a newer, unknown format version.</summary>
+    SnapshotUnsupportedVersion = 101,
+
+    /// <summary>A snapshot's payload does not match the checksum in its header.</summary>
+    SnapshotChecksumMismatch = 102,
+
+    /// <summary>A snapshot ends before the length its header announces.</summary>
+    SnapshotTruncated = 103,
+
+    /// <summary>A snapshot is well-formed but its content is invalid (counts, dimensions, non-finite values, duplicate or over-long ids).</summary>
+    SnapshotInvalid = 104,
+
+    /// <summary>A snapshot is larger than the configured size cap.</summary>
+    SnapshotTooLarge = 105,
+
+    /// <summary>Writing a snapshot failed; a previous snapshot at the same path is left intact.</summary>
+    SnapshotWriteFailed = 106,
+}
+
+/// <summary>
+/// The one exception type of EmbeddedReco for storage and snapshot problems. Argument errors use the standard
+/// <see cref="ArgumentException"/> family, and use after dispose throws <see cref="ObjectDisposedException"/>.
+/// </summary>
+public sealed class RecoException : Exception
+{
+    /// <summary>Creates an exception with a reason code and a message.</summary>
+    /// <param name="code">Why the operation failed.</param>
+    /// <param name="message">A message that names the problem.</param>
+    /// <param name="innerException">The underlying exception, if any.</param>
+    public RecoException(RecoErrorCode code, string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Code = code;
+    }
+
+    /// <summary>Why the operation failed.</summary>
+    public RecoErrorCode Code { get; }
+
+    /// <summary>True for storage codes (the LiteDB file), false for snapshot codes.</summary>
+    public bool IsStorageError => (int)Code < 100;
+}
