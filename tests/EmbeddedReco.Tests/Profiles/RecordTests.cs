@@ -163,8 +163,9 @@ public class RecordTests
         var list = engine.Suggest("newcomer", 4);
 
         Assert.Equal(new[] { "puzzle-2", "action-2", "action-1", "puzzle-1" }, list.Select(s => s.ItemId));
-        Assert.Equal(5f, list[0].Score, 3);
-        Assert.Equal(0f, list[2].Score);
+        Assert.All(list, s => Assert.Equal(SuggestionSource.Popular, s.Source));
+        Assert.True(list[0].Score > list[1].Score && list[1].Score > list[2].Score);
+        Assert.Equal(list[2].Score, list[3].Score);
     }
 
     [Fact]
@@ -177,9 +178,24 @@ public class RecordTests
 
         var list = engine.Suggest("newcomer", 2);
 
+        // The purchase (5) decayed over four half-lives is worth 5/16 = 0.3125: less than today's click (1).
         Assert.Equal("puzzle-1", list[0].ItemId);
-        Assert.Equal(1f, list[0].Score, 3);
-        Assert.Equal(5f / 16f, list[1].Score, 3);
+        Assert.Equal("action-1", list[1].ItemId);
+    }
+
+    [Fact]
+    public void Decay_Log2Popularity_SumsAndDecaysExactly()
+    {
+        var decay = new EmbeddedReco.Profiles.Decay(TimeSpan.FromDays(1));
+        long t0 = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
+        double l = decay.AddLog2(double.NegativeInfinity, 5, t0);
+        l = decay.AddLog2(l, 1, t0 + TimeSpan.FromDays(4).Ticks);
+
+        Assert.Equal(1 + (5.0 / 16), decay.ValueAt(l, t0 + TimeSpan.FromDays(4).Ticks), 9);
+        Assert.Equal((1 + (5.0 / 16)) / 2, decay.ValueAt(l, t0 + TimeSpan.FromDays(5).Ticks), 9);
+        Assert.Equal(0, decay.ValueAt(double.NegativeInfinity, t0));
+        Assert.Equal(0.25, decay.Factor(TimeSpan.FromDays(2).Ticks), 12);
+        Assert.Equal(1, new EmbeddedReco.Profiles.Decay(System.Threading.Timeout.InfiniteTimeSpan).Factor(TimeSpan.FromDays(2).Ticks));
     }
 
     [Fact]
