@@ -96,6 +96,7 @@ public sealed partial class RecoEngine
     private IReadOnlyList<Suggestion> SuggestList(string userId, int count, SuggestOptions? options)
     {
         ThrowIfDisposed();
+        options?.Validate();
         int capacity = Math.Min(count, Math.Max(1, ItemCount));
         var buffer = new Suggestion[capacity];
         int written = SuggestCore(userId, buffer.AsSpan(), options, explain: true);
@@ -219,8 +220,8 @@ public sealed partial class RecoEngine
         var filter = new CallFilter(catalog.Ids, catalog.Tags, options);
         int candidates = TopK.Select(blended, catalog.Ids, candidateCount, ref filter, scratch.Candidates, scratch.CandidateScores);
 
-        // 5. Diversity: MMR over the greedy candidates.
-        int greedyN = Math.Min(greedyPool, candidates);
+        // 5. Diversity: MMR over the greedy candidates (all candidates under a tag cap, so the cap can be met).
+        int greedyN = maxPerTag > 0 ? candidates : Math.Min(greedyPool, candidates);
         int greedy = Mmr.Select(
             catalog,
             new ReadOnlySpan<int>(scratch.Candidates, 0, greedyN),

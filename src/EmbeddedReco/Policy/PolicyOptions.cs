@@ -23,8 +23,11 @@ public sealed class PolicyOptions
     /// <summary>The MMR lambda: 1 = pure relevance, 0 = pure novelty against the items already in the list. Default 0.8.</summary>
     public double Diversity { get; set; } = 0.8;
 
-    /// <summary>Greedy candidates considered by MMR, as a multiple of the requested count. Default 5; 1 to 100.</summary>
-    public int CandidateMultiplier { get; set; } = 5;
+    /// <summary>
+    /// Greedy candidates considered by MMR, as a multiple of the requested count. Default 20 (200 candidates for a list of 10): MMR can
+    /// only diversify within its candidates, so they must reach beyond the player's favourite cluster. 1 to 100.
+    /// </summary>
+    public int CandidateMultiplier { get; set; } = 20;
 
     /// <summary>At most this many items with the same tag in one list (relaxed only when the list could not be filled otherwise). Default null = no cap.</summary>
     public int? MaxPerTag { get; set; }

@@ -17,8 +17,9 @@ public sealed class ScorerCollection : IEnumerable<ScorerRegistration>
     /// <summary>Creates a collection with the two built-in scorers.</summary>
     public ScorerCollection()
     {
-        _items.Add(new ScorerRegistration(new Scoring.ContentScorer(), 1.0, ScoreNormalization.MinMax, DefaultTimeBudget));
-        _items.Add(new ScorerRegistration(new Scoring.PopularityScorer(), 0.1, ScoreNormalization.MinMax, DefaultTimeBudget));
+        // Built-ins are trusted engine code: no time budget, so a preempted thread on a busy machine never drops them.
+        _items.Add(new ScorerRegistration(new Scoring.ContentScorer(), 1.0, ScoreNormalization.MinMax, Timeout.InfiniteTimeSpan));
+        _items.Add(new ScorerRegistration(new Scoring.PopularityScorer(), 0.1, ScoreNormalization.MinMax, Timeout.InfiniteTimeSpan));
     }
 
     /// <summary>The per-call time budget of a scorer unless given: 20 ms (more than a frame: a scorer that slow is broken).</summary>
