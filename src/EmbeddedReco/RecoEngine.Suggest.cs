@@ -218,7 +218,7 @@ public sealed partial class RecoEngine
 
         // 4. Candidates: filters apply inside the selection, so heavy filtering never shortens the list while items pass.
         var filter = new CallFilter(catalog.Ids, catalog.Tags, options);
-        int candidates = TopK.Select(blended, catalog.Ids, candidateCount, ref filter, scratch.Candidates, scratch.CandidateScores);
+        int candidates = TopK.Select(blended, catalog.IdRank, candidateCount, ref filter, scratch.Candidates, scratch.CandidateScores);
 
         // 5. Diversity: MMR over the greedy candidates (all candidates under a tag cap, so the cap can be met).
         int greedyN = maxPerTag > 0 ? candidates : Math.Min(greedyPool, candidates);
@@ -364,7 +364,7 @@ public sealed partial class RecoEngine
                 SuggestScratch.Grow(ref scratch.PoolRows, pool + want);
                 SuggestScratch.Grow(ref scratch.PoolWeights, pool + want);
                 SuggestScratch.Grow(ref scratch.PoolScores, want);
-                pool += TopK.Select(aux, catalog.Ids, want, ref filter, scratch.PoolRows.AsSpan(pool), scratch.PoolScores);
+                pool += TopK.Select(aux, catalog.IdRank, want, ref filter, scratch.PoolRows.AsSpan(pool), scratch.PoolScores);
             }
         }
 
