@@ -1,7 +1,7 @@
 using EmbeddedReco.Demo;
 
 // EmbeddedReco console demo. With no arguments it runs the walk-through (see Walkthrough.cs).
-// Commands: `walkthrough [--db PATH]` (default).
+// Commands: `walkthrough [--db PATH]` (default), `plugins [--plugins DIR]`.
 try
 {
     string command = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "walkthrough";
@@ -9,6 +9,7 @@ try
     return command switch
     {
         "walkthrough" => Walkthrough.Run(rest),
+        "plugins" => PluginsDemo.Run(rest),
         "help" or "-h" or "--help" => Usage(),
         _ => Usage($"unknown command '{command}'"),
     };
@@ -28,5 +29,6 @@ static int Usage(string? error = null)
 
     Console.WriteLine("usage: dotnet run --project samples/EmbeddedReco.Demo -- [command] [options]");
     Console.WriteLine("  walkthrough [--db PATH]   (default) build a demo database, play a scripted player, reopen it");
+    Console.WriteLine("  plugins [--plugins DIR]   load the scorer plugins from artifacts/plugins and show their effect and breakdown");
     return error is null ? 0 : 2;
 }
