@@ -7,12 +7,15 @@ namespace EmbeddedReco.Collaborative;
 
 /// <summary>
 /// Sparse item-kNN: cosine similarity between item columns of the interaction matrix, sim(a, b) = a·b / (|a||b| + shrink),
-/// keeping the top-k neighbours of each item (ties by index). Built item by item from the transpose with one dense accumulator of
+/// keeping the top-k neighbours of each item (ties by index); a candidate item is scored from its own top-k neighbourhood. Built item by item from the transpose with one dense accumulator of
 /// n floats per worker, never an n x n matrix. Cost: Σ over users of (items per user)².
 /// </summary>
 internal static class ItemKnnTrainer
 {
-    /// <summary>Builds the neighbour lists in CSR form: neighbours of item i are at start[i]..start[i+1].</summary>
+    /// <summary>
+    /// Builds the model in CSR form for scattering: entries start[h]..start[h+1] are the items j (ascending) that have h among
+    /// their top-k neighbours, with sim(h, j).
+    /// </summary>
     public static (int[] Start, int[] Neighbours, float[] Similarities) Train(
         InteractionMatrix x, int k, float shrink, int workers, Action<double>? progress, CancellationToken cancellationToken)
     {
@@ -106,18 +109,36 @@ internal static class ItemKnnTrainer
             },
             _ => { });
 
+        // lists[j] holds the k items most similar to j, so a candidate j is scored from its own neighbourhood:
+        // score[j] = Σ over history items h in topk(j) of w_h · sim(h, j). Scoring scatters from the history, so store the
+        // transpose: for each h, the items j whose top-k contains h (with sim(h, j)), sorted by j.
         var start = new int[n + 1];
-        for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++)
         {
-            start[i + 1] = start[i] + lists[i].Length;
+            foreach (int h in lists[j])
+            {
+                start[h + 1]++;
+            }
         }
 
+        for (int h = 0; h < n; h++)
+        {
+            start[h + 1] += start[h];
+        }
+
+        var cursor = (int[])start.Clone();
         var nb = new int[start[n]];
         var sim = new float[start[n]];
-        for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++)
         {
-            lists[i].CopyTo(nb, start[i]);
-            sims[i].CopyTo(sim, start[i]);
+            int[] l = lists[j];
+            float[] w = sims[j];
+            for (int c = 0; c < l.Length; c++)
+            {
+                int p = cursor[l[c]]++;
+                nb[p] = j;
+                sim[p] = w[c];
+            }
         }
 
         return (start, nb, sim);

@@ -32,43 +32,38 @@ public sealed class ItemKnnTests
 
         var model = CollaborativeModel.Train(ids, m, options);
 
-        foreach (var id in model.ItemIds)
+        // Brute force: every item's top-k most similar items (positive cosine with shrink; ties by index, which is ordinal id
+        // order = numeric order for these zero-padded ids).
+        double Sim(int a, int c)
         {
-            int a = int.Parse(id);
-            var expected = new List<(double Sim, int Item)>();
-            for (int c = 0; c < items; c++)
+            double dot = 0, na = 0, nc = 0;
+            for (int u = 0; u < users; u++)
             {
-                if (c == a)
-                {
-                    continue;
-                }
-
-                double dot = 0, na = 0, nc = 0;
-                for (int u = 0; u < users; u++)
-                {
-                    dot += dense[u, a] * dense[u, c];
-                    na += dense[u, a] * dense[u, a];
-                    nc += dense[u, c] * dense[u, c];
-                }
-
-                double sim = dot / ((Math.Sqrt(na) * Math.Sqrt(nc)) + shrink);
-                if (sim > 0)
-                {
-                    expected.Add((sim, c));
-                }
+                dot += dense[u, a] * dense[u, c];
+                na += dense[u, a] * dense[u, a];
+                nc += dense[u, c] * dense[u, c];
             }
 
-            // Ties broken by the model index, which is ordinal id order = numeric order for these zero-padded ids.
-            var top = expected.OrderByDescending(e => Math.Round(e.Sim, 5)).ThenBy(e => e.Item).Take(k).ToList();
-            int row = model.IndexOf(id);
+            return dot / ((Math.Sqrt(na) * Math.Sqrt(nc)) + shrink);
+        }
+
+        var present = model.ItemIds.Select(int.Parse).ToArray();
+        var topOf = new Dictionary<int, HashSet<int>>();
+        foreach (int j in present)
+        {
+            topOf[j] = present.Where(c => c != j).Select(c => (Sim: Sim(j, c), Item: c)).Where(e => e.Sim > 0)
+                .OrderByDescending(e => Math.Round(e.Sim, 5)).ThenBy(e => e.Item).Take(k).Select(e => e.Item).ToHashSet();
+        }
+
+        // Scoring a history of one item a gives every candidate j with a in topk(j) the score sim(a, j), and 0 elsewhere.
+        foreach (int a in present)
+        {
             var scores = new float[model.ItemCount];
-            model.Score(new[] { row }, new[] { 1f }, scores);
-            int nonZero = scores.Count(s => s != 0);
-            Assert.Equal(top.Count, nonZero);
-            foreach (var (sim, item) in top)
+            model.Score(new[] { model.IndexOf(a.ToString("D3")) }, new[] { 1f }, scores);
+            foreach (int j in present)
             {
-                int col = model.IndexOf(item.ToString("D3"));
-                Assert.Equal(sim, scores[col], 4);
+                double expected = topOf[j].Contains(a) ? Sim(a, j) : 0;
+                Assert.Equal(expected, scores[model.IndexOf(j.ToString("D3"))], 4);
             }
         }
     }
