@@ -122,6 +122,100 @@ internal sealed class CollaborativeModel
         }
     }
 
+    /// <summary>EASE weights, row-major items x items (empty for item-kNN); for snapshots.</summary>
+    public ReadOnlySpan<float> DenseWeights => dense;
+
+    /// <summary>Item-kNN CSR offsets, length items + 1 (empty for EASE); for snapshots.</summary>
+    public ReadOnlySpan<int> NeighbourStart => neighbourStart;
+
+    /// <summary>Item-kNN target items: entries NeighbourStart[h]..NeighbourStart[h+1] are the items scored from history item h.</summary>
+    public ReadOnlySpan<int> Neighbours => neighbours;
+
+    /// <summary>Item-kNN similarities, parallel to <see cref="Neighbours"/>.</summary>
+    public ReadOnlySpan<float> Similarities => similarities;
+
+    /// <summary>
+    /// Rebuilds an EASE model from its parts (e.g. a snapshot read from disk), validating them: unique non-null ids,
+    /// ids.Length² finite weights. The arrays are used, not copied.
+    /// </summary>
+    public static CollaborativeModel FromDense(string[] itemIds, float[] weights)
+    {
+        CheckIds(itemIds);
+        if (weights is null || weights.LongLength != (long)itemIds.Length * itemIds.Length)
+        {
+            throw new ArgumentException($"An EASE model of {itemIds.Length} items needs {(long)itemIds.Length * itemIds.Length} weights.", nameof(weights));
+        }
+
+        CheckFinite(weights, nameof(weights));
+        return new CollaborativeModel(CollaborativeAlgorithm.Ease, itemIds, weights, null, null, null);
+    }
+
+    /// <summary>
+    /// Rebuilds an item-kNN model from its parts (e.g. a snapshot), validating them: unique ids, non-decreasing offsets of length
+    /// items + 1 starting at 0 and ending at the entry count, target indices in range, finite similarities. The arrays are used, not copied.
+    /// </summary>
+    public static CollaborativeModel FromNeighbours(string[] itemIds, int[] start, int[] neighbours, float[] similarities)
+    {
+        CheckIds(itemIds);
+        int n = itemIds.Length;
+        if (start is null || start.Length != n + 1 || start[0] != 0)
+        {
+            throw new ArgumentException($"The neighbour offsets must have {n + 1} entries and start at 0.", nameof(start));
+        }
+
+        if (neighbours is null || similarities is null || neighbours.Length != similarities.Length || start[n] != neighbours.Length)
+        {
+            throw new ArgumentException("The neighbour and similarity arrays must both have as many entries as the last offset.", nameof(neighbours));
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            if (start[i + 1] < start[i])
+            {
+                throw new ArgumentException($"The neighbour offsets decrease at item {i}.", nameof(start));
+            }
+        }
+
+        foreach (int j in neighbours)
+        {
+            if ((uint)j >= (uint)n)
+            {
+                throw new ArgumentException($"Neighbour index {j} is outside 0..{n - 1}.", nameof(neighbours));
+            }
+        }
+
+        CheckFinite(similarities, nameof(similarities));
+        return new CollaborativeModel(CollaborativeAlgorithm.ItemKnn, itemIds, null, start, neighbours, similarities);
+    }
+
+    private static void CheckIds(string[] itemIds)
+    {
+        if (itemIds is null)
+        {
+            throw new ArgumentNullException(nameof(itemIds));
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in itemIds)
+        {
+            if (id is null || !seen.Add(id))
+            {
+                throw new ArgumentException($"Item ids must be unique and non-null ('{id}').", nameof(itemIds));
+            }
+        }
+    }
+
+    private static void CheckFinite(float[] values, string paramName)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (float.IsNaN(values[i]) || float.IsInfinity(values[i]))
+            {
+                throw new ArgumentException($"Weight {i} is not finite ({values[i]}).", paramName);
+            }
+        }
+    }
+
     /// <summary>Trains a model on an interaction matrix whose columns are <paramref name="itemIds"/>.</summary>
     /// <param name="itemIds">Id of each matrix column (unique).</param>
     /// <param name="matrix">User x item engagement weights.</param>
