@@ -40,7 +40,9 @@ public sealed class SpdInverseTests
     [InlineData(17)]
     [InlineData(64)]
     [InlineData(65)]
+    [InlineData(100)]
     [InlineData(150)]
+    [InlineData(200)]
     public void InvertInPlace_RandomSpd_ProductIsIdentity(int n)
     {
         float[] g = RandomSpd(n, seed: n);
