@@ -48,6 +48,44 @@ internal sealed class CollaborativeModel
     /// <summary>The model index of an item id, or -1 when the item is not in the model.</summary>
     public int IndexOf(string itemId) => itemId != null && index.TryGetValue(itemId, out int i) ? i : -1;
 
+    /// <summary>
+    /// The model index of each id (-1 for ids not in the model), e.g. once per catalog snapshot and model, so catalog rows can be
+    /// mapped to model items without hashing per call.
+    /// </summary>
+    public int[] MapIds(IReadOnlyList<string> ids)
+    {
+        if (ids is null)
+        {
+            throw new ArgumentNullException(nameof(ids));
+        }
+
+        var map = new int[ids.Count];
+        for (int i = 0; i < map.Length; i++)
+        {
+            map[i] = IndexOf(ids[i]);
+        }
+
+        return map;
+    }
+
+    /// <summary>
+    /// Copies model scores to another row order (e.g. catalog rows): rowScores[r] = modelScores[rowToModel[r]], or
+    /// <paramref name="missing"/> when rowToModel[r] is -1. Allocates nothing.
+    /// </summary>
+    public static void Gather(ReadOnlySpan<float> modelScores, ReadOnlySpan<int> rowToModel, Span<float> rowScores, float missing)
+    {
+        if (rowScores.Length != rowToModel.Length)
+        {
+            throw new ArgumentException($"The row score span has {rowScores.Length} slots for {rowToModel.Length} mapped rows.", nameof(rowScores));
+        }
+
+        for (int r = 0; r < rowToModel.Length; r++)
+        {
+            int m = rowToModel[r];
+            rowScores[r] = (uint)m < (uint)modelScores.Length ? modelScores[m] : missing;
+        }
+    }
+
     /// <summary>The weight S[from, to] (0 when absent); for tests and diagnostics.</summary>
     public float Weight(int from, int to)
     {

@@ -102,3 +102,23 @@ public sealed class CollaborativeModelTests
         Assert.Equal(a.DenseWeights.ToArray(), c.DenseWeights.ToArray());
     }
 }
+
+public sealed class CollaborativeModelMappingTests
+{
+    [Fact]
+    public void MapIdsAndGather_CatalogOrder_ScoresFollowRowsAndMissingFilled()
+    {
+        var model = CollaborativeModel.FromDense(new[] { "a", "b" }, new float[] { 0, 2, 3, 0 });
+        int[] rowToModel = model.MapIds(new[] { "b", "new", "a" });
+        var modelScores = new float[2];
+        var rows = new float[3];
+
+        model.Score(new[] { 0 }, new[] { 1f }, modelScores);
+        CollaborativeModel.Gather(modelScores, rowToModel, rows, float.NaN);
+
+        Assert.Equal(new[] { 1, -1, 0 }, rowToModel);
+        Assert.Equal(2f, rows[0]);
+        Assert.True(float.IsNaN(rows[1]));
+        Assert.Equal(0f, rows[2]);
+    }
+}
