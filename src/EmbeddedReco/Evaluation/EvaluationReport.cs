@@ -113,7 +113,10 @@ public sealed class EvaluationReport
         }
     }
 
-    /// <summary>A fixed-width text table (invariant culture), one row per recommender, plus a header line with the data sizes.</summary>
+    /// <summary>
+    /// A fixed-width text table (invariant culture), one row per recommender, plus a header line with the data sizes. The "vs MP"
+    /// column is the relative NDCG change against the MostPopular baseline (when it ran).
+    /// </summary>
     /// <returns>The table.</returns>
     public string ToTable()
     {
@@ -126,7 +129,8 @@ public sealed class EvaluationReport
             w = Math.Max(w, r.Name.Length + 1);
         }
 
-        string[] heads = { "NDCG@" + K, "P@" + K, "R@" + K, "MAP@" + K, "HR@" + K, "MRR@" + K, "Coverage", "Diversity", "Novelty", "Train s", "ms/user" };
+        string[] heads = { "NDCG@" + K, "vs MP", "P@" + K, "R@" + K, "MAP@" + K, "HR@" + K, "MRR@" + K, "Coverage", "Diversity", "Novelty", "Train s", "ms/user" };
+        double popular = this["MostPopular"]?.Ndcg ?? 0;
         sb.Append("Recommender".PadRight(w));
         foreach (var h in heads)
         {
@@ -137,7 +141,9 @@ public sealed class EvaluationReport
         foreach (var r in Results)
         {
             sb.Append(r.Name.PadRight(w));
-            foreach (var v in new double?[] { r.Ndcg, r.Precision, r.Recall, r.Map, r.HitRate, r.Mrr, r.Coverage, r.Diversity })
+            sb.Append(r.Ndcg.ToString("0.0000", c).PadLeft(10));
+            sb.Append((popular > 0 ? ((r.Ndcg / popular) - 1).ToString("+0%;-0%;0%", c) : "-").PadLeft(10));
+            foreach (var v in new double?[] { r.Precision, r.Recall, r.Map, r.HitRate, r.Mrr, r.Coverage, r.Diversity })
             {
                 sb.Append((v.HasValue ? v.Value.ToString("0.0000", c) : "-").PadLeft(10));
             }
