@@ -137,6 +137,8 @@ public sealed partial class RecoEngine
             _store.Enqueue(new WriteOp(WriteOpKind.LogInteraction, userId, itemId, (int)kind, value, ticks));
             _store.Enqueue(new WriteOp(WriteOpKind.UserChanged, userId));
         }
+
+        MaybeRetrain();
     }
 
     /// <summary>Returns a copy of what the engine knows about a player, or null for a player with no recorded interaction.</summary>

@@ -205,7 +205,10 @@ public sealed partial class RecoEngine
             catalog,
             _popularityDecay,
             now,
-            options?.Context);
+            options?.Context,
+            Volatile.Read(ref _model),
+            _profileDecay,
+            _options.CollaborativeConfidence);
         _pipeline.Run(in context, scratch.PerScorer, blended, scratch.WeightsUsed, options?.ScorerWeights, now);
 
         // 3. Hard exclusions (consumed, cooldown) and the recent-list penalty.
