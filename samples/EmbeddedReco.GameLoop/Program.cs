@@ -81,7 +81,17 @@ var latencies = new long[(players.Count * (options.SimulatedSeconds / 2 + 2)) + 
 int latencyCount = 0;
 var shelf = new Suggestion[options.ShelfSize];
 var outcome = new List<Interaction>(options.ShelfSize + 8);
-long suggestAllocated = 0, frameOverBudget = 0, maxFrameTicks = 0, interactions = 0;
+long suggestAllocated = 0, frameOverBudget = 0, maxFrameTicks = 0, interactions = 0, maxRecordTicks = 0, slowRecords = 0;
+long slowRecordThreshold = Stopwatch.Frequency / 1000; // 1 ms
+
+// Warm-up (as a game would during loading): JIT-compile the shop path for every variant without recording anything.
+for (int v = 0; v < names.Length; v++)
+{
+    for (int i = 0; i < 20; i++)
+    {
+        policy.Fill("__warmup__", v, shelf);
+    }
+}
 
 Console.WriteLine();
 var wall = Stopwatch.StartNew();
@@ -117,7 +127,11 @@ for (long tick = 0; tick < totalTicks; tick++)
         timeline.Visits[variant, bucket]++;
         foreach (var interaction in outcome)
         {
+            long r0 = Stopwatch.GetTimestamp();
             engine.Record(interaction);
+            long recordTicks = Stopwatch.GetTimestamp() - r0;
+            maxRecordTicks = Math.Max(maxRecordTicks, recordTicks);
+            slowRecords += recordTicks > slowRecordThreshold ? 1 : 0;
             double w = weights.WeightOf(interaction.Kind, interaction.Value);
             timeline.Add(variant, bucket, interaction, w);
             userScore[p] += w;
@@ -173,6 +187,7 @@ Console.WriteLine();
 Console.WriteLine($"Loop: {totalTicks} ticks in {loopTime.TotalSeconds:0.00} s wall ({totalTicks / loopTime.TotalSeconds:0} ticks/s), {latencyCount} shop opens, {interactions} interactions recorded; Flush {flushWatch.Elapsed.TotalMilliseconds:0} ms");
 Console.WriteLine($"Suggest latency (shop fill incl. variant policy): p50 {Percentile(0.50):0.000} ms, p99 {Percentile(0.99):0.000} ms, max {Ms(latencyCount == 0 ? 0 : latencies[latencyCount - 1]):0.000} ms; frame budget {FrameBudgetMs:0.0} ms -> p99 uses {100 * Percentile(0.99) / FrameBudgetMs:0.0}% of a frame");
 Console.WriteLine($"Frames over budget: {frameOverBudget} of {totalTicks} (worst frame {Ms(maxFrameTicks):0.00} ms, all players of that tick)");
+Console.WriteLine($"Record: worst call {Ms(maxRecordTicks):0.000} ms; {slowRecords} of {interactions} calls took over 1 ms");
 Console.WriteLine($"Allocations on the loop thread: {loopAllocated / 1024.0:0.0} KiB total ({(double)loopAllocated / Math.Max(1, latencyCount):0} B per shop open, Record + simulator included); Suggest alone: {suggestAllocated} B ({(double)suggestAllocated / Math.Max(1, latencyCount):0.0} B per call)");
 Console.WriteLine($"GC collections during the loop: gen0 {dGen0}, gen1 {dGen1}, gen2 {dGen2}");
 Console.WriteLine();
@@ -216,7 +231,7 @@ for (int v = 0; v < names.Length; v++)
 int best = Enumerable.Range(0, names.Length).OrderByDescending(v => report[v].Treatment.Mean).First();
 Console.WriteLine();
 Console.WriteLine($"Headline: '{names[best]}' has the highest engagement per player ({report[best].Treatment.Mean:0.00}); "
-    + string.Join("; ", Enumerable.Range(1, names.Length - 1).Select(v => $"{names[v]} vs control: {report[v].Lift:+0%;-0%} (p={report[v].PValue:0.####})")));
+    + string.Join("; ", Enumerable.Range(1, names.Length - 1).Select(v => $"{names[v]} vs control: {report[v].Lift:+0%;-0%} (p{(report[v].PValue < 0.0001 ? "<0.0001" : "=" + report[v].PValue.ToString("0.0000", CultureInfo.InvariantCulture))})")));
 
 string csv = Path.Combine(options.OutputFolder, "engagement.csv");
 string svg = Path.Combine(options.OutputFolder, "engagement.svg");

@@ -21,11 +21,14 @@ public sealed class PlayerTraits
     /// <summary>The most novelty adds to appeal (for a player with novelty seeking 1 and an item unlike their recent plays). Default 0.3.</summary>
     public double NoveltyBonus { get; set; } = 0.3;
 
-    /// <summary>Weight of boredom kept per visit: boredom = r x boredom + (1 - r) x (1 - satisfaction). Default 0.75.</summary>
-    public double BoredomRetention { get; set; } = 0.75;
+    /// <summary>Weight of boredom kept per visit: boredom = r x boredom + (1 - r) x (1 - satisfaction). Default 0.9.</summary>
+    public double BoredomRetention { get; set; } = 0.9;
 
-    /// <summary>Visits before a player may churn. Default 5.</summary>
-    public int MinVisitsBeforeChurn { get; set; } = 5;
+    /// <summary>Visits before a player may churn. Default 10.</summary>
+    public int MinVisitsBeforeChurn { get; set; } = 10;
+
+    /// <summary>Satisfaction of a visit without a play, as a fraction of the best appeal on the shelf. Default 0.5.</summary>
+    public double BrowsingSatisfaction { get; set; } = 0.5;
 
     /// <summary>The highest click probability of a top-slot item. Default 0.6.</summary>
     public double MaxClickProbability { get; set; } = 0.6;

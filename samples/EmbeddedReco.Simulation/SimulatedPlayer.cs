@@ -49,7 +49,7 @@ public sealed class SimulatedPlayer
         Normalize(_taste);
         FavouriteGenre = favourite;
         NoveltySeeking = _rng.NextDouble();
-        Patience = 0.7 + (_rng.NextDouble() * 0.2);
+        Patience = 0.75 + (_rng.NextDouble() * 0.2);
     }
 
     /// <summary>The player's id.</summary>
@@ -64,7 +64,7 @@ public sealed class SimulatedPlayer
     /// <summary>How much the player values novelty, 0..1.</summary>
     public double NoveltySeeking { get; }
 
-    /// <summary>The boredom level (0.7..0.9) at which the player churns.</summary>
+    /// <summary>The boredom level (0.75..0.95) at which the player churns.</summary>
     public double Patience { get; }
 
     /// <summary>Current boredom, 0..1: a moving average of (1 - satisfaction) over visits.</summary>
@@ -76,7 +76,8 @@ public sealed class SimulatedPlayer
     /// <summary>Shop visits so far.</summary>
     public int Visits { get; private set; }
 
-    /// <summary>The satisfaction (0..1) of the latest visit: the appeal of the item played, 0 when nothing was clicked.</summary>
+    /// <summary>The satisfaction (0..1) of the latest visit: the appeal of the item played, or a part
+    /// (<see cref="PlayerTraits.BrowsingSatisfaction"/>) of the best appeal shown when nothing was played.</summary>
     public double LastSatisfaction { get; private set; }
 
     /// <summary>Satiation on a genre axis (0 = fresh).</summary>
@@ -182,7 +183,7 @@ public sealed class SimulatedPlayer
         Visits++;
         var items = _catalog.Items;
         GameItem? picked = null;
-        double pickedAppeal = 0;
+        double pickedAppeal = 0, bestShown = 0;
         for (int k = 0; k < shown.Length; k++)
         {
             if (shown[k] < 0)
@@ -200,6 +201,7 @@ public sealed class SimulatedPlayer
 
             double looked = 1 / (1 + (_traits.PositionDecay * k));
             double appeal = Appeal(item);
+            bestShown = Math.Max(bestShown, appeal);
             double click = _traits.MaxClickProbability * looked * Sigmoid(8 * (appeal - 0.5));
             if (_rng.NextDouble() < click)
             {
@@ -208,7 +210,8 @@ public sealed class SimulatedPlayer
             }
         }
 
-        double satisfaction = 0;
+        // A shelf worth browsing satisfies a little even without a click; playing something good satisfies fully.
+        double satisfaction = _traits.BrowsingSatisfaction * Math.Min(1, bestShown);
         if (picked is not null)
         {
             output.Add(new Interaction(Id, picked.Id, InteractionKind.Click, 1, now));
@@ -224,7 +227,7 @@ public sealed class SimulatedPlayer
                 added++;
             }
 
-            satisfaction = Math.Min(1, pickedAppeal);
+            satisfaction = Math.Max(satisfaction, Math.Min(1, pickedAppeal));
             Consume(picked);
         }
 
