@@ -30,7 +30,7 @@ internal static class Charts
 
     public static void WriteSvg(string path, Timeline t, IReadOnlyList<string> names, int[] playersPerVariant, string title)
     {
-        const int width = 900, panelHeight = 260, left = 70, right = 190, top = 50, gap = 70;
+        const int width = 1000, panelHeight = 260, left = 70, right = 290, top = 50, gap = 70;
         int plotW = width - left - right;
         int height = top + (2 * panelHeight) + gap + 50;
         var sb = new StringBuilder();
@@ -38,19 +38,23 @@ internal static class Charts
         sb.Append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{width / 2}\" y=\"24\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">{Escape(title)}</text>\n");
 
-        double maxEngagement = 1e-9;
+        double maxEngagement = 1e-9, minEngagement = 0;
         for (int v = 0; v < t.Variants; v++)
         {
             for (int b = 0; b < t.Buckets; b++)
             {
                 maxEngagement = Math.Max(maxEngagement, PerPlayer(t, v, b, playersPerVariant));
+                minEngagement = Math.Min(minEngagement, PerPlayer(t, v, b, playersPerVariant));
             }
         }
 
+        // Shown-but-ignored items weigh slightly negative, so a bored population can go below zero.
+        double yMin = minEngagement < 0 ? -NiceMax(-minEngagement) : 0;
+
         Panel(sb, t, names, left, top, plotW, panelHeight, "Engagement per player per " + t.BucketSeconds + " s (weighted score)",
-            NiceMax(maxEngagement), (v, b) => PerPlayer(t, v, b, playersPerVariant), "0.##");
+            yMin, NiceMax(maxEngagement), (v, b) => PerPlayer(t, v, b, playersPerVariant), "0.##");
         Panel(sb, t, names, left, top + panelHeight + gap, plotW, panelHeight, "Players still active (%)",
-            100, (v, b) => playersPerVariant[v] == 0 ? 0 : 100.0 * t.Active[v, b] / playersPerVariant[v], "0");
+            0, 100, (v, b) => playersPerVariant[v] == 0 ? 0 : 100.0 * t.Active[v, b] / playersPerVariant[v], "0");
 
         // Legend.
         for (int v = 0; v < t.Variants; v++)
@@ -67,14 +71,14 @@ internal static class Charts
     }
 
     private static void Panel(StringBuilder sb, Timeline t, IReadOnlyList<string> names, int x0, int y0, int w, int h, string label,
-        double yMax, Func<int, int, double> value, string format)
+        double yMin, double yMax, Func<int, int, double> value, string format)
     {
         sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{x0}\" y=\"{y0 - 8}\" font-weight=\"bold\">{Escape(label)}</text>\n");
         sb.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x0}\" y=\"{y0}\" width=\"{w}\" height=\"{h}\" fill=\"none\" stroke=\"#999\"/>\n");
         double xMax = t.Buckets * t.BucketSeconds;
         for (int i = 0; i <= 5; i++)
         {
-            double yv = yMax * i / 5;
+            double yv = yMin + ((yMax - yMin) * i / 5);
             double y = y0 + h - (h * i / 5.0);
             sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x0}\" y1=\"{y:0.#}\" x2=\"{x0 + w}\" y2=\"{y:0.#}\" stroke=\"#eee\"/>\n");
             sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{x0 - 6}\" y=\"{y + 4:0.#}\" text-anchor=\"end\">{yv.ToString(format, CultureInfo.InvariantCulture)}</text>\n");
@@ -83,13 +87,19 @@ internal static class Charts
             sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{x:0.#}\" y=\"{y0 + h + 16}\" text-anchor=\"middle\">{xv:0}</text>\n");
         }
 
+        if (yMin < 0)
+        {
+            double zero = y0 + h - (h * -yMin / (yMax - yMin));
+            sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x0}\" y1=\"{zero:0.#}\" x2=\"{x0 + w}\" y2=\"{zero:0.#}\" stroke=\"#555\" stroke-dasharray=\"4 3\"/>\n");
+        }
+
         for (int v = 0; v < t.Variants; v++)
         {
             sb.Append(CultureInfo.InvariantCulture, $"<polyline fill=\"none\" stroke=\"{Colors[v % Colors.Length]}\" stroke-width=\"2\" points=\"");
             for (int b = 0; b < t.Buckets; b++)
             {
                 double x = x0 + (w * (b + 1) / (double)t.Buckets);
-                double y = y0 + h - (h * Math.Clamp(value(v, b) / yMax, 0, 1));
+                double y = y0 + h - (h * Math.Clamp((value(v, b) - yMin) / (yMax - yMin), 0, 1));
                 sb.Append(CultureInfo.InvariantCulture, $"{x:0.#},{y:0.#} ");
             }
 

@@ -233,6 +233,10 @@ Console.WriteLine();
 Console.WriteLine($"Headline: '{names[best]}' has the highest engagement per player ({report[best].Treatment.Mean:0.00}); "
     + string.Join("; ", Enumerable.Range(1, names.Length - 1).Select(v => $"{names[v]} vs control: {report[v].Lift:+0%;-0%} (p{(report[v].PValue < 0.0001 ? "<0.0001" : "=" + report[v].PValue.ToString("0.0000", CultureInfo.InvariantCulture))})")));
 
+var diverseVsExploit = ExperimentStatistics.Compare(report[1].Treatment, report[2].Treatment);
+Console.WriteLine($"Filter bubble: {names[2]} vs {names[1]}: lift {diverseVsExploit.Lift:+0.0%;-0.0%}, Welch t={diverseVsExploit.TStatistic:0.00}, df={diverseVsExploit.DegreesOfFreedom:0.0}, p={diverseVsExploit.PValue:0.0000}; "
+    + $"players still active at the end: {timeline.Active[1, buckets - 1]}/{playersPerVariant[1]} vs {timeline.Active[2, buckets - 1]}/{playersPerVariant[2]}");
+
 string csv = Path.Combine(options.OutputFolder, "engagement.csv");
 string svg = Path.Combine(options.OutputFolder, "engagement.svg");
 Charts.WriteCsv(csv, timeline, names, playersPerVariant);
