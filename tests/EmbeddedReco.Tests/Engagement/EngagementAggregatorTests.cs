@@ -197,3 +197,23 @@ public sealed class EngagementAggregatorTests
         Assert.Equal(2, agg.GetUser("u")!.Score, 12);
     }
 }
+
+public sealed class EngagementAggregatorAllocationTests
+{
+    [Fact]
+    public void Add_KnownUserVariantAndDay_AllocatesNothing()
+    {
+        var agg = new EngagementAggregator();
+        long t0 = new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero).UtcTicks;
+        agg.Add("u", "A", InteractionKind.Click, 1, t0);
+        agg.Add("u", "A", InteractionKind.Play, 30, t0 + 1);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            agg.Add("u", "A", (InteractionKind)(i % 4), 10, t0 + 2 + i);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
