@@ -84,6 +84,12 @@ var outcome = new List<Interaction>(options.ShelfSize + 8);
 long suggestAllocated = 0, frameOverBudget = 0, maxFrameTicks = 0, interactions = 0, maxRecordTicks = 0, slowRecords = 0;
 long slowRecordThreshold = Stopwatch.Frequency / 1000; // 1 ms
 
+// Off-policy log of the exploring variant: every impression with its logged propensity and whether it was clicked, plus
+// whether the item was the greedy (pre-exploration) choice of its slot, to evaluate other epsilons afterwards. Pre-sized.
+int exploring = Array.FindIndex(names, n => (experiment.Variants[Array.IndexOf(names, n)].Settings.Epsilon ?? 0) > 0);
+var offPolicyLog = new List<LoggedImpression>(exploring < 0 ? 0 : players.Count * (options.SimulatedSeconds / 2 + 2) * options.ShelfSize);
+var offPolicyGreedy = new List<bool>(offPolicyLog.Capacity);
+
 // Warm-up (as a game would during loading): JIT-compile the shop path for every variant without recording anything.
 for (int v = 0; v < names.Length; v++)
 {
@@ -138,6 +144,23 @@ for (long tick = 0; tick < totalTicks; tick++)
         }
 
         interactions += outcome.Count;
+        if (variant == exploring)
+        {
+            string? clicked = null;
+            foreach (var interaction in outcome)
+            {
+                if (interaction.Kind == InteractionKind.Click)
+                {
+                    clicked = interaction.ItemId;
+                }
+            }
+
+            for (int k = 0; k < n; k++)
+            {
+                offPolicyLog.Add(new LoggedImpression(player.Id, shelf[k].ItemId, shelf[k].Propensity, string.Equals(shelf[k].ItemId, clicked, StringComparison.Ordinal) ? 1 : 0));
+                offPolicyGreedy.Add(string.Equals(shelf[k].ItemId, policy.GreedyItem(k), StringComparison.Ordinal));
+            }
+        }
     }
 
     if ((tick + 1) % (TicksPerSecond * options.BucketSeconds) == 0 || tick == totalTicks - 1)
@@ -236,6 +259,24 @@ Console.WriteLine($"Headline: '{names[best]}' has the highest engagement per pla
 var diverseVsExploit = ExperimentStatistics.Compare(report[1].Treatment, report[2].Treatment);
 Console.WriteLine($"Filter bubble: {names[2]} vs {names[1]}: lift {diverseVsExploit.Lift:+0.0%;-0.0%}, Welch t={diverseVsExploit.TStatistic:0.00}, df={diverseVsExploit.DegreesOfFreedom:0.0}, p={diverseVsExploit.PValue:0.0000}; "
     + $"players still active at the end: {timeline.Active[1, buckets - 1]}/{playersPerVariant[1]} vs {timeline.Active[2, buckets - 1]}/{playersPerVariant[2]}");
+
+if (exploring >= 0 && offPolicyLog.Count > 0)
+{
+    // Candidate: the same shop with another epsilon. Its probability of the logged item in that slot is
+    // (1 - eps') for the greedy item plus eps' / catalog size for any item.
+    Console.WriteLine();
+    Console.WriteLine($"Off-policy estimates from {offPolicyLog.Count} logged impressions of '{names[exploring]}' (observed CTR {offPolicyLog.Average(r => r.Reward):0.0000}):");
+    foreach (double candidateEpsilon in new[] { 0.0, 0.05, 0.3 })
+    {
+        int i = 0;
+        var estimate = OffPolicyEstimator.Estimate(offPolicyLog, _ =>
+        {
+            bool greedy = offPolicyGreedy[i++]; // the estimator walks the log in order
+            return ((greedy ? 1 - candidateEpsilon : 0) + (candidateEpsilon / policy.CatalogSize));
+        }, maxWeight: 50);
+        Console.WriteLine($"  epsilon {candidateEpsilon:0.00}: IPS CTR {estimate.Ips:0.0000}, SNIPS CTR {estimate.SelfNormalizedIps:0.0000} (effective sample {estimate.EffectiveSampleSize:0}, clipped {estimate.ClippedCount})");
+    }
+}
 
 string csv = Path.Combine(options.OutputFolder, "engagement.csv");
 string svg = Path.Combine(options.OutputFolder, "engagement.svg");

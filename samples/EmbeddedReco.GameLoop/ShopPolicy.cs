@@ -30,6 +30,7 @@ internal sealed class ShopPolicy
     private readonly Suggestion[] _candidates;
     private readonly bool[] _taken;
     private readonly int[] _chosen;
+    private readonly string[] _greedy;
     private readonly Random _rng;
 
     public ShopPolicy(RecoEngine engine, Experiment experiment, GameCatalog catalog, int shelfSize, int seed)
@@ -41,6 +42,7 @@ internal sealed class ShopPolicy
         _candidates = new Suggestion[Math.Min(catalog.Items.Count, shelfSize * 3)];
         _taken = new bool[_candidates.Length];
         _chosen = new int[shelfSize];
+        _greedy = new string[shelfSize];
         _index = new Dictionary<string, int>(catalog.Items.Count, StringComparer.Ordinal);
         _unit = new float[catalog.Items.Count][];
         for (int i = 0; i < catalog.Items.Count; i++)
@@ -57,6 +59,12 @@ internal sealed class ShopPolicy
             _unit[i] = v;
         }
     }
+
+    /// <summary>The number of items the exploration step draws from.</summary>
+    public int CatalogSize => _catalog.Items.Count;
+
+    /// <summary>The greedy (pre-exploration) item of a slot in the latest <see cref="Fill"/> of an exploring variant.</summary>
+    public string GreedyItem(int slot) => _greedy[slot];
 
     /// <summary>Fills <paramref name="shelf"/> for the player; returns how many items were written.</summary>
     public int Fill(string userId, int variantIndex, Span<Suggestion> shelf)
@@ -131,6 +139,7 @@ internal sealed class ShopPolicy
         int total = _catalog.Items.Count;
         for (int slot = 0; slot < shelf.Length; slot++)
         {
+            _greedy[slot] = shelf[slot].ItemId;
             double greedyPropensity = (1 - epsilon) + (epsilon / total);
             if (_rng.NextDouble() >= epsilon)
             {
