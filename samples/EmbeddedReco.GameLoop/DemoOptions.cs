@@ -19,6 +19,8 @@ internal sealed class DemoOptions
 
     public int BucketSeconds { get; private set; } = 10;
 
+    public int CooldownSeconds { get; private set; } = 30;
+
     public string OutputFolder { get; private set; } = Path.Combine(Environment.CurrentDirectory, "gameloop-output");
 
     public string? DatabasePath { get; private set; }
@@ -31,6 +33,7 @@ internal sealed class DemoOptions
         + "  --shelf N       items per shop shelf (default 10)\n"
         + "  --seed N        random seed (default 7)\n"
         + "  --bucket N      seconds per chart point (default 10)\n"
+        + "  --cooldown N    simulated seconds an ignored item rests (PolicyOptions.CooldownPeriod; default 30)\n"
         + "  --realtime      run at 60 ticks per wall-clock second (default: as fast as possible)\n"
         + "  --out DIR       where the SVG chart and CSV go (default ./gameloop-output)\n"
         + "  --db FILE       LiteDB file (default: a fresh file in the user's local data folder)\n";
@@ -61,6 +64,7 @@ internal sealed class DemoOptions
                 case "--shelf": o.ShelfSize = Math.Min(64, NextInt(1)); break;
                 case "--seed": o.Seed = NextInt(0); break;
                 case "--bucket": o.BucketSeconds = NextInt(1); break;
+                case "--cooldown": o.CooldownSeconds = NextInt(0); break;
                 case "--realtime": o.RealTime = true; break;
                 case "--out": o.OutputFolder = Next(); break;
                 case "--db": o.DatabasePath = Next(); break;

@@ -26,7 +26,7 @@ var simNow = start;
 
 var experiment = new Experiment("shop-policy", new[]
 {
-    new ExperimentVariant("popularity-only", 1, new VariantSettings(popularityOnly: true)),
+    new ExperimentVariant("popularity-only", 1, new VariantSettings(epsilon: 0, diversity: 1, popularityOnly: true)),
     new ExperimentVariant("exploit (eps 0, lambda 1)", 1, new VariantSettings(epsilon: 0, diversity: 1)),
     new ExperimentVariant("explore+diverse (eps 0.1, lambda 0.7)", 1, new VariantSettings(epsilon: 0.1, diversity: 0.7)),
 });
@@ -59,11 +59,14 @@ using var engine = RecoEngine.Open(new RecoEngineOptions
     DatabasePath = dbPath,
     Dimensions = GameCatalog.Dimensions,
     Clock = () => simNow,
+    // The shop opens every few seconds here, not once a day: an item a player ignored 3 times rests for 30 simulated seconds
+    // (the engine's default of one day would remove it for the whole run).
+    Policy = new PolicyOptions { CooldownPeriod = TimeSpan.FromSeconds(options.CooldownSeconds) },
 });
 engine.UpsertItems(catalog.ToDefinitions());
 
 var weights = new EngagementWeights();
-var policy = new ShopPolicy(engine, experiment, catalog, options.ShelfSize, options.Seed);
+var policy = new ShopPolicy(engine, experiment);
 var schedule = new Random(options.Seed);
 var intervalTicks = new int[players.Count];
 var nextVisit = new long[players.Count];
@@ -85,10 +88,11 @@ long suggestAllocated = 0, frameOverBudget = 0, maxFrameTicks = 0, interactions 
 long slowRecordThreshold = Stopwatch.Frequency / 1000; // 1 ms
 
 // Off-policy log of the exploring variant: every impression with its logged propensity and whether it was clicked, plus
-// whether the item was the greedy (pre-exploration) choice of its slot, to evaluate other epsilons afterwards. Pre-sized.
-int exploring = Array.FindIndex(names, n => (experiment.Variants[Array.IndexOf(names, n)].Settings.Epsilon ?? 0) > 0);
+// whether the slot was an exploration pick (Suggestion.Source), to evaluate other epsilons afterwards. Pre-sized.
+int exploring = Enumerable.Range(0, names.Length).LastOrDefault(v => (policy.EpsilonOf(v) ?? 0) > 0, -1);
+double loggedEpsilon = exploring < 0 ? 0 : policy.EpsilonOf(exploring)!.Value;
 var offPolicyLog = new List<LoggedImpression>(exploring < 0 ? 0 : players.Count * (options.SimulatedSeconds / 2 + 2) * options.ShelfSize);
-var offPolicyGreedy = new List<bool>(offPolicyLog.Capacity);
+var offPolicyExplored = new List<bool>(offPolicyLog.Capacity);
 
 // Warm-up (as a game would during loading): JIT-compile the shop path for every variant without recording anything.
 for (int v = 0; v < names.Length; v++)
@@ -158,7 +162,7 @@ for (long tick = 0; tick < totalTicks; tick++)
             for (int k = 0; k < n; k++)
             {
                 offPolicyLog.Add(new LoggedImpression(player.Id, shelf[k].ItemId, shelf[k].Propensity, string.Equals(shelf[k].ItemId, clicked, StringComparison.Ordinal) ? 1 : 0));
-                offPolicyGreedy.Add(string.Equals(shelf[k].ItemId, policy.GreedyItem(k), StringComparison.Ordinal));
+                offPolicyExplored.Add(shelf[k].Source == SuggestionSource.Explore);
             }
         }
     }
@@ -262,17 +266,19 @@ Console.WriteLine($"Filter bubble: {names[2]} vs {names[1]}: lift {diverseVsExpl
 
 if (exploring >= 0 && offPolicyLog.Count > 0)
 {
-    // Candidate: the same shop with another epsilon. Its probability of the logged item in that slot is
-    // (1 - eps') for the greedy item plus eps' / catalog size for any item.
+    // Candidate: the same shop with another epsilon eps'. Slot by slot (ignoring how earlier slots shift the greedy queue), the
+    // engine's logged propensity is (1 - eps) for a greedy pick and eps x w / W for an exploration pick, so the candidate's
+    // probability of the same pick is (1 - eps') and eps' x w / W = propensity x eps' / eps; a slot logged with probability 1
+    // (nothing left to choose between) stays 1.
     Console.WriteLine();
     Console.WriteLine($"Off-policy estimates from {offPolicyLog.Count} logged impressions of '{names[exploring]}' (observed CTR {offPolicyLog.Average(r => r.Reward):0.0000}):");
-    foreach (double candidateEpsilon in new[] { 0.0, 0.05, 0.3 })
+    foreach (double candidateEpsilon in new[] { 0.0, loggedEpsilon / 2, Math.Min(1, loggedEpsilon * 3) })
     {
         int i = 0;
-        var estimate = OffPolicyEstimator.Estimate(offPolicyLog, _ =>
+        var estimate = OffPolicyEstimator.Estimate(offPolicyLog, r =>
         {
-            bool greedy = offPolicyGreedy[i++]; // the estimator walks the log in order
-            return ((greedy ? 1 - candidateEpsilon : 0) + (candidateEpsilon / policy.CatalogSize));
+            bool explored = offPolicyExplored[i++]; // the estimator walks the log in order
+            return r.Propensity >= 1 ? 1 : explored ? r.Propensity * candidateEpsilon / loggedEpsilon : 1 - candidateEpsilon;
         }, maxWeight: 50);
         Console.WriteLine($"  epsilon {candidateEpsilon:0.00}: IPS CTR {estimate.Ips:0.0000}, SNIPS CTR {estimate.SelfNormalizedIps:0.0000} (effective sample {estimate.EffectiveSampleSize:0}, clipped {estimate.ClippedCount})");
     }
