@@ -62,6 +62,8 @@ using var engine = RecoEngine.Open(new RecoEngineOptions
     // The shop opens every few seconds here, not once a day: an item a player ignored 3 times rests for 30 simulated seconds
     // (the engine's default of one day would remove it for the whole run).
     Policy = new PolicyOptions { CooldownPeriod = TimeSpan.FromSeconds(options.CooldownSeconds) },
+    // The engine assigns each player's variant, applies its settings in Suggest and reports engagement per variant.
+    Experiment = experiment,
 });
 engine.UpsertItems(catalog.ToDefinitions());
 
@@ -97,9 +99,11 @@ var offPolicyExplored = new List<bool>(offPolicyLog.Capacity);
 // Warm-up (as a game would during loading): JIT-compile the shop path for every variant without recording anything.
 for (int v = 0; v < names.Length; v++)
 {
+    // A warm-up id that the experiment assigns to variant v.
+    string warmup = Enumerable.Range(0, 1000).Select(k => $"__warmup__{k}").First(id => experiment.AssignIndex(id) == v);
     for (int i = 0; i < 20; i++)
     {
-        policy.Fill("__warmup__", v, shelf);
+        policy.Fill(warmup, shelf);
     }
 }
 
@@ -124,7 +128,7 @@ for (long tick = 0; tick < totalTicks; tick++)
         int variant = variantOf[p];
         long a0 = GC.GetAllocatedBytesForCurrentThread();
         long t0 = Stopwatch.GetTimestamp();
-        int n = policy.Fill(player.Id, variant, shelf);
+        int n = policy.Fill(player.Id, shelf);
         long elapsed = Stopwatch.GetTimestamp() - t0;
         suggestAllocated += GC.GetAllocatedBytesForCurrentThread() - a0;
         if (latencyCount < latencies.Length)

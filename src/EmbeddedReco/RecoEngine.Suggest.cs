@@ -124,6 +124,7 @@ public sealed partial class RecoEngine
             return 0;
         }
 
+        options = ApplyVariant(userId, options, out string? variant);
         var policy = _options.Policy;
         int n = catalog.Count;
         int dims = catalog.Dimensions;
@@ -273,7 +274,7 @@ public sealed partial class RecoEngine
             if (!explore)
             {
                 int row = scratch.Candidates[scratch.Picked[gi++]];
-                destination[written++] = Make(catalog, row, blended, personalSource, slotProbability, explain, scratch, penalized);
+                destination[written++] = Make(catalog, row, blended, personalSource, slotProbability, explain, scratch, penalized, variant);
                 continue;
             }
 
@@ -282,7 +283,7 @@ public sealed partial class RecoEngine
             double propensity = slotProbability * weight / poolWeight;
             scratch.PoolWeights[pick] = 0;
             poolWeight = SumWeights(scratch.PoolWeights, pool);
-            destination[written++] = Make(catalog, scratch.PoolRows[pick], blended, SuggestionSource.Explore, propensity, explain, scratch, penalized);
+            destination[written++] = Make(catalog, scratch.PoolRows[pick], blended, SuggestionSource.Explore, propensity, explain, scratch, penalized, variant);
         }
 
         // 8. Remember the list as shown.
@@ -430,7 +431,7 @@ public sealed partial class RecoEngine
         return last;
     }
 
-    private Suggestion Make(CatalogSnapshot catalog, int row, Span<float> blended, SuggestionSource source, double propensity, bool explain, SuggestScratch scratch, int penalized)
+    private Suggestion Make(CatalogSnapshot catalog, int row, Span<float> blended, SuggestionSource source, double propensity, bool explain, SuggestScratch scratch, int penalized, string? variant)
     {
         ScoreContribution[]? breakdown = null;
         if (explain)
@@ -459,7 +460,7 @@ public sealed partial class RecoEngine
             }
         }
 
-        return new Suggestion(catalog.Ids[row], blended[row], source, propensity, breakdown);
+        return new Suggestion(catalog.Ids[row], blended[row], source, propensity, breakdown, variant);
     }
 
     private void MarkShown(string userId, ReadOnlySpan<Suggestion> list, PolicyOptions policy, long now)

@@ -64,6 +64,16 @@ public sealed class RecoEngineOptions
     /// </summary>
     public double CollaborativeConfidence { get; set; } = 5;
 
+    /// <summary>
+    /// An A/B experiment: each player is assigned a variant by a stable hash of the experiment name and their id, <c>Suggest</c> applies
+    /// the variant's settings where the call leaves them unset and tags suggestions with <see cref="Suggestion.Variant"/>, and
+    /// engagement is reported per variant (<see cref="RecoEngine.GetExperimentReport"/>). Default null = no experiment.
+    /// </summary>
+    public Experiment? Experiment { get; set; }
+
+    /// <summary>Engagement metrics start a new session after a pause longer than this. Default 30 minutes.</summary>
+    public TimeSpan SessionGap { get; set; } = TimeSpan.FromMinutes(30);
+
     /// <summary>Longest allowed user or item id in UTF-8 bytes. Default 256; 1 to 1000 (LiteDB index keys must stay under 1023 bytes).</summary>
     public int MaxIdBytes { get; set; } = 256;
 
@@ -141,6 +151,11 @@ public sealed class RecoEngineOptions
         if (double.IsNaN(CollaborativeConfidence) || double.IsInfinity(CollaborativeConfidence) || CollaborativeConfidence < 0)
         {
             throw new ArgumentOutOfRangeException("options." + nameof(CollaborativeConfidence), CollaborativeConfidence, "RecoEngineOptions.CollaborativeConfidence must be a finite number >= 0.");
+        }
+
+        if (SessionGap <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException("options." + nameof(SessionGap), SessionGap, "RecoEngineOptions.SessionGap must be positive.");
         }
 
         if (MaxIdBytes < 1 || MaxIdBytes > 1000)

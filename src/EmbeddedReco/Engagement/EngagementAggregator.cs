@@ -346,6 +346,46 @@ internal sealed class EngagementAggregator
         }
     }
 
+    /// <summary>One player's state as plain data, or null when unknown (for persisting one changed player).</summary>
+    public EngagementState.UserRecord? ExportUser(string userId)
+    {
+        lock (_gate)
+        {
+            if (!_users.TryGetValue(userId, out var user))
+            {
+                return null;
+            }
+
+            var record = new EngagementState.UserRecord { UserId = userId, LastTicks = user.LastTicks, Sessions = user.Sessions };
+            foreach (var uv in user.Variants.OrderBy(x => x.Variant, StringComparer.Ordinal))
+            {
+                record.Variants.Add(new EngagementState.UserVariantRecord { Variant = uv.Variant, LastDay = uv.LastDay, Counts = uv.Counts });
+            }
+
+            return record;
+        }
+    }
+
+    /// <summary>One variant's state as plain data, or null when unknown (for persisting one changed variant).</summary>
+    public EngagementState.VariantRecord? ExportVariant(string variant)
+    {
+        lock (_gate)
+        {
+            if (!_variants.TryGetValue(variant, out var entry))
+            {
+                return null;
+            }
+
+            var record = new EngagementState.VariantRecord { Variant = variant, Totals = entry.Totals };
+            foreach (var day in entry.Days.OrderBy(d => d.Key))
+            {
+                record.Days.Add(new EngagementState.DayRecord { Day = day.Key, Counts = day.Value.Counts });
+            }
+
+            return record;
+        }
+    }
+
     /// <summary>Forgets a player's per-user data (variant and day totals keep their contribution). Returns whether the player was known.</summary>
     public bool ForgetUser(string userId)
     {

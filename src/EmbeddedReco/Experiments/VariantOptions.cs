@@ -11,10 +11,10 @@ namespace EmbeddedReco.Experiments;
 internal static class VariantOptions
 {
     /// <summary>
-    /// The scorer weights of a popularity-only variant: content 0, popularity 1. Plugin scorers keep their registered weight.
+    /// The scorer weights of a popularity-only variant: content 0, collaborative 0, popularity 1. Plugin scorers keep their registered weight.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, double> PopularityOnlyWeights =
-        new Dictionary<string, double>(StringComparer.Ordinal) { [ScorerContract.Content] = 0, [ScorerContract.Popularity] = 1 };
+        new Dictionary<string, double>(StringComparer.Ordinal) { [ScorerContract.Content] = 0, [ScorerContract.Collaborative] = 0, [ScorerContract.Popularity] = 1 };
 
     /// <summary>The scorer weights a variant asks for, or null to keep the engine's.</summary>
     public static IReadOnlyDictionary<string, double>? WeightsOf(VariantSettings settings) =>

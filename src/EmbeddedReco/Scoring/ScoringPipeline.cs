@@ -51,6 +51,11 @@ internal sealed class ScoringPipeline
             double w = e.Registration.Weight;
             if (overrides is not null && overrides.TryGetValue(e.Name, out double o))
             {
+                if (double.IsNaN(o) || double.IsInfinity(o) || o < 0)
+                {
+                    throw new ArgumentException($"SuggestOptions.ScorerWeights['{e.Name}'] must be a finite number >= 0, not {o}.", "options");
+                }
+
                 w = o;
             }
 

@@ -15,6 +15,7 @@ internal enum WriteOpKind : byte
     UserChanged,
     ItemChanged,
     ForgetUser,
+    EngagementChanged,
     Flush,
 }
 
@@ -67,6 +68,8 @@ internal sealed class LiteStore : IDisposable
     private readonly ILogger _logger;
     private readonly Func<string, BsonDocument?> _itemDocument;
     private readonly Func<string, BsonDocument?> _userDocument;
+    private Func<string, BsonDocument?>? _engagementUserDocument;
+    private Func<string, BsonDocument?>? _engagementVariantDocument;
     private readonly long _checkpointIntervalTicks; // Stopwatch ticks; 0 = only on flush
     private readonly object _lock = new object();
     private readonly Thread _thread;
@@ -75,9 +78,11 @@ internal sealed class LiteStore : IDisposable
     private Exception? _openError;
     private LiteDatabase? _db;
     private FileStream? _lockFile;
-    private readonly List<WriteOp> _queue = new List<WriteOp>();
-    private readonly List<WriteOp> _work = new List<WriteOp>();
+    private List<WriteOp> _queue = new List<WriteOp>();
+    private List<WriteOp> _work = new List<WriteOp>();
     private readonly List<WriteOp> _failed = new List<WriteOp>();
+    private readonly HashSet<string> _dirtyEngagementUsers = new HashSet<string>(StringComparer.Ordinal);
+    private readonly HashSet<string> _dirtyEngagementVariants = new HashSet<string>(StringComparer.Ordinal);
     private Exception? _fault;
     private bool _retryRequested;
     private bool _stop;
@@ -100,6 +105,13 @@ internal sealed class LiteStore : IDisposable
             ? 0
             : (long)(checkpointInterval.TotalSeconds * Stopwatch.Frequency);
         _thread = new Thread(Run) { IsBackground = true, Name = "EmbeddedReco writer" };
+    }
+
+    /// <summary>Sets the providers of engagement documents (per player, per variant), persisted on <see cref="WriteOpKind.EngagementChanged"/>.</summary>
+    public void SetEngagementDocuments(Func<string, BsonDocument?> user, Func<string, BsonDocument?> variant)
+    {
+        _engagementUserDocument = user;
+        _engagementVariantDocument = variant;
     }
 
     /// <summary>Test seam: called on the writer thread before each commit; a returned exception fails that batch.</summary>
@@ -334,10 +346,18 @@ internal sealed class LiteStore : IDisposable
                 retrying = _fault is not null;
                 _retryRequested = false;
                 _work.Clear();
-                _work.AddRange(_failed);
-                _failed.Clear();
-                _work.AddRange(_queue);
-                _queue.Clear();
+                if (_failed.Count > 0)
+                {
+                    _work.AddRange(_failed);
+                    _failed.Clear();
+                    _work.AddRange(_queue);
+                    _queue.Clear();
+                }
+                else
+                {
+                    // O(1) under the lock however long the backlog: producers never wait behind a copy.
+                    (_queue, _work) = (_work, _queue);
+                }
             }
 
             checkpointDue = _checkpointIntervalTicks > 0 && Stopwatch.GetTimestamp() - lastCheckpoint >= _checkpointIntervalTicks;
@@ -447,8 +467,12 @@ internal sealed class LiteStore : IDisposable
         var log = db.GetCollection(BsonCodec.InteractionsCollection, BsonAutoId.Int64);
         var users = db.GetCollection(BsonCodec.UsersCollection);
         var items = db.GetCollection(BsonCodec.ItemsCollection);
+        var engagementUsers = db.GetCollection(Engagement.EngagementBson.UsersCollection);
+        var engagementVariants = db.GetCollection(Engagement.EngagementBson.VariantsCollection);
         dirtyUsers.Clear();
         dirtyItems.Clear();
+        _dirtyEngagementUsers.Clear();
+        _dirtyEngagementVariants.Clear();
         db.BeginTrans();
         foreach (var op in ops)
         {
@@ -467,6 +491,11 @@ internal sealed class LiteStore : IDisposable
                     log.DeleteMany(Query.EQ("u", op.Key));
                     users.Delete(op.Key);
                     dirtyUsers.Add(op.Key);
+                    _dirtyEngagementUsers.Add(op.Key);
+                    break;
+                case WriteOpKind.EngagementChanged:
+                    _dirtyEngagementUsers.Add(op.Key);
+                    _dirtyEngagementVariants.Add(op.Key2 ?? string.Empty);
                     break;
             }
         }
@@ -494,6 +523,31 @@ internal sealed class LiteStore : IDisposable
             else
             {
                 users.Upsert(doc);
+            }
+        }
+
+        if (_engagementUserDocument is not null && _engagementVariantDocument is not null)
+        {
+            foreach (string id in _dirtyEngagementUsers)
+            {
+                var doc = _engagementUserDocument(id);
+                if (doc is null)
+                {
+                    engagementUsers.Delete(id);
+                }
+                else
+                {
+                    engagementUsers.Upsert(doc);
+                }
+            }
+
+            foreach (string variant in _dirtyEngagementVariants)
+            {
+                var doc = _engagementVariantDocument(variant);
+                if (doc is not null)
+                {
+                    engagementVariants.Upsert(doc);
+                }
             }
         }
 
