@@ -210,7 +210,7 @@ public sealed partial class RecoEngine
             Volatile.Read(ref _model),
             _profileDecay,
             _options.CollaborativeConfidence);
-        _pipeline.Run(in context, scratch.PerScorer, blended, scratch.WeightsUsed, options?.ScorerWeights, now);
+        _pipeline.Run(in context, scratch.PerScorer, blended, scratch.WeightsUsed, options?.ScorerWeights, now, 1f - CollaborativeConfidenceOf(context.History));
 
         // 3. Hard exclusions (consumed, cooldown) and the recent-list penalty.
         for (int i = 0; i < excludedCount; i++)
@@ -293,6 +293,25 @@ public sealed partial class RecoEngine
         }
 
         return written;
+    }
+
+    /// <summary>n / (n + CollaborativeConfidence) for the n history items (positive weight) the served model knows; 0 without a model.</summary>
+    private float CollaborativeConfidenceOf(ReadOnlySpan<UserHistoryEntry> history)
+    {
+        var trained = Volatile.Read(ref _model);
+        if (trained is null || history.IsEmpty)
+        {
+            return 0f;
+        }
+
+        int n = 0;
+        foreach (var entry in history)
+        {
+            n += entry.Weight > 0 && trained.Model.IndexOf(entry.ItemId) >= 0 ? 1 : 0;
+        }
+
+        double k = _options.CollaborativeConfidence;
+        return n == 0 ? 0f : (float)(n / (n + k));
     }
 
     private int ApplyRecentPenalty(string userId, CatalogSnapshot catalog, Span<float> blended, SuggestScratch scratch, PolicyOptions policy)

@@ -52,8 +52,9 @@ public sealed partial class RecoEngine
             var sw = Stopwatch.StartNew();
             long now = NowTicks();
             Interlocked.Exchange(ref _sinceTraining, 0);
-            var builder = new InteractionMatrixBuilder();
+            var triples = new List<(string User, string Item, double Weight)>();
             var users = new HashSet<string>(StringComparer.Ordinal);
+            double sum = 0;
             foreach (var pair in _users)
             {
                 var user = pair.Value;
@@ -64,11 +65,22 @@ public sealed partial class RecoEngine
                         var st = item.Value;
                         if (st.Weight > 0)
                         {
-                            builder.Add(user.Id, item.Key, (float)(st.Weight * _profileDecay.Factor(now - st.WeightTicks)));
+                            double w = st.Weight * _profileDecay.Factor(now - st.WeightTicks);
+                            triples.Add((user.Id, item.Key, w));
+                            sum += w;
                             users.Add(user.Id);
                         }
                     }
                 }
+            }
+
+            // Scale weights to a mean of 1, so the regularization (EASE lambda, kNN shrink) means the same whatever the
+            // engagement weights are (a like is 3, a purchase 5, ...).
+            var builder = new InteractionMatrixBuilder();
+            double mean = triples.Count == 0 ? 1 : sum / triples.Count;
+            foreach (var (user, item, weight) in triples)
+            {
+                builder.Add(user, item, (float)(weight / mean));
             }
 
             cancellationToken.ThrowIfCancellationRequested();
