@@ -500,55 +500,12 @@ internal sealed class LiteStore : IDisposable
             }
         }
 
-        foreach (string id in dirtyItems)
-        {
-            var doc = _itemDocument(id);
-            if (doc is null)
-            {
-                items.Delete(id);
-            }
-            else
-            {
-                items.Upsert(doc);
-            }
-        }
-
-        foreach (string id in dirtyUsers)
-        {
-            var doc = _userDocument(id);
-            if (doc is null)
-            {
-                users.Delete(id);
-            }
-            else
-            {
-                users.Upsert(doc);
-            }
-        }
-
+        Persist(items, dirtyItems, _itemDocument);
+        Persist(users, dirtyUsers, _userDocument);
         if (_engagementUserDocument is not null && _engagementVariantDocument is not null)
         {
-            foreach (string id in _dirtyEngagementUsers)
-            {
-                var doc = _engagementUserDocument(id);
-                if (doc is null)
-                {
-                    engagementUsers.Delete(id);
-                }
-                else
-                {
-                    engagementUsers.Upsert(doc);
-                }
-            }
-
-            foreach (string variant in _dirtyEngagementVariants)
-            {
-                var doc = _engagementVariantDocument(variant);
-                if (doc is not null)
-                {
-                    engagementVariants.Upsert(doc);
-                }
-            }
+            Persist(engagementUsers, _dirtyEngagementUsers, _engagementUserDocument);
+            Persist(engagementVariants, _dirtyEngagementVariants, _engagementVariantDocument, deleteMissing: false);
         }
 
         var injected = FaultInjector?.Invoke();
@@ -558,6 +515,23 @@ internal sealed class LiteStore : IDisposable
         }
 
         db.Commit();
+    }
+
+    /// <summary>Writes the current document of each changed key, or deletes it when the key no longer exists.</summary>
+    private static void Persist(ILiteCollection<BsonDocument> collection, HashSet<string> keys, Func<string, BsonDocument?> current, bool deleteMissing = true)
+    {
+        foreach (string key in keys)
+        {
+            var doc = current(key);
+            if (doc is not null)
+            {
+                collection.Upsert(doc);
+            }
+            else if (deleteMissing)
+            {
+                collection.Delete(key);
+            }
+        }
     }
 
     private void TryRollback()
