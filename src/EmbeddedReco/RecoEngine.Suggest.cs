@@ -5,6 +5,7 @@ using EmbeddedReco.Catalog;
 using EmbeddedReco.Diagnostics;
 using EmbeddedReco.Policy;
 using EmbeddedReco.Scoring;
+using EmbeddedReco.Storage;
 
 namespace EmbeddedReco;
 
@@ -244,7 +245,20 @@ public sealed partial class RecoEngine
         }
 
         // 7. Epsilon-greedy, slot by slot, with exact conditional propensities.
-        ulong seed = options?.Seed is int s ? PolicyRandom.Derive(s, 0) : PolicyRandom.Derive(policy.Seed, Interlocked.Increment(ref _suggestCalls));
+        // Without a per-call seed, the player's own stream: (engine seed, player id, lists shown so far), persisted with the
+        // profile, so the same state gives the same list in this process or after a restart, whatever other players do.
+        bool markShown = options?.MarkShown ?? true;
+        RecentLists? recentState = options?.Seed is null || markShown ? _recent.GetOrAdd(userId, static _ => new RecentLists()) : null;
+        long shownBefore = 0;
+        if (recentState is not null)
+        {
+            lock (recentState.Gate)
+            {
+                shownBefore = recentState.Calls;
+            }
+        }
+
+        ulong seed = options?.Seed is int s ? PolicyRandom.Derive(s, 0) : PolicyRandom.ForPlayer(policy.Seed, userId, shownBefore);
         var rng = new PolicyRandom(seed);
         var personalSource = hasProfile ? SuggestionSource.Personalized : SuggestionSource.Popular;
         double poolWeight = SumWeights(scratch.PoolWeights, pool);
@@ -287,9 +301,9 @@ public sealed partial class RecoEngine
         }
 
         // 8. Remember the list as shown.
-        if (written > 0 && (options?.MarkShown ?? true))
+        if (written > 0 && markShown)
         {
-            MarkShown(userId, destination.Slice(0, written), policy, now);
+            MarkShown(userId, recentState!, destination.Slice(0, written), policy, now);
         }
 
         return written;
@@ -354,14 +368,17 @@ public sealed partial class RecoEngine
         Profiles.UserState? user,
         string userId)
     {
+        // The ExplorationPoolSize best-ranked candidates outside the greedy list...
         int pool = 0;
-        for (int i = 0; i < candidates; i++)
+        for (int i = 0; i < candidates && pool < policy.ExplorationPoolSize; i++)
         {
             if (i >= greedyN || !scratch.MmrTaken[i])
             {
                 scratch.PoolRows[pool++] = scratch.Candidates[i];
             }
         }
+
+        // ...plus up to ExplorationPoolSize new items (fewest impressions first), wherever they rank.
 
         var impressions = catalog.Counters.Impressions;
         if (policy.NewItemImpressions > 0)
@@ -378,9 +395,18 @@ public sealed partial class RecoEngine
 
             if (fresh > 0)
             {
-                for (int i = 0; i < candidates; i++)
+                // Not again what is already in the pool or in the greedy list (a new item ranked further down stays eligible).
+                for (int i = 0; i < pool; i++)
                 {
-                    aux[scratch.Candidates[i]] = float.NaN;
+                    aux[scratch.PoolRows[i]] = float.NaN;
+                }
+
+                for (int i = 0; i < greedyN; i++)
+                {
+                    if (scratch.MmrTaken[i])
+                    {
+                        aux[scratch.Candidates[i]] = float.NaN;
+                    }
                 }
 
                 int want = Math.Min(policy.ExplorationPoolSize, catalog.Count);
@@ -482,15 +508,22 @@ public sealed partial class RecoEngine
         return new Suggestion(catalog.Ids[row], blended[row], source, propensity, breakdown, variant);
     }
 
-    private void MarkShown(string userId, ReadOnlySpan<Suggestion> list, PolicyOptions policy, long now)
+    private void MarkShown(string userId, RecentLists recent, ReadOnlySpan<Suggestion> list, PolicyOptions policy, long now)
     {
-        if (policy.RecentLists > 0)
+        bool queue;
+        lock (recent.Gate)
         {
-            var recent = _recent.GetOrAdd(userId, static _ => new RecentLists());
-            lock (recent.Gate)
-            {
-                recent.Remember(list, policy.RecentLists);
-            }
+            recent.Calls++;
+            recent.Remember(list, policy.RecentLists);
+            queue = !recent.PendingWrite && _users.ContainsKey(userId);
+            recent.PendingWrite |= queue;
+        }
+
+        if (queue)
+        {
+            // Persist the list memory and the seed stream with the profile: at most one queued write per player until the writer
+            // has taken it, so Suggest never grows the queue (no allocation, no I/O).
+            _store.Enqueue(new WriteOp(WriteOpKind.UserChanged, userId));
         }
 
         if (policy.RecordShownAsImpressions)

@@ -37,7 +37,6 @@ public sealed partial class RecoEngine : IDisposable
     private readonly ScoringPipeline _pipeline;
     private readonly ConcurrentDictionary<string, RecentLists> _recent = new ConcurrentDictionary<string, RecentLists>(StringComparer.Ordinal);
     private CatalogSnapshot _catalog;
-    private long _suggestCalls;
     private int _disposed;
 
     private RecoEngine(RecoEngineOptions options)
@@ -161,10 +160,22 @@ public sealed partial class RecoEngine : IDisposable
             return null;
         }
 
+        var doc = default(BsonDocument);
         lock (user.Gate)
         {
-            return BsonCodec.User(id, user.Vector, user.LastTicks, user.InteractionCount, user.PositiveCount, user.Consumed, user.Items);
+            doc = BsonCodec.User(id, user.Vector, user.LastTicks, user.InteractionCount, user.PositiveCount, user.Consumed, user.Items);
         }
+
+        if (_recent.TryGetValue(id, out var recent))
+        {
+            lock (recent.Gate)
+            {
+                recent.PendingWrite = false;
+                doc["shown"] = BsonCodec.Recent(recent.Calls, recent.Export());
+            }
+        }
+
+        return doc;
     }
 
     private void Load(LiteDatabase db)
@@ -249,6 +260,12 @@ public sealed partial class RecoEngine : IDisposable
                 user.SetConsumed(BsonCodec.ReadStrings(doc["consumed"]));
                 BsonCodec.ReadUserItems(doc["items"], user);
                 _users[id] = user;
+                if (BsonCodec.TryReadRecent(doc["shown"], out long calls, out var lists))
+                {
+                    var recent = new RecentLists { Calls = calls };
+                    recent.Import(lists, _options.Policy.RecentLists);
+                    _recent[id] = recent;
+                }
             }
 
             LoadEngagement(db);

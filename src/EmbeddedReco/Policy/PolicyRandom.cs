@@ -25,6 +25,21 @@ internal struct PolicyRandom
         return z ^ (z >> 31);
     }
 
+    /// <summary>
+    /// The seed of a player's n-th shown list: FNV-1a 64 of the id's UTF-16 code units mixed with the engine seed and the count.
+    /// Stable across processes and machines (string.GetHashCode is not), so a reopened engine continues the same sequence.
+    /// </summary>
+    public static ulong ForPlayer(int engineSeed, string userId, long calls)
+    {
+        ulong hash = 14695981039346656037UL;
+        foreach (char c in userId)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return Derive(engineSeed, (long)(hash ^ (ulong)calls));
+    }
+
     /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 }

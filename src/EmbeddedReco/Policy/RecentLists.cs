@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace EmbeddedReco.Policy;
 
@@ -13,6 +14,12 @@ internal sealed class RecentLists
     private int _next;
 
     public object Gate { get; } = new object();
+
+    /// <summary>How many lists were shown to the player: with the player's id it seeds the next list's random choices.</summary>
+    public long Calls { get; set; }
+
+    /// <summary>True while a write of this player's profile is queued for the lists; cleared when the writer reads them.</summary>
+    public bool PendingWrite { get; set; }
 
     /// <summary>How many ids the remembered lists hold at most (for sizing a copy buffer).</summary>
     public int Capacity
@@ -78,5 +85,36 @@ internal sealed class RecentLists
         }
 
         return n;
+    }
+
+    /// <summary>The remembered lists, oldest first (for persistence).</summary>
+    public List<string[]> Export()
+    {
+        var result = new List<string[]>(_lists.Length);
+        for (int i = 0; i < _lists.Length; i++)
+        {
+            int slot = (_next + i) % _lists.Length;
+            if (_lists[slot] is { } list && _counts[slot] > 0)
+            {
+                result.Add(list.AsSpan(0, _counts[slot]).ToArray());
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Restores lists exported by <see cref="Export"/> (oldest first), keeping the newest <paramref name="keep"/>.</summary>
+    public void Import(IReadOnlyList<string[]> lists, int keep)
+    {
+        foreach (var list in lists)
+        {
+            var items = new Suggestion[list.Length];
+            for (int i = 0; i < list.Length; i++)
+            {
+                items[i] = new Suggestion(list[i], 0, SuggestionSource.Personalized, 1);
+            }
+
+            Remember(items, keep);
+        }
     }
 }

@@ -108,6 +108,42 @@ internal static class BsonCodec
         };
     }
 
+    /// <summary>The remembered lists of a player (oldest first) and how many lists were shown.</summary>
+    public static BsonDocument Recent(long calls, List<string[]> lists)
+    {
+        var array = new BsonArray();
+        foreach (var list in lists)
+        {
+            var ids = new BsonArray();
+            foreach (string id in list)
+            {
+                ids.Add(id);
+            }
+
+            array.Add(ids);
+        }
+
+        return new BsonDocument { ["calls"] = calls, ["lists"] = array };
+    }
+
+    public static bool TryReadRecent(BsonValue value, out long calls, out List<string[]> lists)
+    {
+        calls = 0;
+        lists = new List<string[]>();
+        if (!value.IsDocument)
+        {
+            return false;
+        }
+
+        calls = value.AsDocument["calls"].AsInt64;
+        foreach (var list in value.AsDocument["lists"].AsArray)
+        {
+            lists.Add(ReadStrings(list));
+        }
+
+        return true;
+    }
+
     public static void ReadUserItems(BsonValue value, UserState user)
     {
         if (!value.IsArray)

@@ -312,7 +312,8 @@ internal sealed class LiteStore : IDisposable
 
                     if (_fault is not null)
                     {
-                        if (_retryRequested)
+                        // A Flush that was queued before the fault was known also asks for a retry (else it would wait forever).
+                        if (_retryRequested || HasFlushRequest(_queue))
                         {
                             break;
                         }
@@ -515,6 +516,19 @@ internal sealed class LiteStore : IDisposable
         }
 
         db.Commit();
+    }
+
+    private static bool HasFlushRequest(List<WriteOp> queue)
+    {
+        foreach (var op in queue)
+        {
+            if (op.Flush is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Writes the current document of each changed key, or deletes it when the key no longer exists.</summary>
