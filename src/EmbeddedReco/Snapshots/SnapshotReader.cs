@@ -393,7 +393,7 @@ internal static class SnapshotReader
         return r.ReadString() ?? throw Invalid($"A {what} is nil.");
     }
 
-    private static string[] Strings(ref MessagePackReader r, string what)
+    private static string[] Strings(ref MessagePackReader r, string what, StringTable? table = null)
     {
         int n = ArrayHeader(ref r, what);
         var values = n == 0 ? Array.Empty<string>() : new string[n];
@@ -404,19 +404,39 @@ internal static class SnapshotReader
                 throw Invalid($"Element {i} of {what} is {r.NextMessagePackType}, not a string.");
             }
 
-            values[i] = r.ReadString()!;
+            values[i] = table is null ? r.ReadString()! : table.Read(ref r);
         }
 
         return values;
     }
 
+    /// <summary>Arrays of repeated strings (tags, consumed ids): strings are shared through a <see cref="StringTable"/>, and
+    /// one-element lists of the same shared string share one array (lists are never mutated after loading).</summary>
     private static string[][] StringArrays(ref MessagePackReader r, string what)
     {
+        const int Singles = 256;
         int n = ArrayHeader(ref r, what);
         var values = new string[n][];
+        var table = new StringTable();
+        var singles = new string[Singles][];
         for (int i = 0; i < n; i++)
         {
-            values[i] = Strings(ref r, what);
+            var list = Strings(ref r, what, table);
+            if (list.Length == 1)
+            {
+                int slot = System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(list[0]) & (Singles - 1);
+                var shared = singles[slot];
+                if (shared is not null && ReferenceEquals(shared[0], list[0]))
+                {
+                    list = shared;
+                }
+                else
+                {
+                    singles[slot] = list;
+                }
+            }
+
+            values[i] = list;
         }
 
         return values;

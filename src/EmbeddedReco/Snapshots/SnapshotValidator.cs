@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text;
+using System.Numerics.Tensors;
 using MessagePack;
 
 namespace EmbeddedReco.Snapshots;
@@ -37,22 +38,14 @@ internal static class SnapshotValidator
         CheckIds(m.ItemIds, maxIdBytes, "item");
         for (int i = 0; i < items; i++)
         {
+            // Fast path: NaN or infinity makes the SIMD sum of squares non-finite; a unit row sums to ~1. Anything else is
+            // examined element by element for a precise message.
             var row = m.ItemVectors.AsSpan(i * dims, dims);
-            double sum = 0;
-            for (int d = 0; d < row.Length; d++)
+            float fast = TensorPrimitives.SumOfSquares((ReadOnlySpan<float>)row);
+            if (fast != 0 && !(Math.Abs(fast - 1.0) <= UnitTolerance))
             {
-                float v = row[d];
-                if (float.IsNaN(v) || float.IsInfinity(v))
-                {
-                    throw Invalid($"The vector of item '{m.ItemIds[i]}' has a non-finite value ({v}) at index {d}.");
-                }
-
-                sum += (double)v * v;
-            }
-
-            if (sum != 0 && Math.Abs(sum - 1.0) > UnitTolerance)
-            {
-                throw Invalid($"The vector of item '{m.ItemIds[i]}' is not unit length (squared length {sum}); snapshots store normalized rows.");
+                CheckFinite(row, $"The vector of item '{m.ItemIds[i]}'");
+                throw Invalid($"The vector of item '{m.ItemIds[i]}' is not unit length (squared length {fast}); snapshots store normalized rows.");
             }
 
             foreach (string tag in m.ItemTags[i])
@@ -112,12 +105,10 @@ internal static class SnapshotValidator
         for (int u = 0; u < users; u++)
         {
             var row = m.UserVectors.AsSpan(u * dims, dims);
-            for (int d = 0; d < row.Length; d++)
+            float fast = TensorPrimitives.SumOfSquares((ReadOnlySpan<float>)row);
+            if (float.IsNaN(fast) || float.IsInfinity(fast))
             {
-                if (float.IsNaN(row[d]) || float.IsInfinity(row[d]))
-                {
-                    throw Invalid($"The profile vector of user '{ids[u]}' has a non-finite value ({row[d]}) at index {d}.");
-                }
+                CheckFinite(row, $"The profile vector of user '{ids[u]}'");
             }
 
             long last = m.UserLastTicks[u];
@@ -150,6 +141,17 @@ internal static class SnapshotValidator
             if (double.IsInfinity(s.Weights[i]))
             {
                 throw Invalid($"The snapshot's recorded engagement weight '{SnapshotSettings.WeightNames[i]}' is not finite.");
+            }
+        }
+    }
+
+    private static void CheckFinite(ReadOnlySpan<float> row, string what)
+    {
+        for (int d = 0; d < row.Length; d++)
+        {
+            if (float.IsNaN(row[d]) || float.IsInfinity(row[d]))
+            {
+                throw Invalid($"{what} has a non-finite value ({row[d]}) at index {d}.");
             }
         }
     }
