@@ -18,26 +18,39 @@ internal static class SnapshotReader
 {
     private const int ChunkSize = 1 << 20;
 
+    private static readonly MessagePackSecurity Security = MessagePackSecurity.UntrustedData.WithMaximumObjectGraphDepth(SnapshotFormat.MaxDepth);
+
     public static SnapshotModel Read(Stream stream, long maxBytes)
     {
         var headerBytes = new byte[SnapshotHeader.Size];
         int got = ReadFully(stream, headerBytes, 0, headerBytes.Length);
         var header = SnapshotHeader.Parse(headerBytes, got, maxBytes);
-        byte[] stored = ReadStored(stream, header.StoredLength);
-        if (XxHash64.HashToUInt64(stored) != header.Checksum)
-        {
-            throw new RecoException(RecoErrorCode.SnapshotChecksumMismatch, "The snapshot payload does not match the checksum in its header (the file is damaged).");
-        }
-
+        byte[]? rented = null;
         try
         {
-            byte[] payload = (header.Flags & SnapshotFlags.Lz4) != 0 ? Lz4Payload.Decompress(stored, header.PayloadLength) : stored;
-            var model = Parse(payload, header);
-            return model;
+            ReadOnlyMemory<byte> stored = ReadStored(stream, header.StoredLength, ref rented);
+            if (XxHash64.HashToUInt64(stored.Span) != header.Checksum)
+            {
+                throw new RecoException(RecoErrorCode.SnapshotChecksumMismatch, "The snapshot payload does not match the checksum in its header (the file is damaged).");
+            }
+
+            try
+            {
+                ReadOnlyMemory<byte> payload = (header.Flags & SnapshotFlags.Lz4) != 0 ? Lz4Payload.Decompress(stored, header.PayloadLength) : stored;
+                return Parse(payload, header);
+            }
+            catch (Exception ex) when (IsParseFailure(ex))
+            {
+                throw new RecoException(RecoErrorCode.SnapshotInvalid, $"The snapshot payload is malformed: {ex.Message}", ex);
+            }
         }
-        catch (Exception ex) when (IsParseFailure(ex))
+        finally
         {
-            throw new RecoException(RecoErrorCode.SnapshotInvalid, $"The snapshot payload is malformed: {ex.Message}", ex);
+            // Nothing decoded refers to the buffer: strings and arrays are copied out of it.
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
     }
 
@@ -46,7 +59,7 @@ internal static class SnapshotReader
         || ex is OverflowException || ex is InvalidOperationException || ex is ArgumentException || ex is FormatException
         || ex is IndexOutOfRangeException || ex is InvalidCastException;
 
-    private static byte[] ReadStored(Stream stream, long length)
+    private static ReadOnlyMemory<byte> ReadStored(Stream stream, long length, ref byte[]? rented)
     {
         if (stream.CanSeek)
         {
@@ -56,14 +69,15 @@ internal static class SnapshotReader
                 throw Truncated(length, remaining);
             }
 
-            var exact = new byte[length];
-            int n = ReadFully(stream, exact, 0, exact.Length);
+            // Known to be present: a pooled buffer avoids a large-object allocation (and the GC it triggers) per load.
+            rented = ArrayPool<byte>.Shared.Rent((int)Math.Max(length, 1));
+            int n = ReadFully(stream, rented, 0, (int)length);
             if (n < length)
             {
                 throw Truncated(length, n);
             }
 
-            return exact;
+            return new ReadOnlyMemory<byte>(rented, 0, (int)length);
         }
 
         // Unknown length: grow in chunks so a header that lies about the length cannot make us allocate it up front.
@@ -110,10 +124,10 @@ internal static class SnapshotReader
 
     // ---------------- payload parse ----------------
 
-    private static SnapshotModel Parse(byte[] payload, in SnapshotHeader header)
+    private static SnapshotModel Parse(ReadOnlyMemory<byte> payload, in SnapshotHeader header)
     {
-        var security = MessagePackSecurity.UntrustedData.WithMaximumObjectGraphDepth(SnapshotFormat.MaxDepth);
-        var r = new MessagePackReader(new ReadOnlyMemory<byte>(payload));
+        var security = Security;
+        var r = new MessagePackReader(payload);
         var model = new SnapshotModel();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         bool engine = false, catalog = false;
@@ -393,9 +407,15 @@ internal static class SnapshotReader
         return r.ReadString() ?? throw Invalid($"A {what} is nil.");
     }
 
-    private static string[] Strings(ref MessagePackReader r, string what, StringTable? table = null)
+    /// <summary>Reads an array of strings; <paramref name="knownCount"/> = the header was already read with that many elements.</summary>
+    private static string[] Strings(ref MessagePackReader r, string what, StringTable? table = null, int knownCount = -1)
     {
-        int n = ArrayHeader(ref r, what);
+        int n = knownCount >= 0 ? knownCount : ArrayHeader(ref r, what);
+        if (n > Remaining(ref r))
+        {
+            throw Invalid($"The array header of {what} claims {n} elements but only {Remaining(ref r)} bytes remain.");
+        }
+
         var values = n == 0 ? Array.Empty<string>() : new string[n];
         for (int i = 0; i < n; i++)
         {
@@ -421,22 +441,29 @@ internal static class SnapshotReader
         var singles = new string[Singles][];
         for (int i = 0; i < n; i++)
         {
-            var list = Strings(ref r, what, table);
-            if (list.Length == 1)
+            int m = ArrayHeader(ref r, what);
+            if (m == 1)
             {
-                int slot = System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(list[0]) & (Singles - 1);
-                var shared = singles[slot];
-                if (shared is not null && ReferenceEquals(shared[0], list[0]))
+                if (r.NextMessagePackType != MessagePackType.String)
                 {
-                    list = shared;
+                    throw Invalid($"Element 0 of {what} is {r.NextMessagePackType}, not a string.");
                 }
-                else
-                {
-                    singles[slot] = list;
-                }
-            }
 
-            values[i] = list;
+                string single = table.Read(ref r);
+                int slot = System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(single) & (Singles - 1);
+                var shared = singles[slot];
+                if (shared is null || !ReferenceEquals(shared[0], single))
+                {
+                    shared = new[] { single };
+                    singles[slot] = shared;
+                }
+
+                values[i] = shared;
+            }
+            else
+            {
+                values[i] = Strings(ref r, what, table, m);
+            }
         }
 
         return values;
