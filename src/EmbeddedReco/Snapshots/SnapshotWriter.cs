@@ -14,7 +14,7 @@ internal static class SnapshotWriter
     /// <summary>Writes a complete snapshot file (header and payload) to <paramref name="stream"/>; returns the bytes written.</summary>
     public static long Write(Stream stream, SnapshotModel model, SnapshotCompression compression, long maxBytes)
     {
-        var payload = EncodePayload(model);
+        using var payload = EncodePayload(model);
         var flags = SnapshotFlags.None;
         if (model.HasPopularity)
         {
@@ -54,11 +54,12 @@ internal static class SnapshotWriter
         stream.Write(stored);
     }
 
-    public static ArrayBufferWriter<byte> EncodePayload(SnapshotModel model)
+    /// <summary>Encodes the payload into a pooled buffer; the caller disposes it.</summary>
+    public static PooledBufferWriter EncodePayload(SnapshotModel model)
     {
         int dims = model.Dimensions;
         long estimate = 4096L + ((long)model.ItemIds.Length * ((dims * 4L) + 64)) + ((long)(model.UserIds?.Length ?? 0) * ((dims * 4L) + 128));
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(estimate, 1L << 30));
+        var buffer = new PooledBufferWriter((int)Math.Min(estimate, 1L << 30));
         var w = new MessagePackWriter(buffer);
         int sections = 2 + (model.HasPopularity ? 1 : 0) + (model.HasProfiles ? 1 : 0);
         w.WriteMapHeader(sections);

@@ -40,8 +40,11 @@ internal static class SnapshotTestData
     }
 
     /// <summary>Every field of the engine's state, as bytes (catalog order, counters, profiles sorted by id).</summary>
-    public static byte[] Fingerprint(RecoEngine engine) =>
-        SnapshotWriter.EncodePayload(engine.CaptureSnapshot(Everything)).WrittenSpan.ToArray();
+    public static byte[] Fingerprint(RecoEngine engine)
+    {
+        using var payload = SnapshotWriter.EncodePayload(engine.CaptureSnapshot(Everything));
+        return payload.WrittenSpan.ToArray();
+    }
 
     public static byte[] Save(RecoEngine engine, SnapshotOptions? options = null)
     {
