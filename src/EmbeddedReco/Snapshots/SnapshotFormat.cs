@@ -29,6 +29,16 @@ internal static class SnapshotFormat
     public const string Positives = "positives";
     public const string Consumed = "consumed";
 
+    // optional per-player item states in the profiles section (flattened, see SnapshotUserItems)
+    public const string ItemCounts = "itemCounts";
+    public const string ItemIds = "itemIds";
+    public const string ItemWeight = "itemWeight";
+    public const string ItemWeightTicks = "itemWeightTicks";
+    public const string ItemIgnored = "itemIgnored";
+    public const string ItemLastShownTicks = "itemLastShownTicks";
+    public const string ItemCooldownUntilTicks = "itemCooldownUntilTicks";
+    public const string ItemLastTouchTicks = "itemLastTouchTicks";
+
     /// <summary>Deepest nesting a reader follows when skipping an unknown value (format 1 itself needs 4).</summary>
     public const int MaxDepth = 64;
 }

@@ -43,6 +43,45 @@ internal sealed class SnapshotModel
     public long[]? UserPositives { get; set; }
 
     public string[][]? UserConsumed { get; set; }
+
+    /// <summary>Optional per-player item history (scorer weights, cooldown, exposure), flattened over players in profile order.</summary>
+    public SnapshotUserItems? UserItems { get; set; }
+}
+
+/// <summary>
+/// Per-player item states, flattened: player u owns entries [start(u), start(u) + <see cref="Counts"/>[u]) of every other array,
+/// where start(u) is the sum of the earlier counts. Optional in the profiles section (absent = no item states).
+/// </summary>
+internal sealed class SnapshotUserItems
+{
+    public int[] Counts { get; set; } = Array.Empty<int>();
+
+    public string[] ItemIds { get; set; } = Array.Empty<string>();
+
+    public float[] Weight { get; set; } = Array.Empty<float>();
+
+    public long[] WeightTicks { get; set; } = Array.Empty<long>();
+
+    public int[] Ignored { get; set; } = Array.Empty<int>();
+
+    public long[] LastShownTicks { get; set; } = Array.Empty<long>();
+
+    public long[] CooldownUntilTicks { get; set; } = Array.Empty<long>();
+
+    public long[] LastTouchTicks { get; set; } = Array.Empty<long>();
+
+    /// <summary>Creates the arrays for <paramref name="users"/> players and <paramref name="total"/> entries.</summary>
+    public static SnapshotUserItems Create(int users, int total) => new SnapshotUserItems
+    {
+        Counts = new int[users],
+        ItemIds = new string[total],
+        Weight = new float[total],
+        WeightTicks = new long[total],
+        Ignored = new int[total],
+        LastShownTicks = new long[total],
+        CooldownUntilTicks = new long[total],
+        LastTouchTicks = new long[total],
+    };
 }
 
 /// <summary>The scoring-relevant engine settings recorded in a snapshot (informational on load; dimensions must match).</summary>

@@ -346,6 +346,30 @@ internal static class SnapshotReader
                 case SnapshotFormat.Consumed:
                     model.UserConsumed = StringArrays(ref r, "profile consumed items");
                     break;
+                case SnapshotFormat.ItemCounts:
+                    Items(model).Counts = Ints(ref r, "profile itemCounts");
+                    break;
+                case SnapshotFormat.ItemIds:
+                    Items(model).ItemIds = Strings(ref r, "profile itemIds", new StringTable());
+                    break;
+                case SnapshotFormat.ItemWeight:
+                    Items(model).Weight = Floats(ref r, "profile itemWeight");
+                    break;
+                case SnapshotFormat.ItemWeightTicks:
+                    Items(model).WeightTicks = Longs(ref r, "profile itemWeightTicks");
+                    break;
+                case SnapshotFormat.ItemIgnored:
+                    Items(model).Ignored = Ints(ref r, "profile itemIgnored");
+                    break;
+                case SnapshotFormat.ItemLastShownTicks:
+                    Items(model).LastShownTicks = Longs(ref r, "profile itemLastShownTicks");
+                    break;
+                case SnapshotFormat.ItemCooldownUntilTicks:
+                    Items(model).CooldownUntilTicks = Longs(ref r, "profile itemCooldownUntilTicks");
+                    break;
+                case SnapshotFormat.ItemLastTouchTicks:
+                    Items(model).LastTouchTicks = Longs(ref r, "profile itemLastTouchTicks");
+                    break;
                 default:
                     SkipBounded(ref r, security);
                     break;
@@ -360,6 +384,9 @@ internal static class SnapshotReader
 
         return count;
     }
+
+    /// <summary>The item-state arrays, created on the first item field (missing fields stay empty and fail the count checks).</summary>
+    private static SnapshotUserItems Items(SnapshotModel model) => model.UserItems ??= new SnapshotUserItems();
 
     // ---------------- primitives ----------------
 
@@ -513,6 +540,22 @@ internal static class SnapshotReader
             for (int i = 0; i < longs.Length; i++)
             {
                 longs[i] = BinaryPrimitives.ReverseEndianness(longs[i]);
+            }
+        }
+
+        return values;
+    }
+
+    private static int[] Ints(ref MessagePackReader r, string what)
+    {
+        var bytes = Bin(ref r, what, sizeof(int));
+        var values = new int[bytes.Length / sizeof(int)];
+        bytes.CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
+        if (!BitConverter.IsLittleEndian)
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = BinaryPrimitives.ReverseEndianness(values[i]);
             }
         }
 

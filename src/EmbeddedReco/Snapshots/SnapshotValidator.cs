@@ -126,7 +126,60 @@ internal static class SnapshotValidator
 
             CheckIds(m.UserConsumed[u], maxIdBytes, $"consumed item of user '{ids[u]}'");
         }
+
+        if (m.UserItems is not null)
+        {
+            ValidateUserItems(m.UserItems, ids, maxIdBytes);
+        }
     }
+
+    private static void ValidateUserItems(SnapshotUserItems s, string[] users, int maxIdBytes)
+    {
+        if (s.Counts.Length != users.Length)
+        {
+            throw Invalid($"The profiles section has {s.Counts.Length} item-state counts for {users.Length} users.");
+        }
+
+        long total = 0;
+        foreach (int c in s.Counts)
+        {
+            if (c < 0)
+            {
+                throw Invalid("The profiles section has a negative item-state count.");
+            }
+
+            total += c;
+        }
+
+        if (s.ItemIds.Length != total || s.Weight.Length != total || s.WeightTicks.Length != total || s.Ignored.Length != total
+            || s.LastShownTicks.Length != total || s.CooldownUntilTicks.Length != total || s.LastTouchTicks.Length != total)
+        {
+            throw Invalid($"The profiles section's item-state fields do not all hold the {total} entries its counts announce.");
+        }
+
+        int start = 0;
+        for (int u = 0; u < users.Length; u++)
+        {
+            int n = s.Counts[u];
+            CheckIds(s.ItemIds.AsSpan(start, n).ToArray(), maxIdBytes, $"item-state item of user '{users[u]}'");
+            for (int i = start; i < start + n; i++)
+            {
+                if (float.IsNaN(s.Weight[i]) || float.IsInfinity(s.Weight[i]))
+                {
+                    throw Invalid($"User '{users[u]}' has a non-finite item weight for '{s.ItemIds[i]}'.");
+                }
+
+                if (s.Ignored[i] < 0 || !IsTicks(s.WeightTicks[i]) || !IsTicks(s.LastShownTicks[i]) || !IsTicks(s.CooldownUntilTicks[i]) || !IsTicks(s.LastTouchTicks[i]))
+                {
+                    throw Invalid($"User '{users[u]}' has an out-of-range item state for '{s.ItemIds[i]}'.");
+                }
+            }
+
+            start += n;
+        }
+    }
+
+    private static bool IsTicks(long ticks) => ticks >= 0 && ticks <= DateTime.MaxValue.Ticks;
 
     private static void ValidateSettings(SnapshotSettings s)
     {

@@ -92,8 +92,9 @@ internal static class SnapshotWriter
 
         if (model.HasProfiles)
         {
+            var items = model.UserItems;
             w.Write(SnapshotFormat.ProfilesSection);
-            w.WriteMapHeader(7);
+            w.WriteMapHeader(items is null ? 7 : 15);
             w.Write(SnapshotFormat.Count);
             w.Write(model.UserIds!.Length);
             w.Write(SnapshotFormat.Ids);
@@ -108,6 +109,25 @@ internal static class SnapshotWriter
             WriteLongs(ref w, model.UserPositives!);
             w.Write(SnapshotFormat.Consumed);
             WriteStringArrays(ref w, model.UserConsumed!);
+            if (items is not null)
+            {
+                w.Write(SnapshotFormat.ItemCounts);
+                WriteInts(ref w, items.Counts);
+                w.Write(SnapshotFormat.ItemIds);
+                WriteStrings(ref w, items.ItemIds);
+                w.Write(SnapshotFormat.ItemWeight);
+                WriteFloats(ref w, items.Weight);
+                w.Write(SnapshotFormat.ItemWeightTicks);
+                WriteLongs(ref w, items.WeightTicks);
+                w.Write(SnapshotFormat.ItemIgnored);
+                WriteInts(ref w, items.Ignored);
+                w.Write(SnapshotFormat.ItemLastShownTicks);
+                WriteLongs(ref w, items.LastShownTicks);
+                w.Write(SnapshotFormat.ItemCooldownUntilTicks);
+                WriteLongs(ref w, items.CooldownUntilTicks);
+                w.Write(SnapshotFormat.ItemLastTouchTicks);
+                WriteLongs(ref w, items.LastTouchTicks);
+            }
         }
 
         w.Flush();
@@ -193,6 +213,24 @@ internal static class SnapshotWriter
         {
             BinaryPrimitives.WriteInt64LittleEndian(eight, BitConverter.DoubleToInt64Bits(v));
             w.WriteRaw(eight);
+        }
+    }
+
+    /// <summary>One msgpack bin of little-endian int32 values.</summary>
+    private static void WriteInts(ref MessagePackWriter w, int[] values)
+    {
+        w.WriteBinHeader(checked(values.Length * sizeof(int)));
+        if (BitConverter.IsLittleEndian)
+        {
+            w.WriteRaw(MemoryMarshal.AsBytes(values.AsSpan()));
+            return;
+        }
+
+        var four = new byte[4];
+        foreach (int v in values)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(four, v);
+            w.WriteRaw(four);
         }
     }
 
