@@ -49,8 +49,14 @@ public sealed partial class RecoEngine
         }
 
         long ticks = interaction.Timestamp?.UtcTicks ?? NowTicks();
-        double weight = _options.EngagementWeights.WeightOf(kind, value);
+        RecordCore(userId, itemId, kind, value, ticks);
+    }
 
+    /// <summary>Applies a validated interaction: profile, per-item history and exposure, item counters, queued writes.</summary>
+    private void RecordCore(string userId, string itemId, InteractionKind kind, double value, long ticks)
+    {
+        double weight = _options.EngagementWeights.WeightOf(kind, value);
+        var policy = _options.Policy;
         lock (_mutation)
         {
             ThrowIfDisposed();
@@ -63,6 +69,7 @@ public sealed partial class RecoEngine
                 user.InteractionCount++;
                 if (known)
                 {
+                    string id = catalog.Ids[row];
                     user.Apply(catalog.Row(row), weight, ticks, _profileDecay);
                     if (weight > 0)
                     {
@@ -71,7 +78,37 @@ public sealed partial class RecoEngine
 
                     if (_consumedKinds[(int)kind])
                     {
-                        user.AddConsumed(catalog.Ids[row]);
+                        user.AddConsumed(id);
+                    }
+
+                    var st = user.Touch(id, ticks);
+                    if (kind == InteractionKind.Impression)
+                    {
+                        st.Ignored++;
+                        st.LastShownTicks = Math.Max(st.LastShownTicks, ticks);
+                        if (policy.CooldownImpressions > 0 && st.Ignored >= policy.CooldownImpressions)
+                        {
+                            st.CooldownUntilTicks = ticks + policy.CooldownPeriod.Ticks;
+                            st.Ignored = 0;
+                        }
+                    }
+                    else if (weight != 0)
+                    {
+                        if (ticks >= st.WeightTicks)
+                        {
+                            st.Weight = (float)((st.Weight * _profileDecay.Factor(ticks - st.WeightTicks)) + weight);
+                            st.WeightTicks = ticks;
+                        }
+                        else
+                        {
+                            st.Weight += (float)(weight * _profileDecay.Factor(st.WeightTicks - ticks));
+                        }
+
+                        if (weight > 0)
+                        {
+                            st.Ignored = 0;
+                            st.CooldownUntilTicks = 0;
+                        }
                     }
                 }
             }
@@ -142,6 +179,7 @@ public sealed partial class RecoEngine
             ThrowIfDisposed();
             _store.ThrowIfFaulted();
             bool removed = _users.TryRemove(userId, out _);
+            _recent.TryRemove(userId, out _);
             _store.Enqueue(new WriteOp(WriteOpKind.ForgetUser, userId));
             return removed;
         }

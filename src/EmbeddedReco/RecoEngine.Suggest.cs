@@ -1,27 +1,30 @@
 using System;
 using System.Collections.Generic;
-using System.Runtime.CompilerServices;
 using System.Threading;
 using EmbeddedReco.Catalog;
 using EmbeddedReco.Diagnostics;
+using EmbeddedReco.Policy;
 using EmbeddedReco.Scoring;
 
 namespace EmbeddedReco;
 
 public sealed partial class RecoEngine
 {
-    /// <summary>Suggests <see cref="RecoEngineOptions.DefaultCount"/> items for a player.</summary>
+    private const string RecentPenaltyName = "policy:recent";
+
+    /// <summary>Suggests <see cref="RecoEngineOptions.DefaultCount"/> items for a player, with the engine's default policy.</summary>
     /// <param name="userId">The player's id. An unknown player is not an error: they get the cold-start (popular) list.</param>
-    /// <returns>Up to DefaultCount suggestions, best first (fewer when the catalog has fewer eligible items; empty for an empty catalog).</returns>
+    /// <returns>Up to DefaultCount suggestions, best first, each with a <see cref="Suggestion.Breakdown"/> (fewer when fewer items are
+    /// eligible; empty for an empty catalog).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="userId"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="userId"/> is empty or over-long.</exception>
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
-    public IReadOnlyList<Suggestion> Suggest(string userId) => Suggest(userId, _options.DefaultCount);
+    public IReadOnlyList<Suggestion> Suggest(string userId) => SuggestList(userId, _options.DefaultCount, null);
 
     /// <summary>Suggests up to <paramref name="count"/> items for a player (allocates the returned list).</summary>
     /// <param name="userId">The player's id; unknown players get the cold-start list.</param>
     /// <param name="count">How many suggestions, at least 1; clamped to the catalog size.</param>
-    /// <returns>The suggestions, best first.</returns>
+    /// <returns>The suggestions, best first, each with a breakdown.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is zero or negative.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="userId"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="userId"/> is empty or over-long.</exception>
@@ -33,17 +36,18 @@ public sealed partial class RecoEngine
             throw new ArgumentOutOfRangeException(nameof(count), count, "count must be at least 1.");
         }
 
-        ThrowIfDisposed();
-        int capacity = Math.Min(count, Math.Max(1, ItemCount));
-        var buffer = new Suggestion[capacity];
-        int written = Suggest(userId, buffer.AsSpan());
-        if (written < buffer.Length)
-        {
-            Array.Resize(ref buffer, written);
-        }
-
-        return buffer;
+        return SuggestList(userId, count, null);
     }
+
+    /// <summary>Suggests items for a player with per-call options (count, epsilon, diversity, seed, filters, context).</summary>
+    /// <param name="userId">The player's id; unknown players get the cold-start list.</param>
+    /// <param name="options">The call's options; null = defaults.</param>
+    /// <returns>The suggestions, best first, each with a breakdown.</returns>
+    /// <exception cref="ArgumentException">An option is invalid (the message names it), or the id is empty or over-long.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="userId"/> is null.</exception>
+    /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
+    public IReadOnlyList<Suggestion> Suggest(string userId, SuggestOptions? options) =>
+        SuggestList(userId, options?.Count ?? _options.DefaultCount, options);
 
     /// <summary>
     /// Fills a caller-owned buffer with suggestions, best first, and returns how many were written. Allocation-free in steady
@@ -55,7 +59,56 @@ public sealed partial class RecoEngine
     /// <exception cref="ArgumentException"><paramref name="destination"/> is empty, or <paramref name="userId"/> is empty or over-long.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="userId"/> is null.</exception>
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
-    public int Suggest(string userId, Span<Suggestion> destination)
+    public int Suggest(string userId, Span<Suggestion> destination) => SuggestCore(userId, destination, null, explain: false);
+
+    /// <summary>
+    /// Fills a caller-owned buffer with suggestions under per-call options. Allocation-free in steady state (exploration, MMR and
+    /// filters included) unless <see cref="SuggestOptions.Explain"/> is set. <see cref="SuggestOptions.Count"/> is ignored: the
+    /// buffer's length is the count.
+    /// </summary>
+    /// <param name="userId">The player's id; unknown players get the cold-start list.</param>
+    /// <param name="destination">Where to write; its length is the requested count (at least 1).</param>
+    /// <param name="options">The call's options; null = defaults.</param>
+    /// <returns>The number of suggestions written.</returns>
+    /// <exception cref="ArgumentException">An option is invalid, <paramref name="destination"/> is empty, or the id is bad.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="userId"/> is null.</exception>
+    /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
+    public int Suggest(string userId, Span<Suggestion> destination, SuggestOptions? options) =>
+        SuggestCore(userId, destination, options, options?.Explain ?? false);
+
+    /// <summary>The state of every registered scorer (weight, enabled, faults).</summary>
+    /// <returns>One entry per scorer, in blending order.</returns>
+    public IReadOnlyList<ScorerStatus> GetScorers()
+    {
+        ThrowIfDisposed();
+        return _pipeline.Status();
+    }
+
+    /// <summary>Re-enables a scorer that was disabled after repeated faults.</summary>
+    /// <param name="name">The scorer's name.</param>
+    /// <returns>True when a scorer with that name is registered.</returns>
+    public bool EnableScorer(string name)
+    {
+        ThrowIfDisposed();
+        return _pipeline.Enable(name);
+    }
+
+    private IReadOnlyList<Suggestion> SuggestList(string userId, int count, SuggestOptions? options)
+    {
+        ThrowIfDisposed();
+        options?.Validate();
+        int capacity = Math.Min(count, Math.Max(1, ItemCount));
+        var buffer = new Suggestion[capacity];
+        int written = SuggestCore(userId, buffer.AsSpan(), options, explain: true);
+        if (written < buffer.Length)
+        {
+            Array.Resize(ref buffer, written);
+        }
+
+        return buffer;
+    }
+
+    private int SuggestCore(string userId, Span<Suggestion> destination, SuggestOptions? options, bool explain)
     {
         ThrowIfDisposed();
         Guard.Id(userId, nameof(userId), _options.MaxIdBytes, "user");
@@ -64,83 +117,431 @@ public sealed partial class RecoEngine
             throw new ArgumentException("The destination buffer must have room for at least one suggestion.", nameof(destination));
         }
 
+        options?.Validate();
         var catalog = Volatile.Read(ref _catalog);
         if (catalog.Count == 0)
         {
             return 0;
         }
 
+        var policy = _options.Policy;
+        int n = catalog.Count;
         int dims = catalog.Dimensions;
-        int k = Math.Min(destination.Length, catalog.Count);
-        var scratch = SuggestScratch.For(catalog.Count, dims, k);
-        Span<float> query = scratch.Query.AsSpan(0, dims);
-        Span<float> scores = scratch.Scores.AsSpan(0, catalog.Count);
+        int count = Math.Min(destination.Length, n);
+        double epsilon = options?.Epsilon ?? policy.Epsilon;
+        double lambda = options?.Diversity ?? policy.Diversity;
+        int maxPerTag = options?.MaxPerTag ?? policy.MaxPerTag ?? 0;
+        bool includeConsumed = options?.IncludeConsumed ?? false;
+        long now = NowTicks();
+        int greedyPool = Math.Min(n, Math.Max(count, count * policy.CandidateMultiplier));
+        int candidateCount = Math.Min(n, greedyPool + policy.ExplorationPoolSize);
+        var scratch = SuggestScratch.For(n, dims, _pipeline.Count, candidateCount, count);
 
-        bool personalized = false;
-        HashSet<string>? consumed = null;
+        // 1. The player's state, copied under the player's own short lock.
+        Span<float> query = scratch.Query.AsSpan(0, dims);
+        bool hasProfile = false;
+        long interactions = 0, positives = 0;
+        int historyCount = 0, excludedCount = 0;
         if (_users.TryGetValue(userId, out var user))
         {
             lock (user.Gate)
             {
-                if (user.PositiveCount > 0)
+                interactions = user.InteractionCount;
+                positives = user.PositiveCount;
+                if (positives > 0)
                 {
                     user.Vector.AsSpan().CopyTo(query);
-                    personalized = true;
+                    hasProfile = true;
                 }
 
-                consumed = user.Consumed;
+                SuggestScratch.Grow(ref scratch.History, user.Items.Count);
+                SuggestScratch.Grow(ref scratch.ExcludedRows, user.Items.Count + user.Consumed.Count);
+                foreach (var pair in user.Items)
+                {
+                    var st = pair.Value;
+                    if (st.Weight != 0)
+                    {
+                        scratch.History[historyCount++] = new UserHistoryEntry(pair.Key, st.Weight, new DateTimeOffset(st.WeightTicks, TimeSpan.Zero));
+                    }
+
+                    if (st.CooldownUntilTicks > now && catalog.Index.TryGetValue(pair.Key, out int row))
+                    {
+                        scratch.ExcludedRows[excludedCount++] = row;
+                    }
+                }
+
+                if (!includeConsumed)
+                {
+                    foreach (string id in user.Consumed)
+                    {
+                        if (catalog.Index.TryGetValue(id, out int row))
+                        {
+                            scratch.ExcludedRows[excludedCount++] = row;
+                        }
+                    }
+                }
             }
         }
 
-        if (personalized && VectorKernels.NormalizeInto(query, query) == 0)
+        if (hasProfile && VectorKernels.NormalizeInto(query, query) == 0)
         {
-            personalized = false;
+            hasProfile = false;
         }
 
-        if (personalized)
+        if (options?.Epsilon is null && policy.EpsilonDecayInteractions > 0)
         {
-            VectorKernels.DotRows(catalog.Vectors, dims, query, scores);
+            double d = policy.EpsilonDecayInteractions;
+            epsilon = Math.Max(Math.Min(policy.MinEpsilon, epsilon), epsilon * d / (d + positives));
+        }
+
+        // 2. Scorers, blended.
+        Span<float> blended = scratch.Blended.AsSpan(0, n);
+        var context = new ScoringContext(
+            userId,
+            hasProfile ? query : ReadOnlySpan<float>.Empty,
+            new ReadOnlySpan<UserHistoryEntry>(scratch.History, 0, historyCount),
+            interactions,
+            positives,
+            catalog,
+            _popularityDecay,
+            now,
+            options?.Context);
+        _pipeline.Run(in context, scratch.PerScorer, blended, scratch.WeightsUsed, options?.ScorerWeights, now);
+
+        // 3. Hard exclusions (consumed, cooldown) and the recent-list penalty.
+        for (int i = 0; i < excludedCount; i++)
+        {
+            blended[scratch.ExcludedRows[i]] = float.NaN;
+        }
+
+        int penalized = ApplyRecentPenalty(userId, catalog, blended, scratch, policy);
+
+        // 4. Candidates: filters apply inside the selection, so heavy filtering never shortens the list while items pass.
+        var filter = new CallFilter(catalog.Ids, catalog.Tags, options);
+        int candidates = TopK.Select(blended, catalog.Ids, candidateCount, ref filter, scratch.Candidates, scratch.CandidateScores);
+
+        // 5. Diversity: MMR over the greedy candidates (all candidates under a tag cap, so the cap can be met).
+        int greedyN = maxPerTag > 0 ? candidates : Math.Min(greedyPool, candidates);
+        int greedy = Mmr.Select(
+            catalog,
+            new ReadOnlySpan<int>(scratch.Candidates, 0, greedyN),
+            new ReadOnlySpan<float>(scratch.CandidateScores, 0, greedyN),
+            count,
+            lambda,
+            maxPerTag,
+            scratch,
+            scratch.Picked);
+
+        // 6. Exploration pool: candidates outside the greedy list, plus new items by fewest impressions.
+        int pool = 0;
+        if (epsilon > 0)
+        {
+            pool = BuildExplorationPool(catalog, blended, scratch, candidates, greedyN, policy, ref filter, user, userId);
+        }
+
+        // 7. Epsilon-greedy, slot by slot, with exact conditional propensities.
+        ulong seed = options?.Seed is int s ? PolicyRandom.Derive(s, 0) : PolicyRandom.Derive(policy.Seed, Interlocked.Increment(ref _suggestCalls));
+        var rng = new PolicyRandom(seed);
+        var personalSource = hasProfile ? SuggestionSource.Personalized : SuggestionSource.Popular;
+        double poolWeight = SumWeights(scratch.PoolWeights, pool);
+        int written = 0, gi = 0;
+        while (written < count)
+        {
+            bool greedyLeft = gi < greedy;
+            bool poolLeft = poolWeight > 0;
+            if (!greedyLeft && !poolLeft)
+            {
+                break;
+            }
+
+            bool explore;
+            double slotProbability;
+            if (greedyLeft && poolLeft)
+            {
+                explore = rng.NextDouble() < epsilon;
+                slotProbability = explore ? epsilon : 1 - epsilon;
+            }
+            else
+            {
+                explore = !greedyLeft;
+                slotProbability = 1;
+            }
+
+            if (!explore)
+            {
+                int row = scratch.Candidates[scratch.Picked[gi++]];
+                destination[written++] = Make(catalog, row, blended, personalSource, slotProbability, explain, scratch, penalized);
+                continue;
+            }
+
+            int pick = SamplePool(scratch.PoolWeights, pool, poolWeight, rng.NextDouble());
+            double weight = scratch.PoolWeights[pick];
+            double propensity = slotProbability * weight / poolWeight;
+            scratch.PoolWeights[pick] = 0;
+            poolWeight = SumWeights(scratch.PoolWeights, pool);
+            destination[written++] = Make(catalog, scratch.PoolRows[pick], blended, SuggestionSource.Explore, propensity, explain, scratch, penalized);
+        }
+
+        // 8. Remember the list as shown.
+        if (written > 0 && (options?.MarkShown ?? true))
+        {
+            MarkShown(userId, destination.Slice(0, written), policy, now);
+        }
+
+        return written;
+    }
+
+    private int ApplyRecentPenalty(string userId, CatalogSnapshot catalog, Span<float> blended, SuggestScratch scratch, PolicyOptions policy)
+    {
+        if (policy.RecentLists <= 0 || policy.RecentListPenalty <= 0 || !_recent.TryGetValue(userId, out var recent))
+        {
+            return 0;
+        }
+
+        int ids;
+        lock (recent.Gate)
+        {
+            SuggestScratch.Grow(ref scratch.RecentIds, recent.Capacity);
+            ids = recent.CopyTo(scratch.RecentIds, policy.RecentLists);
+        }
+
+        SuggestScratch.Grow(ref scratch.PenalizedRows, ids);
+        float penalty = (float)policy.RecentListPenalty;
+        int penalized = 0;
+        for (int i = 0; i < ids; i++)
+        {
+            if (catalog.Index.TryGetValue(scratch.RecentIds[i], out int row) && !float.IsNaN(blended[row]))
+            {
+                blended[row] -= penalty;
+                scratch.PenalizedRows[penalized++] = row;
+            }
+        }
+
+        return penalized;
+    }
+
+    private static int BuildExplorationPool(
+        CatalogSnapshot catalog,
+        Span<float> blended,
+        SuggestScratch scratch,
+        int candidates,
+        int greedyN,
+        PolicyOptions policy,
+        ref CallFilter filter,
+        Profiles.UserState? user,
+        string userId)
+    {
+        int pool = 0;
+        for (int i = 0; i < candidates; i++)
+        {
+            if (i >= greedyN || !scratch.MmrTaken[i])
+            {
+                scratch.PoolRows[pool++] = scratch.Candidates[i];
+            }
+        }
+
+        var impressions = catalog.Counters.Impressions;
+        if (policy.NewItemImpressions > 0)
+        {
+            Span<float> aux = scratch.Aux.AsSpan(0, catalog.Count);
+            long threshold = policy.NewItemImpressions;
+            int fresh = 0;
+            for (int r = 0; r < aux.Length; r++)
+            {
+                bool isNew = impressions[r] < threshold && !float.IsNaN(blended[r]);
+                aux[r] = isNew ? -(float)impressions[r] : float.NaN;
+                fresh += isNew ? 1 : 0;
+            }
+
+            if (fresh > 0)
+            {
+                for (int i = 0; i < candidates; i++)
+                {
+                    aux[scratch.Candidates[i]] = float.NaN;
+                }
+
+                int want = Math.Min(policy.ExplorationPoolSize, catalog.Count);
+                SuggestScratch.Grow(ref scratch.PoolRows, pool + want);
+                SuggestScratch.Grow(ref scratch.PoolWeights, pool + want);
+                SuggestScratch.Grow(ref scratch.PoolScores, want);
+                pool += TopK.Select(aux, catalog.Ids, want, ref filter, scratch.PoolRows.AsSpan(pool), scratch.PoolScores);
+            }
+        }
+
+        double unseenFactor = 1 + policy.UnseenBoost;
+        double newFactor = 1 + policy.NewItemBoost;
+        if (user is not null)
+        {
+            lock (user.Gate)
+            {
+                for (int i = 0; i < pool; i++)
+                {
+                    int row = scratch.PoolRows[i];
+                    string id = catalog.Ids[row];
+                    bool seen = user.Items.ContainsKey(id) || user.Consumed.Contains(id);
+                    scratch.PoolWeights[i] = (seen ? 1 : unseenFactor) * (impressions[row] < policy.NewItemImpressions ? newFactor : 1);
+                }
+            }
         }
         else
         {
-            var pop = catalog.Counters.PopularityLog2;
-            for (int i = 0; i < scores.Length; i++)
+            for (int i = 0; i < pool; i++)
             {
-                scores[i] = (float)pop[i];
+                scratch.PoolWeights[i] = unseenFactor * (impressions[scratch.PoolRows[i]] < policy.NewItemImpressions ? newFactor : 1);
             }
         }
 
-        var filter = new NotConsumed(consumed, catalog.Ids);
-        int n = TopK.Select(scores, catalog.Ids, k, ref filter, scratch.Rows, scratch.TopScores);
-        long now = personalized ? 0 : NowTicks();
-        for (int j = 0; j < n; j++)
-        {
-            int row = scratch.Rows[j];
-            float score = personalized
-                ? scratch.TopScores[j]
-                : (float)_popularityDecay.ValueAt(catalog.Counters.PopularityLog2[row], now);
-            destination[j] = new Suggestion(
-                catalog.Ids[row],
-                score,
-                personalized ? SuggestionSource.Personalized : SuggestionSource.Popular,
-                1.0);
-        }
-
-        return n;
+        return pool;
     }
 
-    private readonly struct NotConsumed : IRowFilter
+    private static double SumWeights(double[] weights, int count)
     {
-        private readonly HashSet<string>? _consumed;
-        private readonly string[] _ids;
-
-        public NotConsumed(HashSet<string>? consumed, string[] ids)
+        double sum = 0;
+        for (int i = 0; i < count; i++)
         {
-            _consumed = consumed is null || consumed.Count == 0 ? null : consumed;
-            _ids = ids;
+            sum += weights[i];
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public bool Accept(int row) => _consumed is null || !_consumed.Contains(_ids[row]);
+        return sum;
+    }
+
+    private static int SamplePool(double[] weights, int count, double total, double uniform)
+    {
+        double target = uniform * total;
+        int last = -1;
+        for (int i = 0; i < count; i++)
+        {
+            if (weights[i] <= 0)
+            {
+                continue;
+            }
+
+            last = i;
+            target -= weights[i];
+            if (target < 0)
+            {
+                return i;
+            }
+        }
+
+        return last;
+    }
+
+    private Suggestion Make(CatalogSnapshot catalog, int row, Span<float> blended, SuggestionSource source, double propensity, bool explain, SuggestScratch scratch, int penalized)
+    {
+        ScoreContribution[]? breakdown = null;
+        if (explain)
+        {
+            int parts = 0;
+            for (int s = 0; s < _pipeline.Count; s++)
+            {
+                parts += scratch.WeightsUsed[s] > 0 ? 1 : 0;
+            }
+
+            bool wasPenalized = Array.IndexOf(scratch.PenalizedRows, row, 0, penalized) >= 0;
+            breakdown = new ScoreContribution[parts + (wasPenalized ? 1 : 0)];
+            int k = 0;
+            for (int s = 0; s < _pipeline.Count; s++)
+            {
+                float w = scratch.WeightsUsed[s];
+                if (w > 0)
+                {
+                    breakdown[k++] = new ScoreContribution(_pipeline.Name(s), w * scratch.PerScorer[s][row]);
+                }
+            }
+
+            if (wasPenalized)
+            {
+                breakdown[k] = new ScoreContribution(RecentPenaltyName, -(float)_options.Policy.RecentListPenalty);
+            }
+        }
+
+        return new Suggestion(catalog.Ids[row], blended[row], source, propensity, breakdown);
+    }
+
+    private void MarkShown(string userId, ReadOnlySpan<Suggestion> list, PolicyOptions policy, long now)
+    {
+        if (policy.RecentLists > 0)
+        {
+            var recent = _recent.GetOrAdd(userId, static _ => new RecentLists());
+            lock (recent.Gate)
+            {
+                recent.Remember(list, policy.RecentLists);
+            }
+        }
+
+        if (policy.RecordShownAsImpressions)
+        {
+            foreach (var s in list)
+            {
+                RecordCore(userId, s.ItemId, InteractionKind.Impression, 1, now);
+            }
+        }
+    }
+
+    /// <summary>The per-call filters: required/excluded tags, excluded ids and the host's predicate.</summary>
+    private readonly struct CallFilter : IRowFilter
+    {
+        private readonly string[] _ids;
+        private readonly string[][] _tags;
+        private readonly SuggestOptions? _options;
+        private readonly bool _active;
+
+        public CallFilter(string[] ids, string[][] tags, SuggestOptions? options)
+        {
+            _ids = ids;
+            _tags = tags;
+            _options = options;
+            _active = options is not null
+                && ((options.RequiredTags?.Count ?? 0) > 0 || (options.ExcludedTags?.Count ?? 0) > 0
+                    || (options.ExcludedItems?.Count ?? 0) > 0 || options.Filter is not null);
+        }
+
+        public bool Accept(int row)
+        {
+            if (!_active)
+            {
+                return true;
+            }
+
+            var o = _options!;
+            string id = _ids[row];
+            string[] tags = _tags[row];
+            if (o.ExcludedItems is { Count: > 0 } excludedItems && excludedItems.Contains(id))
+            {
+                return false;
+            }
+
+            if (o.RequiredTags is { Count: > 0 } required)
+            {
+                bool any = false;
+                foreach (string t in tags)
+                {
+                    if (required.Contains(t))
+                    {
+                        any = true;
+                        break;
+                    }
+                }
+
+                if (!any)
+                {
+                    return false;
+                }
+            }
+
+            if (o.ExcludedTags is { Count: > 0 } excluded)
+            {
+                foreach (string t in tags)
+                {
+                    if (excluded.Contains(t))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return o.Filter is null || o.Filter(id, tags);
+        }
     }
 }

@@ -4,7 +4,9 @@ using System.Collections.Generic;
 using System.Threading;
 using EmbeddedReco.Catalog;
 using EmbeddedReco.Diagnostics;
+using EmbeddedReco.Policy;
 using EmbeddedReco.Profiles;
+using EmbeddedReco.Scoring;
 using EmbeddedReco.Storage;
 using LiteDB;
 using Microsoft.Extensions.Logging;
@@ -32,7 +34,10 @@ public sealed partial class RecoEngine : IDisposable
     private readonly Decay _popularityDecay;
     private readonly bool[] _consumedKinds;
     private readonly LiteStore _store;
+    private readonly ScoringPipeline _pipeline;
+    private readonly ConcurrentDictionary<string, RecentLists> _recent = new ConcurrentDictionary<string, RecentLists>(StringComparer.Ordinal);
     private CatalogSnapshot _catalog;
+    private long _suggestCalls;
     private int _disposed;
 
     private RecoEngine(RecoEngineOptions options)
@@ -51,6 +56,7 @@ public sealed partial class RecoEngine : IDisposable
         }
 
         _catalog = CatalogSnapshot.Empty(options.Dimensions);
+        _pipeline = new ScoringPipeline(options.Scorers, _logger);
         _store = LiteStore.Open(
             options.DatabasePath!,
             _logger,
@@ -155,7 +161,7 @@ public sealed partial class RecoEngine : IDisposable
 
         lock (user.Gate)
         {
-            return BsonCodec.User(id, user.Vector, user.LastTicks, user.InteractionCount, user.PositiveCount, user.Consumed);
+            return BsonCodec.User(id, user.Vector, user.LastTicks, user.InteractionCount, user.PositiveCount, user.Consumed, user.Items);
         }
     }
 
@@ -239,6 +245,7 @@ public sealed partial class RecoEngine : IDisposable
                 user.InteractionCount = doc["n"].AsInt64;
                 user.PositiveCount = doc["pos"].AsInt64;
                 user.SetConsumed(BsonCodec.ReadStrings(doc["consumed"]));
+                BsonCodec.ReadUserItems(doc["items"], user);
                 _users[id] = user;
             }
         }

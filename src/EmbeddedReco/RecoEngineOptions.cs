@@ -46,6 +46,12 @@ public sealed class RecoEngineOptions
     /// </summary>
     public ISet<InteractionKind> ConsumedKinds { get; set; } = new HashSet<InteractionKind> { InteractionKind.Purchase };
 
+    /// <summary>The default exploration and diversity policy (epsilon-greedy, MMR, cooldowns). Default: see <see cref="PolicyOptions"/>.</summary>
+    public PolicyOptions Policy { get; set; } = new PolicyOptions();
+
+    /// <summary>The scorers blended by <c>Suggest</c> and their weights. Default: content (1) and popularity (0.1); add plugins here.</summary>
+    public ScorerCollection Scorers { get; set; } = new ScorerCollection();
+
     /// <summary>Longest allowed user or item id in UTF-8 bytes. Default 256; 1 to 1000 (LiteDB index keys must stay under 1023 bytes).</summary>
     public int MaxIdBytes { get; set; } = 256;
 
@@ -95,6 +101,20 @@ public sealed class RecoEngineOptions
             throw new ArgumentNullException("options." + nameof(ConsumedKinds), "RecoEngineOptions.ConsumedKinds must not be null (use an empty set).");
         }
 
+        if (Policy is null)
+        {
+            throw new ArgumentNullException("options." + nameof(Policy), "RecoEngineOptions.Policy must not be null.");
+        }
+
+        Policy.Validate();
+
+        if (Scorers is null)
+        {
+            throw new ArgumentNullException("options." + nameof(Scorers), "RecoEngineOptions.Scorers must not be null.");
+        }
+
+        Scorers.Validate();
+
         if (MaxIdBytes < 1 || MaxIdBytes > 1000)
         {
             throw new ArgumentOutOfRangeException("options." + nameof(MaxIdBytes), MaxIdBytes, "RecoEngineOptions.MaxIdBytes must be between 1 and 1000.");
@@ -118,6 +138,8 @@ public sealed class RecoEngineOptions
         var copy = (RecoEngineOptions)MemberwiseClone();
         copy.EngagementWeights = EngagementWeights.Clone();
         copy.ConsumedKinds = new HashSet<InteractionKind>(ConsumedKinds);
+        copy.Policy = Policy.Clone();
+        copy.Scorers = Scorers.Clone();
         return copy;
     }
 

@@ -26,4 +26,19 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 22, Level = LogLevel.Debug, Message = "Checkpoint done ({Reason})")]
     public static partial void Checkpointed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Scorer {Scorer} faulted and was skipped for this call: {Reason}")]
+    public static partial void ScorerFault(ILogger logger, Exception? exception, string scorer, string reason);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Error, Message = "Scorer {Scorer} is disabled after {Faults} faults; Suggest serves from the other scorers (RecoEngine.EnableScorer re-enables it)")]
+    public static partial void ScorerDisabled(ILogger logger, string scorer, int faults);
+
+    [LoggerMessage(EventId = 32, Level = LogLevel.Information, Message = "Scorer {Scorer} re-enabled")]
+    public static partial void ScorerEnabled(ILogger logger, string scorer);
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Plugin {Plugin}: loaded scorer {Scorer}")]
+    public static partial void PluginScorerLoaded(ILogger logger, string plugin, string scorer);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "Plugin {Plugin} skipped: {Reason}")]
+    public static partial void PluginSkipped(ILogger logger, Exception? exception, string plugin, string reason);
 }

@@ -34,6 +34,45 @@ internal sealed class UserState
 
     public HashSet<string> Consumed { get; private set; }
 
+    /// <summary>Most items tracked per player in <see cref="Items"/>; the least recently touched is evicted beyond it.</summary>
+    public const int MaxItems = 1000;
+
+    /// <summary>Per-item history and exposure of this player (at most <see cref="MaxItems"/>).</summary>
+    public Dictionary<string, UserItemState> Items { get; } = new Dictionary<string, UserItemState>(StringComparer.Ordinal);
+
+    /// <summary>The player's state for an item, created when missing (evicting the least recently touched beyond the cap).</summary>
+    public UserItemState Touch(string itemId, long ticks)
+    {
+        if (!Items.TryGetValue(itemId, out var state))
+        {
+            if (Items.Count >= MaxItems)
+            {
+                string? oldest = null;
+                long oldestTicks = long.MaxValue;
+                foreach (var pair in Items)
+                {
+                    if (pair.Value.LastTouchTicks < oldestTicks)
+                    {
+                        oldestTicks = pair.Value.LastTouchTicks;
+                        oldest = pair.Key;
+                    }
+                }
+
+                Items.Remove(oldest!);
+            }
+
+            state = new UserItemState();
+            Items.Add(itemId, state);
+        }
+
+        if (ticks > state.LastTouchTicks)
+        {
+            state.LastTouchTicks = ticks;
+        }
+
+        return state;
+    }
+
     /// <summary>Adds weight x row at a time, decaying the old vector (or the new weight, for an out-of-order event).</summary>
     public void Apply(ReadOnlySpan<float> row, double weight, long ticks, in Decay decay)
     {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace EmbeddedReco;
 
@@ -26,20 +27,24 @@ public readonly struct Suggestion : IEquatable<Suggestion>
     /// <param name="score">The item's score (higher is better).</param>
     /// <param name="source">Why the item is in the list.</param>
     /// <param name="propensity">The probability that the policy puts this item in this slot given the same state.</param>
-    public Suggestion(string itemId, float score, SuggestionSource source, double propensity)
+    /// <param name="breakdown">Per-scorer contributions that sum to <paramref name="score"/>, or null.</param>
+    /// <param name="variant">The experiment variant that produced the list, or null.</param>
+    public Suggestion(string itemId, float score, SuggestionSource source, double propensity, IReadOnlyList<ScoreContribution>? breakdown = null, string? variant = null)
     {
         ItemId = itemId;
         Score = score;
         Source = source;
         Propensity = propensity;
+        Breakdown = breakdown;
+        Variant = variant;
     }
 
     /// <summary>The suggested item's id.</summary>
     public string ItemId { get; }
 
     /// <summary>
-    /// The item's score. For <see cref="SuggestionSource.Personalized"/> items, the cosine similarity between the player's profile and
-    /// the item (-1..1); for <see cref="SuggestionSource.Popular"/> items, the item's decayed engagement at the time of the call.
+    /// The item's blended relevance: the sum over scorers of weight x normalized score, minus the recent-list penalty when it applies
+    /// (see <see cref="Breakdown"/>). With the default scorers it lies in 0..1.1. Exploration picks carry their own blended score.
     /// </summary>
     public float Score { get; }
 
@@ -51,10 +56,21 @@ public readonly struct Suggestion : IEquatable<Suggestion>
     /// </summary>
     public double Propensity { get; }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Why the item scored what it scored: one entry per scorer that took part (weight x normalized score) and "policy:recent" for the
+    /// recent-list penalty; the entries sum to <see cref="Score"/>. Null on the span overload unless <see cref="SuggestOptions.Explain"/> is set.
+    /// </summary>
+    public IReadOnlyList<ScoreContribution>? Breakdown { get; }
+
+    /// <summary>The experiment variant the player was assigned to when this list was made, or null outside experiments.</summary>
+    public string? Variant { get; }
+
+    /// <summary>Equal when item, score, source, propensity and variant are equal (the breakdown is explanation, not identity).</summary>
+    /// <param name="other">The other suggestion.</param>
+    /// <returns>Whether they are equal.</returns>
     public bool Equals(Suggestion other) =>
         string.Equals(ItemId, other.ItemId, StringComparison.Ordinal) && Score.Equals(other.Score)
-        && Source == other.Source && Propensity.Equals(other.Propensity);
+        && Source == other.Source && Propensity.Equals(other.Propensity) && string.Equals(Variant, other.Variant, StringComparison.Ordinal);
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is Suggestion other && Equals(other);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
+using EmbeddedReco.Profiles;
 using LiteDB;
 
 namespace EmbeddedReco.Storage;
@@ -64,12 +65,35 @@ internal static class BsonCodec
         };
     }
 
-    public static BsonDocument User(string id, ReadOnlySpan<float> vector, long lastTicks, long count, long positive, IEnumerable<string> consumed)
+    public static BsonDocument User(
+        string id,
+        ReadOnlySpan<float> vector,
+        long lastTicks,
+        long count,
+        long positive,
+        IEnumerable<string> consumed,
+        IEnumerable<KeyValuePair<string, UserItemState>> items)
     {
         var consumedArray = new BsonArray();
         foreach (string c in consumed)
         {
             consumedArray.Add(c);
+        }
+
+        var itemArray = new BsonArray();
+        foreach (var pair in items)
+        {
+            var st = pair.Value;
+            itemArray.Add(new BsonDocument
+            {
+                ["i"] = pair.Key,
+                ["w"] = (double)st.Weight,
+                ["wt"] = st.WeightTicks,
+                ["ig"] = st.Ignored,
+                ["ls"] = st.LastShownTicks,
+                ["cd"] = st.CooldownUntilTicks,
+                ["lt"] = st.LastTouchTicks,
+            });
         }
 
         return new BsonDocument
@@ -80,7 +104,27 @@ internal static class BsonCodec
             ["n"] = count,
             ["pos"] = positive,
             ["consumed"] = consumedArray,
+            ["items"] = itemArray,
         };
+    }
+
+    public static void ReadUserItems(BsonValue value, UserState user)
+    {
+        if (!value.IsArray)
+        {
+            return;
+        }
+
+        foreach (var entry in value.AsArray)
+        {
+            var doc = entry.AsDocument;
+            var st = user.Touch(doc["i"].AsString, doc["lt"].AsInt64);
+            st.Weight = (float)doc["w"].AsDouble;
+            st.WeightTicks = doc["wt"].AsInt64;
+            st.Ignored = doc["ig"].AsInt32;
+            st.LastShownTicks = doc["ls"].AsInt64;
+            st.CooldownUntilTicks = doc["cd"].AsInt64;
+        }
     }
 
     public static BsonDocument Interaction(string userId, string itemId, int kind, double value, long ticks) => new BsonDocument

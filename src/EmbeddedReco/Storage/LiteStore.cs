@@ -74,6 +74,7 @@ internal sealed class LiteStore : IDisposable
     private Action<LiteDatabase>? _loader;
     private Exception? _openError;
     private LiteDatabase? _db;
+    private FileStream? _lockFile;
     private readonly List<WriteOp> _queue = new List<WriteOp>();
     private readonly List<WriteOp> _work = new List<WriteOp>();
     private readonly List<WriteOp> _failed = new List<WriteOp>();
@@ -213,6 +214,31 @@ internal sealed class LiteStore : IDisposable
         $"Writing to the database failed: {fault.Message}. Pending writes are kept; call Flush() to retry.",
         fault);
 
+    /// <summary>
+    /// LiteDB's direct mode does not stop a second open of the same file (in this process or another), and two writers corrupt it.
+    /// An exclusive lock file beside the database does: "&lt;path&gt;.lock", deleted on close.
+    /// </summary>
+    private static FileStream? AcquireFileLock(string path, bool inMemory)
+    {
+        if (inMemory)
+        {
+            return null;
+        }
+
+        string lockPath = Path.GetFullPath(path) + ".lock";
+        try
+        {
+            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException ex) when (File.Exists(lockPath) && !(ex is DirectoryNotFoundException))
+        {
+            throw new RecoException(
+                RecoErrorCode.StorageOpenFailed,
+                $"The database '{path}' is already open (by this or another process; lock file '{lockPath}').",
+                ex);
+        }
+    }
+
     private LiteDatabase OpenDatabase()
     {
         var cs = new ConnectionString
@@ -227,6 +253,7 @@ internal sealed class LiteStore : IDisposable
     {
         try
         {
+            _lockFile = AcquireFileLock(_path, _inMemory);
             _db = OpenDatabase();
             EnsureIndexes(_db);
             _loader!(_db);
@@ -242,6 +269,8 @@ internal sealed class LiteStore : IDisposable
             {
                 // The original error is what matters.
             }
+
+            _lockFile?.Dispose();
 
             _opened.Set();
             return;
@@ -406,6 +435,7 @@ internal sealed class LiteStore : IDisposable
                     Log.StorageWriteFailed(_logger, ex, _failed.Count);
                 }
 
+                _lockFile?.Dispose();
                 return;
             }
         }

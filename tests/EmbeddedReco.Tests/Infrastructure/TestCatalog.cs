@@ -3,14 +3,31 @@ namespace EmbeddedReco.Tests.Infrastructure;
 /// <summary>Deterministic catalogs and engines for tests.</summary>
 public static class TestCatalog
 {
-    public static RecoEngineOptions Options(string path = RecoEngineOptions.InMemory, int dimensions = 8, TestClock? clock = null) => new()
+    /// <summary>
+    /// Engine options for tests. By default the policy is "pure relevance" (epsilon 0, no MMR, no recent-list memory) so tests of
+    /// scoring see exact rankings; policy tests pass <paramref name="pure"/> = false to keep the engine's defaults.
+    /// </summary>
+    public static RecoEngineOptions Options(string path = RecoEngineOptions.InMemory, int dimensions = 8, TestClock? clock = null, bool pure = true)
     {
-        DatabasePath = path,
-        Dimensions = dimensions,
-        Clock = (clock ?? new TestClock()).AsFunc(),
-    };
+        var options = new RecoEngineOptions
+        {
+            DatabasePath = path,
+            Dimensions = dimensions,
+            Clock = (clock ?? new TestClock()).AsFunc(),
+        };
+        if (pure)
+        {
+            options.Policy.Epsilon = 0;
+            options.Policy.Diversity = 1;
+            options.Policy.RecentLists = 0;
+            options.Scorers.SetWeight(ScorerContract.Popularity, 0);
+        }
 
-    public static RecoEngine InMemory(int dimensions = 8, TestClock? clock = null) => RecoEngine.Open(Options(dimensions: dimensions, clock: clock));
+        return options;
+    }
+
+    public static RecoEngine InMemory(int dimensions = 8, TestClock? clock = null, bool pure = true) =>
+        RecoEngine.Open(Options(dimensions: dimensions, clock: clock, pure: pure));
 
     /// <summary>Random unit-ish vectors, seeded, ids "item-0000".</summary>
     public static List<ItemDefinition> Random(int count, int dimensions, int seed = 1, int tagCount = 4)

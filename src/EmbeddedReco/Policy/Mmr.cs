@@ -1,0 +1,165 @@
+using System;
+using EmbeddedReco.Catalog;
+using EmbeddedReco.Scoring;
+
+namespace EmbeddedReco.Policy;
+
+/// <summary>
+/// Maximal Marginal Relevance (Carbonell and Goldstein, 1998) over the greedy candidates, with an optional per-tag cap.
+/// Step t picks the candidate maximizing lambda x rel(c) - (1 - lambda) x max over picked p of cos(c, p), where rel is the
+/// blended score min-max normalized over the candidates to 0..1 and cos the dot of the normalized item rows. Ties go to the
+/// better-ranked candidate (higher blended score, then lower id). Deterministic: it adds no randomness to the propensity.
+/// </summary>
+internal static class Mmr
+{
+    /// <summary>Writes the positions (into <paramref name="candidates"/>) of the picked items, in pick order; returns how many.</summary>
+    public static int Select(
+        CatalogSnapshot catalog,
+        ReadOnlySpan<int> candidates,
+        ReadOnlySpan<float> relevance,
+        int count,
+        double lambda,
+        int maxPerTag,
+        SuggestScratch scratch,
+        Span<int> picked)
+    {
+        int n = candidates.Length;
+        count = Math.Min(count, n);
+        if (count <= 0)
+        {
+            return 0;
+        }
+
+        Span<float> rel = scratch.MmrRelevance.AsSpan(0, n);
+        Span<float> maxSim = scratch.MmrMaxSim.AsSpan(0, n);
+        Span<bool> taken = scratch.MmrTaken.AsSpan(0, n);
+        taken.Clear();
+        maxSim.Fill(float.NegativeInfinity);
+
+        float min = float.PositiveInfinity, max = float.NegativeInfinity;
+        for (int i = 0; i < n; i++)
+        {
+            min = Math.Min(min, relevance[i]);
+            max = Math.Max(max, relevance[i]);
+        }
+
+        float scale = max > min ? 1f / (max - min) : 0f;
+        for (int i = 0; i < n; i++)
+        {
+            rel[i] = (relevance[i] - min) * scale;
+        }
+
+        bool diversify = lambda < 1.0;
+        bool capTags = maxPerTag > 0;
+        int tagCount = 0;
+        int chosen = 0;
+        int dims = catalog.Dimensions;
+        for (; chosen < count; chosen++)
+        {
+            int best = Pick(catalog, candidates, rel, maxSim, taken, lambda, diversify, chosen, capTags, maxPerTag, scratch, tagCount);
+            if (best < 0 && capTags)
+            {
+                best = Pick(catalog, candidates, rel, maxSim, taken, lambda, diversify, chosen, false, 0, scratch, tagCount);
+            }
+
+            if (best < 0)
+            {
+                break;
+            }
+
+            taken[best] = true;
+            picked[chosen] = best;
+            if (capTags)
+            {
+                tagCount = CountTags(catalog.Tags[candidates[best]], scratch, tagCount);
+            }
+
+            if (diversify)
+            {
+                ReadOnlySpan<float> bestRow = catalog.Row(candidates[best]);
+                for (int i = 0; i < n; i++)
+                {
+                    if (!taken[i])
+                    {
+                        float sim = VectorKernels.Dot(catalog.Row(candidates[i]), bestRow);
+                        if (sim > maxSim[i])
+                        {
+                            maxSim[i] = sim;
+                        }
+                    }
+                }
+            }
+        }
+
+        return chosen;
+    }
+
+    private static int Pick(
+        CatalogSnapshot catalog,
+        ReadOnlySpan<int> candidates,
+        ReadOnlySpan<float> rel,
+        ReadOnlySpan<float> maxSim,
+        ReadOnlySpan<bool> taken,
+        double lambda,
+        bool diversify,
+        int chosen,
+        bool capTags,
+        int maxPerTag,
+        SuggestScratch scratch,
+        int tagCount)
+    {
+        int best = -1;
+        double bestValue = double.NegativeInfinity;
+        for (int i = 0; i < candidates.Length; i++)
+        {
+            if (taken[i] || (capTags && OverCap(catalog.Tags[candidates[i]], scratch, tagCount, maxPerTag)))
+            {
+                continue;
+            }
+
+            double value = diversify && chosen > 0 ? (lambda * rel[i]) - ((1 - lambda) * maxSim[i]) : rel[i];
+            // Candidates arrive best-first, so a strict '>' keeps the better-ranked one on ties.
+            if (value > bestValue)
+            {
+                bestValue = value;
+                best = i;
+            }
+        }
+
+        return best;
+    }
+
+    private static bool OverCap(string[] tags, SuggestScratch scratch, int tagCount, int maxPerTag)
+    {
+        foreach (string tag in tags)
+        {
+            int at = Array.IndexOf(scratch.TagNames, tag, 0, tagCount);
+            if (at >= 0 && scratch.TagCounts[at] >= maxPerTag)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static int CountTags(string[] tags, SuggestScratch scratch, int tagCount)
+    {
+        foreach (string tag in tags)
+        {
+            int at = Array.IndexOf(scratch.TagNames, tag, 0, tagCount);
+            if (at >= 0)
+            {
+                scratch.TagCounts[at]++;
+            }
+            else if (tagCount < scratch.TagNames.Length)
+            {
+                scratch.TagNames[tagCount] = tag;
+                scratch.TagCounts[tagCount] = 1;
+                tagCount++;
+            }
+        }
+
+        return tagCount;
+    }
+}

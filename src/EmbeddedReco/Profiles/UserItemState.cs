@@ -1,0 +1,21 @@
+namespace EmbeddedReco.Profiles;
+
+/// <summary>What one player did with one item: the weighted history used by scorers and the exposure used by the cooldown.</summary>
+internal sealed class UserItemState
+{
+    /// <summary>Sum of engagement weights (impressions excluded), decayed to <see cref="WeightTicks"/>.</summary>
+    public float Weight { get; set; }
+
+    public long WeightTicks { get; set; }
+
+    /// <summary>Impressions since the last positive engagement (reset when the cooldown starts).</summary>
+    public int Ignored { get; set; }
+
+    public long LastShownTicks { get; set; }
+
+    /// <summary>UTC ticks until which the item is not suggested to the player; 0 = none.</summary>
+    public long CooldownUntilTicks { get; set; }
+
+    /// <summary>The latest interaction of any kind, for eviction.</summary>
+    public long LastTouchTicks { get; set; }
+}

@@ -1,0 +1,35 @@
+using System;
+using System.Globalization;
+using EmbeddedReco;
+
+// Usage: EmbeddedReco.CrashHost <database path> <dimensions>
+// Creates 50 items, then records interactions forever in batches; after each Flush it prints "ack <n>" where n is the number of
+// interactions recorded before that Flush. The test kills this process at a random moment and checks every acknowledged write.
+string path = args[0];
+int dims = int.Parse(args[1], CultureInfo.InvariantCulture);
+using var engine = RecoEngine.Open(new RecoEngineOptions { DatabasePath = path, Dimensions = dims });
+var items = new ItemDefinition[50];
+for (int i = 0; i < items.Length; i++)
+{
+    var v = new float[dims];
+    v[i % dims] = 1;
+    v[(i + 1) % dims] = 0.5f;
+    items[i] = new ItemDefinition($"item-{i:D2}", v, new[] { $"t{i % 3}" });
+}
+
+engine.UpsertItems(items);
+engine.Flush();
+Console.WriteLine("ready");
+long n = 0;
+var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+while (true)
+{
+    for (int b = 0; b < 25; b++)
+    {
+        engine.Record(new Interaction($"user-{n % 7}", $"item-{n % 50:D2}", InteractionKind.Click, timestamp: start.AddSeconds(n)));
+        n++;
+    }
+
+    engine.Flush();
+    Console.WriteLine("ack " + n.ToString(CultureInfo.InvariantCulture));
+}

@@ -1,0 +1,105 @@
+using EmbeddedReco.Tests.Infrastructure;
+
+namespace EmbeddedReco.Tests.Catalog;
+
+public class CatalogTests
+{
+    public static TheoryData<ItemDefinition, Type, string> BadItems
+    {
+        get
+        {
+            var ok = new float[] { 1, 0, 0, 0 };
+            return new TheoryData<ItemDefinition, Type, string>
+            {
+                { new ItemDefinition(null!, ok), typeof(ArgumentNullException), "null" },
+                { new ItemDefinition("", ok), typeof(ArgumentException), "empty" },
+                { new ItemDefinition("   ", ok), typeof(ArgumentException), "empty" },
+                { new ItemDefinition(new string('x', 257), ok), typeof(ArgumentException), "257 UTF-8 bytes" },
+                { new ItemDefinition(new string('é', 129), ok), typeof(ArgumentException), "258 UTF-8 bytes" },
+                { new ItemDefinition("a", new float[] { 1, 0, 0 }), typeof(ArgumentException), "has 3 values" },
+                { new ItemDefinition("a", new float[] { 1, float.NaN, 0, 0 }), typeof(ArgumentException), "non-finite" },
+                { new ItemDefinition("a", new float[] { 1, 0, float.PositiveInfinity, 0 }), typeof(ArgumentException), "non-finite" },
+                { new ItemDefinition("a", ok, new[] { "ok", "" }), typeof(ArgumentException), "empty or null tag" },
+            };
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(BadItems))]
+    public void UpsertItem_BadItem_ThrowsAndLeavesCatalogUnchanged(ItemDefinition bad, Type exceptionType, string messagePart)
+    {
+        using var engine = TestCatalog.InMemory(dimensions: 4);
+        engine.UpsertItem(new ItemDefinition("keep", new float[] { 0, 1, 0, 0 }));
+
+        var ex = Assert.ThrowsAny<ArgumentException>(() => engine.UpsertItems(new[] { new ItemDefinition("fine", new float[] { 1, 1, 0, 0 }), bad }));
+
+        Assert.IsType(exceptionType, ex);
+        Assert.Contains(messagePart, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, engine.ItemCount);
+        Assert.False(engine.ContainsItem("fine"));
+    }
+
+    [Fact]
+    public void UpsertItems_DuplicateIdInBatch_Throws()
+    {
+        using var engine = TestCatalog.InMemory(dimensions: 4);
+        var v = new float[] { 1, 0, 0, 0 };
+
+        var ex = Assert.Throws<ArgumentException>(() => engine.UpsertItems(new[] { new ItemDefinition("a", v), new ItemDefinition("a", v) }));
+
+        Assert.Contains("more than once", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, engine.ItemCount);
+    }
+
+    [Fact]
+    public void UpsertItems_NullItem_ThrowsArgumentNull()
+    {
+        using var engine = TestCatalog.InMemory(dimensions: 4);
+        Assert.Throws<ArgumentNullException>(() => engine.UpsertItems(new ItemDefinition[] { null! }));
+        Assert.Throws<ArgumentNullException>(() => engine.UpsertItems(null!));
+        Assert.Throws<ArgumentNullException>(() => engine.UpsertItem(null!));
+    }
+
+    [Fact]
+    public void UpsertItem_ExistingId_ReplacesVectorAndKeepsCount()
+    {
+        using var engine = TestCatalog.InMemory(dimensions: 4);
+        engine.UpsertItem(new ItemDefinition("a", new float[] { 1, 0, 0, 0 }));
+        engine.UpsertItem(new ItemDefinition("b", new float[] { 0, 1, 0, 0 }));
+        engine.Record(new Interaction("u", "a", InteractionKind.Like));
+
+        engine.UpsertItem(new ItemDefinition("b", new float[] { 1, 0.01f, 0, 0 }));
+
+        Assert.Equal(2, engine.ItemCount);
+        var top = engine.Suggest("u", 2);
+        Assert.Equal("a", top[0].ItemId);
+        Assert.Equal("b", top[1].ItemId);
+        Assert.Equal(SuggestionSource.Personalized, top[1].Source);
+    }
+
+    [Fact]
+    public void RemoveItem_KnownAndUnknown_ReturnsWhetherRemoved()
+    {
+        using var engine = TestCatalog.InMemory(dimensions: 8);
+        engine.UpsertItems(TestCatalog.Random(10, 8));
+
+        Assert.True(engine.RemoveItem("item-0003"));
+        Assert.False(engine.RemoveItem("item-0003"));
+        Assert.False(engine.RemoveItem("nope"));
+        Assert.Equal(9, engine.ItemCount);
+        Assert.DoesNotContain(engine.Suggest("u", 100), s => s.ItemId == "item-0003");
+    }
+
+    [Fact]
+    public void UpsertItem_ZeroVector_IsAllowedAndReachableByPopularity()
+    {
+        using var engine = TestCatalog.InMemory(dimensions: 4);
+        engine.UpsertItem(new ItemDefinition("zero", new float[4]));
+        engine.Record(new Interaction("other", "zero", InteractionKind.Purchase));
+
+        var list = engine.Suggest("newcomer");
+
+        Assert.Equal("zero", Assert.Single(list).ItemId);
+        Assert.Equal(SuggestionSource.Popular, list[0].Source);
+    }
+}

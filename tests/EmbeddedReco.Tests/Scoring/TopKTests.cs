@@ -1,0 +1,51 @@
+using EmbeddedReco.Scoring;
+
+namespace EmbeddedReco.Tests.Scoring;
+
+public class TopKTests
+{
+    private struct EvenOnly : IRowFilter
+    {
+        public bool Accept(int row) => row % 2 == 0;
+    }
+
+    [Theory]
+    [InlineData(0, 5, 1)]
+    [InlineData(1, 1, 2)]
+    [InlineData(10, 3, 3)]
+    [InlineData(1000, 10, 4)]
+    [InlineData(1000, 1000, 5)]
+    [InlineData(50, 100, 6)]
+    public void Select_MatchesFullSortWithIdTieBreak(int n, int k, int seed)
+    {
+        var rng = new Random(seed);
+        // Few distinct values: many ties.
+        var scores = Enumerable.Range(0, n).Select(_ => (float)rng.Next(0, 20)).ToArray();
+        var ids = Enumerable.Range(0, n).Select(i => $"id-{rng.Next(100000):D6}-{i}").ToArray();
+        var rows = new int[Math.Max(k, 1)];
+        var top = new float[Math.Max(k, 1)];
+        var filter = default(AcceptAll);
+
+        int count = TopK.Select(scores, ids, k, ref filter, rows, top);
+
+        var expected = Enumerable.Range(0, n)
+            .OrderByDescending(i => scores[i]).ThenBy(i => ids[i], StringComparer.Ordinal)
+            .Take(k).ToArray();
+        Assert.Equal(expected, rows.Take(count));
+        Assert.Equal(expected.Select(i => scores[i]), top.Take(count));
+    }
+
+    [Fact]
+    public void Select_FilterAndNaN_AreNeverSelected()
+    {
+        var scores = new[] { float.NaN, 5f, 9f, 1f, float.NegativeInfinity, 7f };
+        var ids = new[] { "a", "b", "c", "d", "e", "f" };
+        var rows = new int[6];
+        var top = new float[6];
+        var filter = default(EvenOnly);
+
+        int count = TopK.Select(scores, ids, 6, ref filter, rows, top);
+
+        Assert.Equal(new[] { 2, 4 }, rows.Take(count));
+    }
+}

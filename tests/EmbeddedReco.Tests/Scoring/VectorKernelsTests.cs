@@ -1,0 +1,89 @@
+using System.Runtime.Intrinsics;
+using EmbeddedReco.Scoring;
+
+namespace EmbeddedReco.Tests.Scoring;
+
+public class VectorKernelsTests
+{
+    private const int Rows = 13; // not a multiple of 4: exercises the row tail
+
+    public static IEnumerable<object[]> Lengths() => Enumerable.Range(1, 256).Select(n => new object[] { n });
+
+    private static (float[] Matrix, float[] Query) Data(int dims, int seed)
+    {
+        var rng = new Random(seed);
+        var m = new float[Rows * dims];
+        var q = new float[dims];
+        for (int i = 0; i < m.Length; i++)
+        {
+            m[i] = (float)((rng.NextDouble() * 2) - 1);
+        }
+
+        for (int i = 0; i < q.Length; i++)
+        {
+            q[i] = (float)((rng.NextDouble() * 2) - 1);
+        }
+
+        return (m, q);
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, int dims)
+    {
+        for (int r = 0; r < expected.Length; r++)
+        {
+            // Relative tolerance scaled by the vector length (sum of dims terms of magnitude <= 1).
+            float tol = 1e-5f * Math.Max(1f, MathF.Sqrt(dims)) * Math.Max(1f, Math.Abs(expected[r]));
+            Assert.True(Math.Abs(expected[r] - actual[r]) <= tol, $"dims {dims} row {r}: {expected[r]} vs {actual[r]}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void DotRows_EveryPath_MatchesScalarReference(int dims)
+    {
+        var (m, q) = Data(dims, seed: 1000 + dims);
+        var expected = new float[Rows];
+        VectorKernels.DotRowsScalar(m, dims, q, expected);
+
+        var dispatched = new float[Rows];
+        VectorKernels.DotRows(m, dims, q, dispatched);
+        AssertClose(expected, dispatched, dims);
+
+        var portable = new float[Rows];
+        VectorKernels.DotRowsTensorPrimitives(m, dims, q, portable);
+        AssertClose(expected, portable, dims);
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var wide = new float[Rows];
+            VectorKernels.DotRowsVector256(m, dims, q, wide);
+            AssertClose(expected, wide, dims);
+        }
+    }
+
+    [Fact]
+    public void DotRows_ZeroRows_WritesNothing()
+    {
+        VectorKernels.DotRows(ReadOnlySpan<float>.Empty, 8, new float[8], Span<float>.Empty);
+    }
+
+    [Fact]
+    public void DotRows_MismatchedLengths_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => VectorKernels.DotRows(new float[10], 8, new float[8], new float[2]));
+    }
+
+    [Theory]
+    [InlineData(new float[] { 3, 4 }, 5f)]
+    [InlineData(new float[] { 0, 0 }, 0f)]
+    [InlineData(new float[] { 3e30f, 4e30f }, float.PositiveInfinity)]
+    public void NormalizeInto_ProducesUnitVectorOrZeros(float[] v, float expectedNorm)
+    {
+        var dest = new float[v.Length];
+        float norm = VectorKernels.NormalizeInto(v, dest);
+
+        Assert.Equal(expectedNorm, norm, 3);
+        float len = MathF.Sqrt(dest.Sum(x => x * x));
+        Assert.Equal(expectedNorm == 0 ? 0f : 1f, len, 4);
+    }
+}

@@ -1,0 +1,145 @@
+using EmbeddedReco.Tests.Infrastructure;
+
+namespace EmbeddedReco.Tests.Storage;
+
+public class PersistenceTests
+{
+    private static readonly string[] Users = { "p1", "p2", "p3", "cold" };
+
+    private static void Populate(RecoEngine engine, TestClock clock)
+    {
+        engine.UpsertItems(TestCatalog.Random(200, 16, seed: 11));
+        var rng = new Random(5);
+        for (int i = 0; i < 300; i++)
+        {
+            clock.Advance(TimeSpan.FromMinutes(7));
+            var kind = (InteractionKind)rng.Next(0, 8);
+            double value = kind == InteractionKind.Play ? rng.Next(0, 3600) : kind == InteractionKind.Rating ? rng.Next(1, 6) : 1;
+            engine.Record(new Interaction(Users[rng.Next(0, 3)], $"item-{rng.Next(0, 200):D4}", kind, value));
+        }
+    }
+
+    private static List<IReadOnlyList<Suggestion>> SuggestAll(RecoEngine engine) => Users.Select(u => engine.Suggest(u, 20)).ToList();
+
+    [Fact]
+    public void Reopen_AfterDispose_RestoresIdenticalSuggestionsAndProfiles()
+    {
+        using var folder = new TempFolder();
+        var clock = new TestClock();
+        var options = TestCatalog.Options(folder.File("reco.db"), dimensions: 16, clock: clock);
+        List<IReadOnlyList<Suggestion>> before;
+        UserProfile p1;
+        using (var engine = RecoEngine.Open(options))
+        {
+            Populate(engine, clock);
+            engine.RemoveItem("item-0007");
+            before = SuggestAll(engine);
+            p1 = engine.GetProfile("p1")!;
+        }
+
+        using var reopened = RecoEngine.Open(options);
+
+        Assert.Equal(199, reopened.ItemCount);
+        Assert.Equal(3, reopened.UserCount);
+        var after = SuggestAll(reopened);
+        for (int u = 0; u < Users.Length; u++)
+        {
+            Assert.Equal(before[u], after[u]);
+        }
+
+        var q1 = reopened.GetProfile("p1")!;
+        Assert.Equal(p1.Vector, q1.Vector);
+        Assert.Equal(p1.InteractionCount, q1.InteractionCount);
+        Assert.Equal(p1.PositiveInteractionCount, q1.PositiveInteractionCount);
+        Assert.Equal(p1.LastInteraction, q1.LastInteraction);
+        Assert.Equal(p1.ConsumedItems, q1.ConsumedItems);
+    }
+
+    [Fact]
+    public void Flush_EveryRecordedInteractionIsInTheFile()
+    {
+        using var folder = new TempFolder();
+        string path = folder.File("reco.db");
+        using (var engine = RecoEngine.Open(TestCatalog.Options(path, dimensions: 8)))
+        {
+            engine.UpsertItems(TestCatalog.Random(10, 8));
+            for (int i = 0; i < 100; i++)
+            {
+                engine.Record(new Interaction($"u{i % 3}", $"item-{i % 10:D4}", InteractionKind.Click));
+            }
+
+            engine.Flush();
+        }
+
+        Assert.Equal(100, StorageInspector.CountInteractions(path));
+        Assert.Equal(10, StorageInspector.Count(path, "items"));
+    }
+
+    [Fact]
+    public void ForgetUser_RemovesProfileAndLogRowsFromFile()
+    {
+        using var folder = new TempFolder();
+        string path = folder.File("reco.db");
+        using (var engine = RecoEngine.Open(TestCatalog.Options(path, dimensions: 8)))
+        {
+            engine.UpsertItems(TestCatalog.Random(10, 8));
+            engine.Record(new Interaction("keep", "item-0001", InteractionKind.Like));
+            engine.Record(new Interaction("gone", "item-0002", InteractionKind.Like));
+            engine.Record(new Interaction("gone", "item-0003", InteractionKind.Purchase));
+            engine.Flush();
+
+            Assert.True(engine.ForgetUser("gone"));
+            engine.Flush();
+        }
+
+        Assert.Equal(1, StorageInspector.CountInteractions(path));
+        Assert.Equal(0, StorageInspector.CountInteractions(path, "gone"));
+        using var reopened = RecoEngine.Open(TestCatalog.Options(path, dimensions: 8));
+        Assert.Null(reopened.GetProfile("gone"));
+        Assert.NotNull(reopened.GetProfile("keep"));
+    }
+
+    [Fact]
+    public void Open_DimensionsDifferFromFile_ThrowsArgumentNamingDimensions()
+    {
+        using var folder = new TempFolder();
+        string path = folder.File("reco.db");
+        using (RecoEngine.Open(TestCatalog.Options(path, dimensions: 8)))
+        {
+        }
+
+        var ex = Assert.Throws<ArgumentException>(() => RecoEngine.Open(TestCatalog.Options(path, dimensions: 16)));
+        Assert.Contains("Dimensions", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_FolderMissing_ThrowsStorageOpenFailed()
+    {
+        using var folder = new TempFolder();
+        var ex = Assert.Throws<RecoException>(() => RecoEngine.Open(TestCatalog.Options(Path.Combine(folder.Path, "no", "such", "reco.db"))));
+        Assert.Equal(RecoErrorCode.StorageOpenFailed, ex.Code);
+        Assert.True(ex.IsStorageError);
+    }
+
+    [Fact]
+    public void Open_NotALiteDbFile_ThrowsStorageOpenFailed()
+    {
+        using var folder = new TempFolder();
+        string path = folder.File("garbage.db");
+        File.WriteAllBytes(path, Enumerable.Range(0, 20000).Select(i => (byte)(i * 31)).ToArray());
+
+        var ex = Assert.Throws<RecoException>(() => RecoEngine.Open(TestCatalog.Options(path)));
+        Assert.Equal(RecoErrorCode.StorageOpenFailed, ex.Code);
+    }
+
+    [Fact]
+    public void Open_SameFileTwiceInOneProcess_SecondThrowsStorageOpenFailed()
+    {
+        using var folder = new TempFolder();
+        string path = folder.File("reco.db");
+        using var first = RecoEngine.Open(TestCatalog.Options(path));
+
+        var ex = Assert.Throws<RecoException>(() => RecoEngine.Open(TestCatalog.Options(path)));
+        Assert.Equal(RecoErrorCode.StorageOpenFailed, ex.Code);
+    }
+}
