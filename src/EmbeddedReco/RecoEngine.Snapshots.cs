@@ -228,6 +228,8 @@ public sealed partial class RecoEngine
                 model.UserInteractions = new long[n];
                 model.UserPositives = new long[n];
                 model.UserConsumed = new string[n][];
+                var itemStates = new List<KeyValuePair<string, UserItemState>>();
+                var itemCounts = new int[n];
                 for (int u = 0; u < n; u++)
                 {
                     var user = users[u];
@@ -242,8 +244,41 @@ public sealed partial class RecoEngine
                         user.Consumed.CopyTo(consumed);
                         Array.Sort(consumed, StringComparer.Ordinal);
                         model.UserConsumed[u] = consumed;
+                        int first = itemStates.Count;
+                        foreach (var pair in user.Items)
+                        {
+                            var st = pair.Value;
+                            itemStates.Add(new KeyValuePair<string, UserItemState>(pair.Key, new UserItemState
+                            {
+                                Weight = st.Weight,
+                                WeightTicks = st.WeightTicks,
+                                Ignored = st.Ignored,
+                                LastShownTicks = st.LastShownTicks,
+                                CooldownUntilTicks = st.CooldownUntilTicks,
+                                LastTouchTicks = st.LastTouchTicks,
+                            }));
+                        }
+
+                        itemStates.Sort(first, itemStates.Count - first, ItemStateOrder.Instance);
+                        itemCounts[u] = itemStates.Count - first;
                     }
                 }
+
+                var items = SnapshotUserItems.Create(n, itemStates.Count);
+                itemCounts.CopyTo(items.Counts, 0);
+                for (int i = 0; i < itemStates.Count; i++)
+                {
+                    var st = itemStates[i].Value;
+                    items.ItemIds[i] = itemStates[i].Key;
+                    items.Weight[i] = st.Weight;
+                    items.WeightTicks[i] = st.WeightTicks;
+                    items.Ignored[i] = st.Ignored;
+                    items.LastShownTicks[i] = st.LastShownTicks;
+                    items.CooldownUntilTicks[i] = st.CooldownUntilTicks;
+                    items.LastTouchTicks[i] = st.LastTouchTicks;
+                }
+
+                model.UserItems = items;
             }
         }
 
@@ -272,6 +307,7 @@ public sealed partial class RecoEngine
         {
             var ids = model.UserIds!;
             nextUsers = new ConcurrentDictionary<string, UserState>(StringComparer.Ordinal);
+            int itemStart = 0;
             for (int u = 0; u < ids.Length; u++)
             {
                 var user = new UserState(ids[u], dims);
@@ -280,6 +316,21 @@ public sealed partial class RecoEngine
                 user.InteractionCount = model.UserInteractions![u];
                 user.PositiveCount = model.UserPositives![u];
                 user.SetConsumed(model.UserConsumed![u]);
+                if (model.UserItems is { } userItems)
+                {
+                    for (int i = itemStart, end = itemStart + userItems.Counts[u]; i < end; i++)
+                    {
+                        var st = user.Touch(userItems.ItemIds[i], userItems.LastTouchTicks[i]);
+                        st.Weight = userItems.Weight[i];
+                        st.WeightTicks = userItems.WeightTicks[i];
+                        st.Ignored = userItems.Ignored[i];
+                        st.LastShownTicks = userItems.LastShownTicks[i];
+                        st.CooldownUntilTicks = userItems.CooldownUntilTicks[i];
+                    }
+
+                    itemStart += userItems.Counts[u];
+                }
+
                 nextUsers[ids[u]] = user;
             }
         }
@@ -333,6 +384,13 @@ public sealed partial class RecoEngine
                 }
             }
         }
+    }
+
+    private sealed class ItemStateOrder : IComparer<KeyValuePair<string, UserItemState>>
+    {
+        public static readonly ItemStateOrder Instance = new ItemStateOrder();
+
+        public int Compare(KeyValuePair<string, UserItemState> x, KeyValuePair<string, UserItemState> y) => string.CompareOrdinal(x.Key, y.Key);
     }
 
     private static void ReplaceFile(string temp, string destination)
