@@ -515,7 +515,11 @@ internal static class SnapshotReader
     private static float[] Floats(ref MessagePackReader r, string what)
     {
         var bytes = Bin(ref r, what, sizeof(float));
+#if NET
+        var values = GC.AllocateUninitializedArray<float>((int)(bytes.Length / sizeof(float))); // fully overwritten below
+#else
         var values = new float[bytes.Length / sizeof(float)];
+#endif
         bytes.CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
         if (!BitConverter.IsLittleEndian)
         {
