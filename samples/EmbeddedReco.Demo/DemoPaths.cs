@@ -19,6 +19,22 @@ internal static class DemoPaths
         }
     }
 
+    /// <summary>artifacts/plugins of the repository this demo was built from, or null.</summary>
+    public static string? RepoPluginFolder
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EmbeddedReco.sln")))
+            {
+                dir = dir.Parent;
+            }
+
+            string? folder = dir is null ? null : Path.Combine(dir.FullName, "artifacts", "plugins");
+            return folder is not null && Directory.Exists(folder) ? folder : null;
+        }
+    }
+
     public static string DefaultDatabase => Path.Combine(DataFolder, "demo.db");
 
     public static string? Option(string[] args, string name)

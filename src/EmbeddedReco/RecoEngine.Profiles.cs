@@ -134,9 +134,14 @@ public sealed partial class RecoEngine
                 Log.UnknownItemInteraction(_logger, userId, itemId);
             }
 
+            string variant = _options.Experiment?.Assign(userId).Name ?? string.Empty;
+            _engagement.Add(userId, variant, kind, value, ticks);
             _store.Enqueue(new WriteOp(WriteOpKind.LogInteraction, userId, itemId, (int)kind, value, ticks));
             _store.Enqueue(new WriteOp(WriteOpKind.UserChanged, userId));
+            _store.Enqueue(new WriteOp(WriteOpKind.EngagementChanged, userId, variant));
         }
+
+        MaybeRetrain();
     }
 
     /// <summary>Returns a copy of what the engine knows about a player, or null for a player with no recorded interaction.</summary>
@@ -180,6 +185,7 @@ public sealed partial class RecoEngine
             _store.ThrowIfFaulted();
             bool removed = _users.TryRemove(userId, out _);
             _recent.TryRemove(userId, out _);
+            _engagement.ForgetUser(userId);
             _store.Enqueue(new WriteOp(WriteOpKind.ForgetUser, userId));
             return removed;
         }

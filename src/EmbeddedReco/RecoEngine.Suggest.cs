@@ -124,6 +124,7 @@ public sealed partial class RecoEngine
             return 0;
         }
 
+        options = ApplyVariant(userId, options, out string? variant);
         var policy = _options.Policy;
         int n = catalog.Count;
         int dims = catalog.Dimensions;
@@ -205,8 +206,11 @@ public sealed partial class RecoEngine
             catalog,
             _popularityDecay,
             now,
-            options?.Context);
-        _pipeline.Run(in context, scratch.PerScorer, blended, scratch.WeightsUsed, options?.ScorerWeights, now);
+            options?.Context,
+            Volatile.Read(ref _model),
+            _profileDecay,
+            _options.CollaborativeConfidence);
+        _pipeline.Run(in context, scratch.PerScorer, blended, scratch.WeightsUsed, options?.ScorerWeights, now, 1f - CollaborativeConfidenceOf(context.History));
 
         // 3. Hard exclusions (consumed, cooldown) and the recent-list penalty.
         for (int i = 0; i < excludedCount; i++)
@@ -218,7 +222,7 @@ public sealed partial class RecoEngine
 
         // 4. Candidates: filters apply inside the selection, so heavy filtering never shortens the list while items pass.
         var filter = new CallFilter(catalog.Ids, catalog.Tags, options);
-        int candidates = TopK.Select(blended, catalog.Ids, candidateCount, ref filter, scratch.Candidates, scratch.CandidateScores);
+        int candidates = TopK.Select(blended, catalog.IdRank, candidateCount, ref filter, scratch.Candidates, scratch.CandidateScores);
 
         // 5. Diversity: MMR over the greedy candidates (all candidates under a tag cap, so the cap can be met).
         int greedyN = maxPerTag > 0 ? candidates : Math.Min(greedyPool, candidates);
@@ -270,7 +274,7 @@ public sealed partial class RecoEngine
             if (!explore)
             {
                 int row = scratch.Candidates[scratch.Picked[gi++]];
-                destination[written++] = Make(catalog, row, blended, personalSource, slotProbability, explain, scratch, penalized);
+                destination[written++] = Make(catalog, row, blended, personalSource, slotProbability, explain, scratch, penalized, variant);
                 continue;
             }
 
@@ -279,7 +283,7 @@ public sealed partial class RecoEngine
             double propensity = slotProbability * weight / poolWeight;
             scratch.PoolWeights[pick] = 0;
             poolWeight = SumWeights(scratch.PoolWeights, pool);
-            destination[written++] = Make(catalog, scratch.PoolRows[pick], blended, SuggestionSource.Explore, propensity, explain, scratch, penalized);
+            destination[written++] = Make(catalog, scratch.PoolRows[pick], blended, SuggestionSource.Explore, propensity, explain, scratch, penalized, variant);
         }
 
         // 8. Remember the list as shown.
@@ -289,6 +293,25 @@ public sealed partial class RecoEngine
         }
 
         return written;
+    }
+
+    /// <summary>n / (n + CollaborativeConfidence) for the n history items (positive weight) the served model knows; 0 without a model.</summary>
+    private float CollaborativeConfidenceOf(ReadOnlySpan<UserHistoryEntry> history)
+    {
+        var trained = Volatile.Read(ref _model);
+        if (trained is null || history.IsEmpty)
+        {
+            return 0f;
+        }
+
+        int n = 0;
+        foreach (var entry in history)
+        {
+            n += entry.Weight > 0 && trained.Model.IndexOf(entry.ItemId) >= 0 ? 1 : 0;
+        }
+
+        double k = _options.CollaborativeConfidence;
+        return n == 0 ? 0f : (float)(n / (n + k));
     }
 
     private int ApplyRecentPenalty(string userId, CatalogSnapshot catalog, Span<float> blended, SuggestScratch scratch, PolicyOptions policy)
@@ -364,7 +387,7 @@ public sealed partial class RecoEngine
                 SuggestScratch.Grow(ref scratch.PoolRows, pool + want);
                 SuggestScratch.Grow(ref scratch.PoolWeights, pool + want);
                 SuggestScratch.Grow(ref scratch.PoolScores, want);
-                pool += TopK.Select(aux, catalog.Ids, want, ref filter, scratch.PoolRows.AsSpan(pool), scratch.PoolScores);
+                pool += TopK.Select(aux, catalog.IdRank, want, ref filter, scratch.PoolRows.AsSpan(pool), scratch.PoolScores);
             }
         }
 
@@ -427,7 +450,7 @@ public sealed partial class RecoEngine
         return last;
     }
 
-    private Suggestion Make(CatalogSnapshot catalog, int row, Span<float> blended, SuggestionSource source, double propensity, bool explain, SuggestScratch scratch, int penalized)
+    private Suggestion Make(CatalogSnapshot catalog, int row, Span<float> blended, SuggestionSource source, double propensity, bool explain, SuggestScratch scratch, int penalized, string? variant)
     {
         ScoreContribution[]? breakdown = null;
         if (explain)
@@ -456,7 +479,7 @@ public sealed partial class RecoEngine
             }
         }
 
-        return new Suggestion(catalog.Ids[row], blended[row], source, propensity, breakdown);
+        return new Suggestion(catalog.Ids[row], blended[row], source, propensity, breakdown, variant);
     }
 
     private void MarkShown(string userId, ReadOnlySpan<Suggestion> list, PolicyOptions policy, long now)

@@ -57,6 +57,7 @@ public sealed partial class RecoEngine : IDisposable
 
         _catalog = CatalogSnapshot.Empty(options.Dimensions);
         _pipeline = new ScoringPipeline(options.Scorers, _logger);
+        InitEngagement();
         _store = LiteStore.Open(
             options.DatabasePath!,
             _logger,
@@ -64,6 +65,7 @@ public sealed partial class RecoEngine : IDisposable
             ItemDocument,
             UserDocument,
             Load);
+        _store.SetEngagementDocuments(EngagementUserDocument, EngagementVariantDocument);
     }
 
     /// <summary>Number of items in the catalog.</summary>
@@ -248,6 +250,8 @@ public sealed partial class RecoEngine : IDisposable
                 BsonCodec.ReadUserItems(doc["items"], user);
                 _users[id] = user;
             }
+
+            LoadEngagement(db);
         }
         catch (Exception ex) when (ex is InvalidCastException || ex is NullReferenceException || ex is ArgumentException)
         {

@@ -52,6 +52,28 @@ public sealed class RecoEngineOptions
     /// <summary>The scorers blended by <c>Suggest</c> and their weights. Default: content (1) and popularity (0.1); add plugins here.</summary>
     public ScorerCollection Scorers { get; set; } = new ScorerCollection();
 
+    /// <summary>How <see cref="RecoEngine.Train"/> builds the collaborative model (EASE up to 5,000 items, item-kNN above). Default: see <see cref="CollaborativeOptions"/>.</summary>
+    public CollaborativeOptions Collaborative { get; set; } = new CollaborativeOptions();
+
+    /// <summary>Retrain the collaborative model in the background after this many new interactions. Default 0 = only when the host calls Train.</summary>
+    public int RetrainAfterInteractions { get; set; }
+
+    /// <summary>
+    /// History size (items known to the model) at which the collaborative scorer's confidence reaches one half: its contribution is
+    /// scaled by n / (n + this). Default 5; at least 0 (0 = full weight at once).
+    /// </summary>
+    public double CollaborativeConfidence { get; set; } = 5;
+
+    /// <summary>
+    /// An A/B experiment: each player is assigned a variant by a stable hash of the experiment name and their id, <c>Suggest</c> applies
+    /// the variant's settings where the call leaves them unset and tags suggestions with <see cref="Suggestion.Variant"/>, and
+    /// engagement is reported per variant (<see cref="RecoEngine.GetExperimentReport"/>). Default null = no experiment.
+    /// </summary>
+    public Experiment? Experiment { get; set; }
+
+    /// <summary>Engagement metrics start a new session after a pause longer than this. Default 30 minutes.</summary>
+    public TimeSpan SessionGap { get; set; } = TimeSpan.FromMinutes(30);
+
     /// <summary>Longest allowed user or item id in UTF-8 bytes. Default 256; 1 to 1000 (LiteDB index keys must stay under 1023 bytes).</summary>
     public int MaxIdBytes { get; set; } = 256;
 
@@ -115,6 +137,27 @@ public sealed class RecoEngineOptions
 
         Scorers.Validate();
 
+        if (Collaborative is null)
+        {
+            throw new ArgumentNullException("options." + nameof(Collaborative), "RecoEngineOptions.Collaborative must not be null.");
+        }
+
+        Collaborative.Validate();
+        if (RetrainAfterInteractions < 0)
+        {
+            throw new ArgumentOutOfRangeException("options." + nameof(RetrainAfterInteractions), RetrainAfterInteractions, "RecoEngineOptions.RetrainAfterInteractions must be zero (off) or more.");
+        }
+
+        if (double.IsNaN(CollaborativeConfidence) || double.IsInfinity(CollaborativeConfidence) || CollaborativeConfidence < 0)
+        {
+            throw new ArgumentOutOfRangeException("options." + nameof(CollaborativeConfidence), CollaborativeConfidence, "RecoEngineOptions.CollaborativeConfidence must be a finite number >= 0.");
+        }
+
+        if (SessionGap <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException("options." + nameof(SessionGap), SessionGap, "RecoEngineOptions.SessionGap must be positive.");
+        }
+
         if (MaxIdBytes < 1 || MaxIdBytes > 1000)
         {
             throw new ArgumentOutOfRangeException("options." + nameof(MaxIdBytes), MaxIdBytes, "RecoEngineOptions.MaxIdBytes must be between 1 and 1000.");
@@ -140,6 +183,7 @@ public sealed class RecoEngineOptions
         copy.ConsumedKinds = new HashSet<InteractionKind>(ConsumedKinds);
         copy.Policy = Policy.Clone();
         copy.Scorers = Scorers.Clone();
+        copy.Collaborative = Collaborative.Clone();
         return copy;
     }
 

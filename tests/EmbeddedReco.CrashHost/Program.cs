@@ -2,9 +2,16 @@ using System;
 using System.Globalization;
 using EmbeddedReco;
 
-// Usage: EmbeddedReco.CrashHost <database path> <dimensions>
+// Usage: EmbeddedReco.CrashHost kernels             -> checks the SIMD kernels against the scalar reference (run it with
+//                                                     DOTNET_EnableHWIntrinsic=0 to test the fallback paths); prints "kernels ok"
+//        EmbeddedReco.CrashHost <database path> <dimensions>
 // Creates 50 items, then records interactions forever in batches; after each Flush it prints "ack <n>" where n is the number of
 // interactions recorded before that Flush. The test kills this process at a random moment and checks every acknowledged write.
+if (args[0] == "kernels")
+{
+    return KernelCheck.Run();
+}
+
 string path = args[0];
 int dims = int.Parse(args[1], CultureInfo.InvariantCulture);
 using var engine = RecoEngine.Open(new RecoEngineOptions { DatabasePath = path, Dimensions = dims });

@@ -24,7 +24,25 @@ internal sealed class CatalogSnapshot
         {
             Index.Add(ids[i], i);
         }
+
+        // Rank of each row in ordinal id order: ties are broken "by id" with an int comparison instead of a string comparison.
+        var order = new int[ids.Length];
+        for (int i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        var keys = (string[])ids.Clone();
+        Array.Sort(keys, order, StringComparer.Ordinal);
+        IdRank = new int[ids.Length];
+        for (int r = 0; r < order.Length; r++)
+        {
+            IdRank[order[r]] = r;
+        }
     }
+
+    /// <summary>IdRank[row] = position of the row's id in ordinal order.</summary>
+    public int[] IdRank { get; }
 
     public int Dimensions { get; }
 

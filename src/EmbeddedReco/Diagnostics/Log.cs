@@ -41,4 +41,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "Plugin {Plugin} skipped: {Reason}")]
     public static partial void PluginSkipped(ILogger logger, Exception? exception, string plugin, string reason);
+
+    [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "Collaborative model trained ({Algorithm}): {Items} items, {Users} users, {Interactions} interactions in {Milliseconds} ms")]
+    public static partial void ModelTrained(ILogger logger, string algorithm, int items, int users, int interactions, double milliseconds);
+
+    [LoggerMessage(EventId = 51, Level = LogLevel.Error, Message = "Background retraining failed; the previous model stays in service")]
+    public static partial void TrainingFailed(ILogger logger, Exception exception);
 }

@@ -72,15 +72,6 @@ public sealed class SuggestOptions
             throw new ArgumentOutOfRangeException(nameof(MaxPerTag), m, "SuggestOptions.MaxPerTag must be at least 1 (or null for no cap).");
         }
 
-        if (ScorerWeights is not null)
-        {
-            foreach (var pair in ScorerWeights)
-            {
-                if (double.IsNaN(pair.Value) || double.IsInfinity(pair.Value) || pair.Value < 0)
-                {
-                    throw new ArgumentException($"SuggestOptions.ScorerWeights['{pair.Key}'] must be a finite number >= 0, not {pair.Value}.", nameof(ScorerWeights));
-                }
-            }
-        }
+        // ScorerWeights are checked where they are read (ScoringPipeline), without enumerating the dictionary on every call.
     }
 }

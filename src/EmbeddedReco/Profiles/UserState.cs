@@ -35,7 +35,7 @@ internal sealed class UserState
     public HashSet<string> Consumed { get; private set; }
 
     /// <summary>Most items tracked per player in <see cref="Items"/>; the least recently touched is evicted beyond it.</summary>
-    public const int MaxItems = 1000;
+    public const int MaxItems = 4000;
 
     /// <summary>Per-item history and exposure of this player (at most <see cref="MaxItems"/>).</summary>
     public Dictionary<string, UserItemState> Items { get; } = new Dictionary<string, UserItemState>(StringComparer.Ordinal);

@@ -46,6 +46,9 @@ public static class ScorerContract
 
     /// <summary>Name of the built-in popularity scorer (log of time-decayed engagement).</summary>
     public const string Popularity = "popularity";
+
+    /// <summary>Name of the built-in collaborative scorer (the player's history against the model of <see cref="RecoEngine.Train"/>).</summary>
+    public const string Collaborative = "collaborative";
 }
 
 /// <summary>How the pipeline maps a scorer's raw outputs before weighting.</summary>

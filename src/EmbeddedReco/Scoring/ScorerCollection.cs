@@ -7,18 +7,21 @@ namespace EmbeddedReco;
 
 /// <summary>
 /// The scorers an engine blends, with their weights: <see cref="RecoEngineOptions.Scorers"/>. A new collection holds the built-in
-/// scorers <see cref="ScorerContract.Content"/> (weight 1) and <see cref="ScorerContract.Popularity"/> (weight 0.1: a small prior
-/// that breaks near-ties toward what players engage with). Add plugin scorers with <see cref="Add"/>.
+/// scorers <see cref="ScorerContract.Content"/> (weight 1), <see cref="ScorerContract.Collaborative"/> (weight 1, self-normalized
+/// with a confidence that grows with the player's history; it abstains until <see cref="RecoEngine.Train"/> has built a model) and
+/// <see cref="ScorerContract.Popularity"/> (weight 0.1: a small prior that breaks near-ties toward what players engage with).
+/// Add plugin scorers with <see cref="Add"/>.
 /// </summary>
 public sealed class ScorerCollection : IEnumerable<ScorerRegistration>
 {
     private readonly List<ScorerRegistration> _items = new List<ScorerRegistration>();
 
-    /// <summary>Creates a collection with the two built-in scorers.</summary>
+    /// <summary>Creates a collection with the three built-in scorers.</summary>
     public ScorerCollection()
     {
         // Built-ins are trusted engine code: no time budget, so a preempted thread on a busy machine never drops them.
         _items.Add(new ScorerRegistration(new Scoring.ContentScorer(), 1.0, ScoreNormalization.MinMax, Timeout.InfiniteTimeSpan));
+        _items.Add(new ScorerRegistration(new Scoring.CollaborativeScorer(), 1.0, ScoreNormalization.None, Timeout.InfiniteTimeSpan));
         _items.Add(new ScorerRegistration(new Scoring.PopularityScorer(), 0.1, ScoreNormalization.MinMax, Timeout.InfiniteTimeSpan));
     }
 

@@ -25,8 +25,14 @@ public readonly ref struct ScoringContext
         CatalogSnapshot catalog,
         Decay popularityDecay,
         long nowTicks,
-        IReadOnlyDictionary<string, object?>? context)
+        IReadOnlyDictionary<string, object?>? context,
+        Collaborative.TrainedModel? collaborative = null,
+        Decay profileDecay = default,
+        double collaborativeConfidence = 5)
     {
+        Collaborative = collaborative;
+        ProfileDecay = profileDecay;
+        CollaborativeConfidence = collaborativeConfidence;
         UserId = userId;
         ProfileVector = profile;
         History = history;
@@ -106,6 +112,18 @@ public readonly ref struct ScoringContext
     /// <param name="row">0..ItemCount-1.</param>
     /// <returns>The count.</returns>
     public long Engagements(int row) => _catalog.Counters.Engagements[row];
+
+    /// <summary>The trained collaborative model, or null (engine-internal, for the built-in scorer).</summary>
+    internal Collaborative.TrainedModel? Collaborative { get; }
+
+    /// <summary>The engine's profile decay (engine-internal).</summary>
+    internal Decay ProfileDecay { get; }
+
+    /// <summary>History size at which the collaborative confidence reaches one half (engine-internal).</summary>
+    internal double CollaborativeConfidence { get; }
+
+    /// <summary>The catalog snapshot (engine-internal).</summary>
+    internal CatalogSnapshot CatalogSnapshot => _catalog;
 
     /// <summary>log2 popularity per row (engine-internal fast path for the built-in popularity scorer).</summary>
     internal ReadOnlySpan<double> PopularityLog2 => _catalog.Counters.PopularityLog2;

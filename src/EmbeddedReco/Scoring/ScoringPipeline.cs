@@ -39,11 +39,17 @@ internal sealed class ScoringPipeline
 
     public string Name(int index) => _entries[index].Name;
 
-    /// <summary>Runs every enabled scorer with a non-zero weight. Returns false when none produced output.</summary>
-    public bool Run(in ScoringContext context, float[][] perScorer, Span<float> blended, Span<float> weightsUsed, IReadOnlyDictionary<string, double>? overrides, long nowTicks)
+    /// <summary>
+    /// Runs every enabled scorer with a non-zero weight, then blends. When the collaborative scorer spoke, the content weight is
+    /// multiplied by <paramref name="contentScale"/> (1 - the player's collaborative confidence): content leads for newcomers and
+    /// cold items, collaborative for players with history. Returns false when no scorer produced output.
+    /// </summary>
+    public bool Run(in ScoringContext context, float[][] perScorer, Span<float> blended, Span<float> weightsUsed, IReadOnlyDictionary<string, double>? overrides, long nowTicks, float contentScale = 1f)
     {
         blended.Clear();
         bool any = false;
+        int contentIndex = -1;
+        bool collaborativeSpoke = false;
         for (int s = 0; s < _entries.Length; s++)
         {
             weightsUsed[s] = 0;
@@ -51,6 +57,11 @@ internal sealed class ScoringPipeline
             double w = e.Registration.Weight;
             if (overrides is not null && overrides.TryGetValue(e.Name, out double o))
             {
+                if (double.IsNaN(o) || double.IsInfinity(o) || o < 0)
+                {
+                    throw new ArgumentException($"SuggestOptions.ScorerWeights['{e.Name}'] must be a finite number >= 0, not {o}.", "options");
+                }
+
                 w = o;
             }
 
@@ -61,9 +72,10 @@ internal sealed class ScoringPipeline
 
             if (RunOne(s, in context, perScorer[s].AsSpan(0, blended.Length), nowTicks))
             {
-                Blend(perScorer[s].AsSpan(0, blended.Length), (float)w, blended);
                 weightsUsed[s] = (float)w;
                 any = true;
+                contentIndex = e.Name == ScorerContract.Content ? s : contentIndex;
+                collaborativeSpoke |= e.Name == ScorerContract.Collaborative;
             }
         }
 
@@ -71,9 +83,21 @@ internal sealed class ScoringPipeline
         if (!any && _popularityIndex >= 0 && !_entries[_popularityIndex].Disabled
             && RunOne(_popularityIndex, in context, perScorer[_popularityIndex].AsSpan(0, blended.Length), nowTicks))
         {
-            Blend(perScorer[_popularityIndex].AsSpan(0, blended.Length), 1f, blended);
             weightsUsed[_popularityIndex] = 1f;
             any = true;
+        }
+
+        if (collaborativeSpoke && contentIndex >= 0)
+        {
+            weightsUsed[contentIndex] *= contentScale;
+        }
+
+        for (int s = 0; s < _entries.Length; s++)
+        {
+            if (weightsUsed[s] > 0)
+            {
+                Blend(perScorer[s].AsSpan(0, blended.Length), weightsUsed[s], blended);
+            }
         }
 
         return any;

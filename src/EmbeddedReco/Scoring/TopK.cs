@@ -18,7 +18,8 @@ internal struct AcceptAll : IRowFilter
 
 /// <summary>
 /// Top-k selection without sorting the catalog: a bounded min-heap whose root is the worst kept entry, so almost every row is
-/// rejected by one comparison. Order: higher score first, ties broken by ordinal item id, NaN never selected.
+/// rejected by one comparison. Order: higher score first, ties broken by ordinal item id (through the catalog's precomputed id
+/// rank, an int comparison), NaN never selected.
 /// The filter is a struct type parameter so the JIT inlines it and nothing is allocated.
 /// </summary>
 internal static class TopK
@@ -27,7 +28,7 @@ internal static class TopK
     /// <returns>The number of rows written: min(k, accepted rows).</returns>
     public static int Select<TFilter>(
         ReadOnlySpan<float> scores,
-        string[] ids,
+        ReadOnlySpan<int> idRank,
         int k,
         ref TFilter filter,
         Span<int> rowsOut,
@@ -52,7 +53,7 @@ internal static class TopK
                     continue;
                 }
 
-                if (s == rootScore && string.CompareOrdinal(ids[i], ids[rowsOut[0]]) > 0)
+                if (s == rootScore && idRank[i] > idRank[rowsOut[0]])
                 {
                     continue;
                 }
@@ -71,14 +72,14 @@ internal static class TopK
             {
                 rowsOut[count] = i;
                 scoresOut[count] = s;
-                SiftUp(rowsOut, scoresOut, ids, count);
+                SiftUp(rowsOut, scoresOut, idRank, count);
                 count++;
             }
             else
             {
                 rowsOut[0] = i;
                 scoresOut[0] = s;
-                SiftDown(rowsOut, scoresOut, ids, 0, count);
+                SiftDown(rowsOut, scoresOut, idRank, 0, count);
             }
 
             rootScore = scoresOut[0];
@@ -88,7 +89,7 @@ internal static class TopK
         for (int end = count - 1; end > 0; end--)
         {
             Swap(rowsOut, scoresOut, 0, end);
-            SiftDown(rowsOut, scoresOut, ids, 0, end);
+            SiftDown(rowsOut, scoresOut, idRank, 0, end);
         }
 
         return count;
@@ -96,10 +97,10 @@ internal static class TopK
 
     /// <summary>True when (sa, ra) ranks above (sb, rb).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool Better(float sa, int ra, float sb, int rb, string[] ids) =>
-        sa > sb || (sa == sb && string.CompareOrdinal(ids[ra], ids[rb]) < 0);
+    public static bool Better(float sa, int ra, float sb, int rb, ReadOnlySpan<int> idRank) =>
+        sa > sb || (sa == sb && idRank[ra] < idRank[rb]);
 
-    private static void SiftUp(Span<int> rows, Span<float> sc, string[] ids, int i)
+    private static void SiftUp(Span<int> rows, Span<float> sc, ReadOnlySpan<int> ids, int i)
     {
         while (i > 0)
         {
@@ -117,7 +118,7 @@ internal static class TopK
         }
     }
 
-    private static void SiftDown(Span<int> rows, Span<float> sc, string[] ids, int i, int count)
+    private static void SiftDown(Span<int> rows, Span<float> sc, ReadOnlySpan<int> ids, int i, int count)
     {
         while (true)
         {

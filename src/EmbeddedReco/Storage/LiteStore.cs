@@ -15,6 +15,7 @@ internal enum WriteOpKind : byte
     UserChanged,
     ItemChanged,
     ForgetUser,
+    EngagementChanged,
     Flush,
 }
 
@@ -67,6 +68,8 @@ internal sealed class LiteStore : IDisposable
     private readonly ILogger _logger;
     private readonly Func<string, BsonDocument?> _itemDocument;
     private readonly Func<string, BsonDocument?> _userDocument;
+    private Func<string, BsonDocument?>? _engagementUserDocument;
+    private Func<string, BsonDocument?>? _engagementVariantDocument;
     private readonly long _checkpointIntervalTicks; // Stopwatch ticks; 0 = only on flush
     private readonly object _lock = new object();
     private readonly Thread _thread;
@@ -75,9 +78,11 @@ internal sealed class LiteStore : IDisposable
     private Exception? _openError;
     private LiteDatabase? _db;
     private FileStream? _lockFile;
-    private readonly List<WriteOp> _queue = new List<WriteOp>();
-    private readonly List<WriteOp> _work = new List<WriteOp>();
+    private List<WriteOp> _queue = new List<WriteOp>();
+    private List<WriteOp> _work = new List<WriteOp>();
     private readonly List<WriteOp> _failed = new List<WriteOp>();
+    private readonly HashSet<string> _dirtyEngagementUsers = new HashSet<string>(StringComparer.Ordinal);
+    private readonly HashSet<string> _dirtyEngagementVariants = new HashSet<string>(StringComparer.Ordinal);
     private Exception? _fault;
     private bool _retryRequested;
     private bool _stop;
@@ -100,6 +105,13 @@ internal sealed class LiteStore : IDisposable
             ? 0
             : (long)(checkpointInterval.TotalSeconds * Stopwatch.Frequency);
         _thread = new Thread(Run) { IsBackground = true, Name = "EmbeddedReco writer" };
+    }
+
+    /// <summary>Sets the providers of engagement documents (per player, per variant), persisted on <see cref="WriteOpKind.EngagementChanged"/>.</summary>
+    public void SetEngagementDocuments(Func<string, BsonDocument?> user, Func<string, BsonDocument?> variant)
+    {
+        _engagementUserDocument = user;
+        _engagementVariantDocument = variant;
     }
 
     /// <summary>Test seam: called on the writer thread before each commit; a returned exception fails that batch.</summary>
@@ -334,10 +346,18 @@ internal sealed class LiteStore : IDisposable
                 retrying = _fault is not null;
                 _retryRequested = false;
                 _work.Clear();
-                _work.AddRange(_failed);
-                _failed.Clear();
-                _work.AddRange(_queue);
-                _queue.Clear();
+                if (_failed.Count > 0)
+                {
+                    _work.AddRange(_failed);
+                    _failed.Clear();
+                    _work.AddRange(_queue);
+                    _queue.Clear();
+                }
+                else
+                {
+                    // O(1) under the lock however long the backlog: producers never wait behind a copy.
+                    (_queue, _work) = (_work, _queue);
+                }
             }
 
             checkpointDue = _checkpointIntervalTicks > 0 && Stopwatch.GetTimestamp() - lastCheckpoint >= _checkpointIntervalTicks;
@@ -447,8 +467,12 @@ internal sealed class LiteStore : IDisposable
         var log = db.GetCollection(BsonCodec.InteractionsCollection, BsonAutoId.Int64);
         var users = db.GetCollection(BsonCodec.UsersCollection);
         var items = db.GetCollection(BsonCodec.ItemsCollection);
+        var engagementUsers = db.GetCollection(Engagement.EngagementBson.UsersCollection);
+        var engagementVariants = db.GetCollection(Engagement.EngagementBson.VariantsCollection);
         dirtyUsers.Clear();
         dirtyItems.Clear();
+        _dirtyEngagementUsers.Clear();
+        _dirtyEngagementVariants.Clear();
         db.BeginTrans();
         foreach (var op in ops)
         {
@@ -467,34 +491,21 @@ internal sealed class LiteStore : IDisposable
                     log.DeleteMany(Query.EQ("u", op.Key));
                     users.Delete(op.Key);
                     dirtyUsers.Add(op.Key);
+                    _dirtyEngagementUsers.Add(op.Key);
+                    break;
+                case WriteOpKind.EngagementChanged:
+                    _dirtyEngagementUsers.Add(op.Key);
+                    _dirtyEngagementVariants.Add(op.Key2 ?? string.Empty);
                     break;
             }
         }
 
-        foreach (string id in dirtyItems)
+        Persist(items, dirtyItems, _itemDocument);
+        Persist(users, dirtyUsers, _userDocument);
+        if (_engagementUserDocument is not null && _engagementVariantDocument is not null)
         {
-            var doc = _itemDocument(id);
-            if (doc is null)
-            {
-                items.Delete(id);
-            }
-            else
-            {
-                items.Upsert(doc);
-            }
-        }
-
-        foreach (string id in dirtyUsers)
-        {
-            var doc = _userDocument(id);
-            if (doc is null)
-            {
-                users.Delete(id);
-            }
-            else
-            {
-                users.Upsert(doc);
-            }
+            Persist(engagementUsers, _dirtyEngagementUsers, _engagementUserDocument);
+            Persist(engagementVariants, _dirtyEngagementVariants, _engagementVariantDocument, deleteMissing: false);
         }
 
         var injected = FaultInjector?.Invoke();
@@ -504,6 +515,23 @@ internal sealed class LiteStore : IDisposable
         }
 
         db.Commit();
+    }
+
+    /// <summary>Writes the current document of each changed key, or deletes it when the key no longer exists.</summary>
+    private static void Persist(ILiteCollection<BsonDocument> collection, HashSet<string> keys, Func<string, BsonDocument?> current, bool deleteMissing = true)
+    {
+        foreach (string key in keys)
+        {
+            var doc = current(key);
+            if (doc is not null)
+            {
+                collection.Upsert(doc);
+            }
+            else if (deleteMissing)
+            {
+                collection.Delete(key);
+            }
+        }
     }
 
     private void TryRollback()

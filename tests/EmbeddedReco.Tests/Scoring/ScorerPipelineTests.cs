@@ -207,6 +207,6 @@ public class ScorerPipelineTests
         Assert.Throws<ArgumentException>(() => scorers.SetWeight("missing", 1));
         Assert.Throws<ArgumentNullException>(() => scorers.Add(null!));
         Assert.True(scorers.Remove(ScorerContract.Popularity));
-        Assert.Equal(1, scorers.Count);
+        Assert.Equal(2, scorers.Count);
     }
 }

@@ -26,7 +26,7 @@ public class TopKTests
         var top = new float[Math.Max(k, 1)];
         var filter = default(AcceptAll);
 
-        int count = TopK.Select(scores, ids, k, ref filter, rows, top);
+        int count = TopK.Select(scores, Rank(ids), k, ref filter, rows, top);
 
         var expected = Enumerable.Range(0, n)
             .OrderByDescending(i => scores[i]).ThenBy(i => ids[i], StringComparer.Ordinal)
@@ -44,8 +44,20 @@ public class TopKTests
         var top = new float[6];
         var filter = default(EvenOnly);
 
-        int count = TopK.Select(scores, ids, 6, ref filter, rows, top);
+        int count = TopK.Select(scores, Rank(ids), 6, ref filter, rows, top);
 
         Assert.Equal(new[] { 2, 4 }, rows.Take(count));
+    }
+
+    private static int[] Rank(string[] ids)
+    {
+        var rank = new int[ids.Length];
+        var order = Enumerable.Range(0, ids.Length).OrderBy(i => ids[i], StringComparer.Ordinal).ToArray();
+        for (int r = 0; r < order.Length; r++)
+        {
+            rank[order[r]] = r;
+        }
+
+        return rank;
     }
 }

@@ -61,6 +61,25 @@ public class VectorKernelsTests
         }
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1")]
+    public void DotRows_InChildProcessWithHardwareIntrinsicsOnOrOff_MatchesScalarReference(string enableHwIntrinsic)
+    {
+        string host = Storage.CrashTests.CrashHostPath();
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        psi.ArgumentList.Add(host);
+        psi.ArgumentList.Add("kernels");
+        psi.Environment["DOTNET_EnableHWIntrinsic"] = enableHwIntrinsic;
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+
+        Assert.Equal(0, process.ExitCode);
+        Assert.StartsWith("kernels ok", output, StringComparison.Ordinal);
+        Assert.Contains(enableHwIntrinsic == "0" ? "accelerated: False" : "accelerated: True", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void DotRows_ZeroRows_WritesNothing()
     {

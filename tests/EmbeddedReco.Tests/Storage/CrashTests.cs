@@ -6,7 +6,7 @@ namespace EmbeddedReco.Tests.Storage;
 /// <summary>Kills a real child process that writes through the engine and checks every acknowledged write survived.</summary>
 public class CrashTests
 {
-    private static string CrashHostPath()
+    internal static string CrashHostPath()
     {
         string baseDir = AppContext.BaseDirectory;
         string hostDir = baseDir.Replace(

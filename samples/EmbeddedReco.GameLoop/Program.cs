@@ -1,0 +1,327 @@
+using System.Diagnostics;
+using System.Globalization;
+using EmbeddedReco;
+using EmbeddedReco.GameLoop;
+using EmbeddedReco.Simulation;
+
+// EmbeddedReco game-loop demo: a fixed-timestep loop (60 ticks per simulated second) hosting simulated players who open a shop
+// every few simulated seconds. On the loop thread: Suggest (caller-owned buffer) and Record; the engine persists in the background.
+// Three A/B variants: popularity only, pure exploitation (epsilon 0, lambda 1), epsilon-greedy with diversity.
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+DemoOptions options;
+try
+{
+    options = DemoOptions.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 2;
+}
+
+const int TicksPerSecond = 60;
+const double FrameBudgetMs = 1000.0 / TicksPerSecond;
+var start = new DateTimeOffset(2026, 1, 1, 18, 0, 0, TimeSpan.Zero);
+var simNow = start;
+
+var experiment = new Experiment("shop-policy", new[]
+{
+    new ExperimentVariant("popularity-only", 1, new VariantSettings(epsilon: 0, diversity: 1, popularityOnly: true)),
+    new ExperimentVariant("exploit (eps 0, lambda 1)", 1, new VariantSettings(epsilon: 0, diversity: 1)),
+    new ExperimentVariant("explore+diverse (eps 0.1, lambda 0.7)", 1, new VariantSettings(epsilon: 0.1, diversity: 0.7)),
+});
+var names = experiment.Variants.Select(v => v.Name).ToArray();
+
+var catalog = GameCatalog.Generate(options.Items, options.Seed);
+var population = PlayerPopulation.Create(catalog, options.Players, options.Seed);
+var players = population.Players;
+var variantOf = players.Select(p => experiment.AssignIndex(p.Id)).ToArray();
+var playersPerVariant = new int[names.Length];
+foreach (int v in variantOf)
+{
+    playersPerVariant[v]++;
+}
+
+string dbPath = options.DatabasePath ?? DefaultDatabasePath(options.Seed);
+Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(dbPath))!);
+DeleteDatabase(dbPath);
+Directory.CreateDirectory(options.OutputFolder);
+
+Console.WriteLine($"EmbeddedReco game loop: {players.Count} players, {catalog.Items.Count} items, {options.SimulatedSeconds} simulated s x {TicksPerSecond} ticks, {(options.RealTime ? "real time" : "as fast as possible")}");
+Console.WriteLine($"Database: {dbPath}");
+for (int v = 0; v < names.Length; v++)
+{
+    Console.WriteLine($"  variant {v}: {names[v]} -> {playersPerVariant[v]} players");
+}
+
+using var engine = RecoEngine.Open(new RecoEngineOptions
+{
+    DatabasePath = dbPath,
+    Dimensions = GameCatalog.Dimensions,
+    Clock = () => simNow,
+    // The shop opens every few seconds here, not once a day: an item a player ignored 3 times rests for 30 simulated seconds
+    // (the engine's default of one day would remove it for the whole run).
+    Policy = new PolicyOptions { CooldownPeriod = TimeSpan.FromSeconds(options.CooldownSeconds) },
+    // The engine assigns each player's variant, applies its settings in Suggest and reports engagement per variant.
+    Experiment = experiment,
+});
+engine.UpsertItems(catalog.ToDefinitions());
+
+var weights = new EngagementWeights();
+var policy = new ShopPolicy(engine, experiment);
+var schedule = new Random(options.Seed);
+var intervalTicks = new int[players.Count];
+var nextVisit = new long[players.Count];
+for (int p = 0; p < players.Count; p++)
+{
+    intervalTicks[p] = TicksPerSecond * (2 + schedule.Next(5)); // a shop visit every 2-6 simulated seconds
+    nextVisit[p] = schedule.Next(intervalTicks[p]);
+}
+
+long totalTicks = (long)options.SimulatedSeconds * TicksPerSecond;
+int buckets = (options.SimulatedSeconds + options.BucketSeconds - 1) / options.BucketSeconds;
+var timeline = new Timeline(names.Length, buckets, options.BucketSeconds);
+var userScore = new double[players.Count];
+var latencies = new long[(players.Count * (options.SimulatedSeconds / 2 + 2)) + 16];
+int latencyCount = 0;
+var shelf = new Suggestion[options.ShelfSize];
+var outcome = new List<Interaction>(options.ShelfSize + 8);
+long suggestAllocated = 0, frameOverBudget = 0, maxFrameTicks = 0, interactions = 0, maxRecordTicks = 0, slowRecords = 0;
+long slowRecordThreshold = Stopwatch.Frequency / 1000; // 1 ms
+
+// Off-policy log of the exploring variant: every impression with its logged propensity and whether it was clicked, plus
+// whether the slot was an exploration pick (Suggestion.Source), to evaluate other epsilons afterwards. Pre-sized.
+int exploring = Enumerable.Range(0, names.Length).LastOrDefault(v => (policy.EpsilonOf(v) ?? 0) > 0, -1);
+double loggedEpsilon = exploring < 0 ? 0 : policy.EpsilonOf(exploring)!.Value;
+var offPolicyLog = new List<LoggedImpression>(exploring < 0 ? 0 : players.Count * (options.SimulatedSeconds / 2 + 2) * options.ShelfSize);
+var offPolicyExplored = new List<bool>(offPolicyLog.Capacity);
+
+// Warm-up (as a game would during loading): JIT-compile the shop path for every variant without recording anything.
+for (int v = 0; v < names.Length; v++)
+{
+    // A warm-up id that the experiment assigns to variant v.
+    string warmup = Enumerable.Range(0, 1000).Select(k => $"__warmup__{k}").First(id => experiment.AssignIndex(id) == v);
+    for (int i = 0; i < 20; i++)
+    {
+        policy.Fill(warmup, shelf);
+    }
+}
+
+Console.WriteLine();
+var wall = Stopwatch.StartNew();
+int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
+long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+for (long tick = 0; tick < totalTicks; tick++)
+{
+    long frameStart = Stopwatch.GetTimestamp();
+    simNow = start.AddTicks(tick * TimeSpan.TicksPerSecond / TicksPerSecond);
+    int bucket = (int)(tick / (TicksPerSecond * options.BucketSeconds));
+    for (int p = 0; p < players.Count; p++)
+    {
+        var player = players[p];
+        if (tick < nextVisit[p] || !player.IsActive)
+        {
+            continue;
+        }
+
+        nextVisit[p] += intervalTicks[p];
+        int variant = variantOf[p];
+        long a0 = GC.GetAllocatedBytesForCurrentThread();
+        long t0 = Stopwatch.GetTimestamp();
+        int n = policy.Fill(player.Id, shelf);
+        long elapsed = Stopwatch.GetTimestamp() - t0;
+        suggestAllocated += GC.GetAllocatedBytesForCurrentThread() - a0;
+        if (latencyCount < latencies.Length)
+        {
+            latencies[latencyCount++] = elapsed;
+        }
+
+        outcome.Clear();
+        player.Respond(new ReadOnlySpan<Suggestion>(shelf, 0, n), simNow, outcome);
+        timeline.Visits[variant, bucket]++;
+        foreach (var interaction in outcome)
+        {
+            long r0 = Stopwatch.GetTimestamp();
+            engine.Record(interaction);
+            long recordTicks = Stopwatch.GetTimestamp() - r0;
+            maxRecordTicks = Math.Max(maxRecordTicks, recordTicks);
+            slowRecords += recordTicks > slowRecordThreshold ? 1 : 0;
+            double w = weights.WeightOf(interaction.Kind, interaction.Value);
+            timeline.Add(variant, bucket, interaction, w);
+            userScore[p] += w;
+        }
+
+        interactions += outcome.Count;
+        if (variant == exploring)
+        {
+            string? clicked = null;
+            foreach (var interaction in outcome)
+            {
+                if (interaction.Kind == InteractionKind.Click)
+                {
+                    clicked = interaction.ItemId;
+                }
+            }
+
+            for (int k = 0; k < n; k++)
+            {
+                offPolicyLog.Add(new LoggedImpression(player.Id, shelf[k].ItemId, shelf[k].Propensity, string.Equals(shelf[k].ItemId, clicked, StringComparison.Ordinal) ? 1 : 0));
+                offPolicyExplored.Add(shelf[k].Source == SuggestionSource.Explore);
+            }
+        }
+    }
+
+    if ((tick + 1) % (TicksPerSecond * options.BucketSeconds) == 0 || tick == totalTicks - 1)
+    {
+        for (int p = 0; p < players.Count; p++)
+        {
+            timeline.Active[variantOf[p], bucket] += players[p].IsActive ? 1 : 0;
+        }
+    }
+
+    long frameTicks = Stopwatch.GetTimestamp() - frameStart;
+    maxFrameTicks = Math.Max(maxFrameTicks, frameTicks);
+    if (frameTicks * 1000.0 / Stopwatch.Frequency > FrameBudgetMs)
+    {
+        frameOverBudget++;
+    }
+
+    if ((tick + 1) % (TicksPerSecond * 5) == 0)
+    {
+        Progress(tick + 1);
+    }
+
+    if (options.RealTime)
+    {
+        double due = (tick + 1) * 1000.0 / TicksPerSecond;
+        double ahead = due - wall.Elapsed.TotalMilliseconds;
+        if (ahead > 1)
+        {
+            Thread.Sleep((int)ahead);
+        }
+    }
+}
+
+long loopAllocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+int dGen0 = GC.CollectionCount(0) - gen0, dGen1 = GC.CollectionCount(1) - gen1, dGen2 = GC.CollectionCount(2) - gen2;
+var loopTime = wall.Elapsed;
+Console.WriteLine();
+var flushWatch = Stopwatch.StartNew();
+engine.Flush();
+flushWatch.Stop();
+
+// ---- Report -------------------------------------------------------------------------------------------------------------
+Array.Sort(latencies, 0, latencyCount);
+double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+double Percentile(double q) => latencyCount == 0 ? 0 : Ms(latencies[Math.Min(latencyCount - 1, (int)Math.Ceiling(q * latencyCount) - 1)]);
+Console.WriteLine();
+Console.WriteLine($"Loop: {totalTicks} ticks in {loopTime.TotalSeconds:0.00} s wall ({totalTicks / loopTime.TotalSeconds:0} ticks/s), {latencyCount} shop opens, {interactions} interactions recorded; Flush {flushWatch.Elapsed.TotalMilliseconds:0} ms");
+Console.WriteLine($"Suggest latency (shop fill incl. variant policy): p50 {Percentile(0.50):0.000} ms, p99 {Percentile(0.99):0.000} ms, max {Ms(latencyCount == 0 ? 0 : latencies[latencyCount - 1]):0.000} ms; frame budget {FrameBudgetMs:0.0} ms -> p99 uses {100 * Percentile(0.99) / FrameBudgetMs:0.0}% of a frame");
+Console.WriteLine($"Frames over budget: {frameOverBudget} of {totalTicks} (worst frame {Ms(maxFrameTicks):0.00} ms, all players of that tick)");
+Console.WriteLine($"Record: worst call {Ms(maxRecordTicks):0.000} ms; {slowRecords} of {interactions} calls took over 1 ms");
+Console.WriteLine($"Allocations on the loop thread: {loopAllocated / 1024.0:0.0} KiB total ({(double)loopAllocated / Math.Max(1, latencyCount):0} B per shop open, Record + simulator included); Suggest alone: {suggestAllocated} B ({(double)suggestAllocated / Math.Max(1, latencyCount):0.0} B per call)");
+Console.WriteLine($"GC collections during the loop: gen0 {dGen0}, gen1 {dGen1}, gen2 {dGen2}");
+Console.WriteLine();
+
+var perVariantScores = new Dictionary<string, IReadOnlyList<double>>(StringComparer.Ordinal);
+for (int v = 0; v < names.Length; v++)
+{
+    var list = new List<double>();
+    for (int p = 0; p < players.Count; p++)
+    {
+        if (variantOf[p] == v)
+        {
+            list.Add(userScore[p]);
+        }
+    }
+
+    perVariantScores[names[v]] = list;
+}
+
+var report = ExperimentStatistics.Report(experiment, perVariantScores);
+Console.WriteLine($"{"variant",-40} {"players",7} {"active",7} {"CTR",7} {"conv",7} {"play min/pl",11} {"engagement/player [95% CI]",30} {"lift",8} {"p (Welch)",10}");
+for (int v = 0; v < names.Length; v++)
+{
+    long imp = 0, clk = 0, pur = 0;
+    double play = 0;
+    for (int b = 0; b < buckets; b++)
+    {
+        imp += timeline.Impressions[v, b];
+        clk += timeline.Clicks[v, b];
+        pur += timeline.Purchases[v, b];
+        play += timeline.PlaySeconds[v, b];
+    }
+
+    var c = report[v];
+    string ci = $"{c.Treatment.Mean:0.00} [{c.Treatment.Lower95:0.00}, {c.Treatment.Upper95:0.00}]";
+    string lift = v == 0 ? "control" : $"{c.Lift:+0%;-0%}";
+    string pValue = v == 0 ? "" : c.PValue < 0.0001 ? "<0.0001" : c.PValue.ToString("0.0000", CultureInfo.InvariantCulture);
+    Console.WriteLine($"{names[v],-40} {playersPerVariant[v],7} {timeline.Active[v, buckets - 1],7} {(imp == 0 ? 0 : (double)clk / imp),7:0.000} {(imp == 0 ? 0 : (double)pur / imp),7:0.0000} {play / 60 / Math.Max(1, playersPerVariant[v]),11:0.0} {ci,30} {lift,8} {pValue,10}");
+}
+
+int best = Enumerable.Range(0, names.Length).OrderByDescending(v => report[v].Treatment.Mean).First();
+Console.WriteLine();
+Console.WriteLine($"Headline: '{names[best]}' has the highest engagement per player ({report[best].Treatment.Mean:0.00}); "
+    + string.Join("; ", Enumerable.Range(1, names.Length - 1).Select(v => $"{names[v]} vs control: {report[v].Lift:+0%;-0%} (p{(report[v].PValue < 0.0001 ? "<0.0001" : "=" + report[v].PValue.ToString("0.0000", CultureInfo.InvariantCulture))})")));
+
+var diverseVsExploit = ExperimentStatistics.Compare(report[1].Treatment, report[2].Treatment);
+Console.WriteLine($"Filter bubble: {names[2]} vs {names[1]}: lift {diverseVsExploit.Lift:+0.0%;-0.0%}, Welch t={diverseVsExploit.TStatistic:0.00}, df={diverseVsExploit.DegreesOfFreedom:0.0}, p={diverseVsExploit.PValue:0.0000}; "
+    + $"players still active at the end: {timeline.Active[1, buckets - 1]}/{playersPerVariant[1]} vs {timeline.Active[2, buckets - 1]}/{playersPerVariant[2]}");
+
+if (exploring >= 0 && offPolicyLog.Count > 0)
+{
+    // Candidate: the same shop with another epsilon eps'. Slot by slot (ignoring how earlier slots shift the greedy queue), the
+    // engine's logged propensity is (1 - eps) for a greedy pick and eps x w / W for an exploration pick, so the candidate's
+    // probability of the same pick is (1 - eps') and eps' x w / W = propensity x eps' / eps; a slot logged with probability 1
+    // (nothing left to choose between) stays 1.
+    Console.WriteLine();
+    Console.WriteLine($"Off-policy estimates from {offPolicyLog.Count} logged impressions of '{names[exploring]}' (observed CTR {offPolicyLog.Average(r => r.Reward):0.0000}):");
+    foreach (double candidateEpsilon in new[] { 0.0, loggedEpsilon / 2, Math.Min(1, loggedEpsilon * 3) })
+    {
+        int i = 0;
+        var estimate = OffPolicyEstimator.Estimate(offPolicyLog, r =>
+        {
+            bool explored = offPolicyExplored[i++]; // the estimator walks the log in order
+            return r.Propensity >= 1 ? 1 : explored ? r.Propensity * candidateEpsilon / loggedEpsilon : 1 - candidateEpsilon;
+        }, maxWeight: 50);
+        Console.WriteLine($"  epsilon {candidateEpsilon:0.00}: IPS CTR {estimate.Ips:0.0000}, SNIPS CTR {estimate.SelfNormalizedIps:0.0000} (effective sample {estimate.EffectiveSampleSize:0}, clipped {estimate.ClippedCount})");
+    }
+}
+
+string csv = Path.Combine(options.OutputFolder, "engagement.csv");
+string svg = Path.Combine(options.OutputFolder, "engagement.svg");
+Charts.WriteCsv(csv, timeline, names, playersPerVariant);
+Charts.WriteSvg(svg, timeline, names, playersPerVariant,
+    $"EmbeddedReco game loop: {players.Count} simulated players, {catalog.Items.Count} items, seed {options.Seed}");
+Console.WriteLine($"Wrote {svg}");
+Console.WriteLine($"Wrote {csv}");
+return 0;
+
+void Progress(long ticksDone)
+{
+    double simSeconds = ticksDone / (double)TicksPerSecond;
+    int active = population.ActiveCount;
+    Console.Write($"\r  t={simSeconds,6:0} s  shop opens {latencyCount,7}  interactions {interactions,8}  active players {active,5}/{players.Count}  wall {wall.Elapsed.TotalSeconds,5:0.0} s   ");
+}
+
+static string DefaultDatabasePath(int seed)
+{
+    string root = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+    if (string.IsNullOrEmpty(root))
+    {
+        root = Path.GetTempPath();
+    }
+
+    return Path.Combine(root, "EmbeddedReco.GameLoop", $"gameloop-seed{seed}.db");
+}
+
+static void DeleteDatabase(string path)
+{
+    foreach (string file in new[] { path, Path.ChangeExtension(path, null) + "-log" + Path.GetExtension(path) })
+    {
+        if (File.Exists(file))
+        {
+            File.Delete(file);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace EmbeddedReco.Simulation;
+
+/// <summary>
+/// A generated game-like catalog: items over meaningful genre axes (action, puzzle, strategy, cozy, ...). Deterministic by seed.
+/// </summary>
+public sealed class GameCatalog
+{
+    private static readonly string[] GenreNames =
+    {
+        "action", "puzzle", "strategy", "cozy", "competitive", "story", "horror", "racing", "sports", "rpg", "rhythm", "sandbox",
+    };
+
+    private static readonly string[] Styles = { "pixel", "realistic", "cartoon", "minimal" };
+
+    private readonly Dictionary<string, GameItem> _byId;
+
+    private GameCatalog(GameItem[] items)
+    {
+        Items = items;
+        _byId = new Dictionary<string, GameItem>(items.Length, StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            _byId.Add(item.Id, item);
+        }
+    }
+
+    /// <summary>The genre axes, in feature order.</summary>
+    public static IReadOnlyList<string> Genres => GenreNames;
+
+    /// <summary>The feature dimensions: one per genre (12).</summary>
+    public static int Dimensions => GenreNames.Length;
+
+    /// <summary>The items, in id order.</summary>
+    public IReadOnlyList<GameItem> Items { get; }
+
+    /// <summary>Generates a catalog.</summary>
+    /// <param name="itemCount">How many items, at least 1. Default 300.</param>
+    /// <param name="seed">The random seed. Default 1.</param>
+    /// <returns>The catalog.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="itemCount"/> is below 1.</exception>
+    public static GameCatalog Generate(int itemCount = 300, int seed = 1)
+    {
+        if (itemCount < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(itemCount), itemCount, "The catalog needs at least one item.");
+        }
+
+        var rng = new Random(seed);
+        var items = new GameItem[itemCount];
+        int dims = Dimensions;
+        for (int i = 0; i < itemCount; i++)
+        {
+            // Genre popularity is skewed (action and puzzle are common, rhythm rare), as in real stores.
+            int genre = SkewedGenre(rng);
+            int? second = rng.NextDouble() < 0.6 ? (int?)((genre + 1 + rng.Next(dims - 1)) % dims) : null;
+            var features = new float[dims];
+            for (int d = 0; d < dims; d++)
+            {
+                features[d] = (float)(rng.NextDouble() * 0.1);
+            }
+
+            features[genre] += 1f;
+            if (second is int s)
+            {
+                features[s] += (float)(0.3 + (rng.NextDouble() * 0.4));
+            }
+
+            decimal price = rng.NextDouble() < 0.4 ? 0m : (decimal)(1 + rng.Next(6)) * 5m - 0.01m;
+            var tags = new List<string>(4) { GenreNames[genre] };
+            if (second is int s2)
+            {
+                tags.Add(GenreNames[s2]);
+            }
+
+            tags.Add(price == 0 ? "free" : "premium");
+            tags.Add(Styles[rng.Next(Styles.Length)]);
+            double quality = Beta22(rng);
+            items[i] = new GameItem("game-" + i.ToString("D4", CultureInfo.InvariantCulture), i, genre, second, features, tags.ToArray(), price, quality);
+        }
+
+        return new GameCatalog(items);
+    }
+
+    /// <summary>Finds an item by id.</summary>
+    /// <param name="id">The item id.</param>
+    /// <param name="item">The item, when found.</param>
+    /// <returns>Whether the id is in the catalog.</returns>
+    public bool TryGet(string id, out GameItem item)
+    {
+        if (id is not null && _byId.TryGetValue(id, out var found))
+        {
+            item = found;
+            return true;
+        }
+
+        item = null!;
+        return false;
+    }
+
+    /// <summary>The catalog as engine item definitions.</summary>
+    /// <returns>One definition per item.</returns>
+    public IEnumerable<ItemDefinition> ToDefinitions()
+    {
+        foreach (var item in Items)
+        {
+            yield return item.ToDefinition();
+        }
+    }
+
+    private static int SkewedGenre(Random rng)
+    {
+        // Zipf-like weights 1/(1 + 0.3 k).
+        double total = 0;
+        for (int k = 0; k < GenreNames.Length; k++)
+        {
+            total += 1 / (1 + (0.3 * k));
+        }
+
+        double u = rng.NextDouble() * total;
+        for (int k = 0; k < GenreNames.Length; k++)
+        {
+            u -= 1 / (1 + (0.3 * k));
+            if (u < 0)
+            {
+                return k;
+            }
+        }
+
+        return GenreNames.Length - 1;
+    }
+
+    private static double Beta22(Random rng)
+    {
+        // Mean of two uniforms: a symmetric hump on 0..1.
+        return (rng.NextDouble() + rng.NextDouble()) / 2;
+    }
+}

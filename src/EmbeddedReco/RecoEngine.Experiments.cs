@@ -1,0 +1,120 @@
+using System;
+using System.Collections.Generic;
+using EmbeddedReco.Diagnostics;
+using EmbeddedReco.Engagement;
+using EmbeddedReco.Experiments;
+using LiteDB;
+
+namespace EmbeddedReco;
+
+public sealed partial class RecoEngine
+{
+    [ThreadStatic]
+    private static SuggestOptions? t_variantOptions;
+
+    private EngagementAggregator _engagement = null!;
+
+    /// <summary>
+    /// Engagement metrics (impressions, clicks, click-through rate, purchases, conversion, play time, sessions, repeat sessions and the
+    /// weighted engagement score, in total and per UTC day) of the players in a variant; null for a variant without data.
+    /// Outside an experiment every player is in the variant "" (the default).
+    /// </summary>
+    /// <param name="variant">The variant name; "" = no experiment.</param>
+    /// <returns>The report, or null.</returns>
+    public EngagementReport? GetEngagement(string variant = "")
+    {
+        ThrowIfDisposed();
+        return _engagement.GetReport(variant ?? string.Empty);
+    }
+
+    /// <summary>One player's engagement totals, or null for a player without interactions.</summary>
+    /// <param name="userId">The player's id.</param>
+    /// <returns>The totals, or null.</returns>
+    public EngagementTotals? GetUserEngagement(string userId)
+    {
+        ThrowIfDisposed();
+        Guard.Id(userId, nameof(userId), _options.MaxIdBytes, "user");
+        return _engagement.GetUser(userId);
+    }
+
+    /// <summary>
+    /// The experiment's comparison of each variant with the control on the weighted engagement score per player: mean, 95% confidence
+    /// interval, lift and Welch's t-test (see <see cref="ExperimentStatistics"/>).
+    /// </summary>
+    /// <returns>One comparison per variant in the experiment's order; the first is the control compared with itself (its summary row).</returns>
+    /// <exception cref="InvalidOperationException">No experiment is configured (<see cref="RecoEngineOptions.Experiment"/>).</exception>
+    public IReadOnlyList<VariantComparison> GetExperimentReport()
+    {
+        ThrowIfDisposed();
+        var experiment = _options.Experiment ?? throw new InvalidOperationException("No experiment is configured: set RecoEngineOptions.Experiment.");
+        var scores = new Dictionary<string, IReadOnlyList<double>>(StringComparer.Ordinal);
+        foreach (var variant in experiment.Variants)
+        {
+            scores[variant.Name] = _engagement.UserScores(variant.Name);
+        }
+
+        return ExperimentStatistics.Report(experiment, scores);
+    }
+
+    /// <summary>The variant of a player in the configured experiment, or null without an experiment.</summary>
+    /// <param name="userId">The player's id.</param>
+    /// <returns>The variant name, or null.</returns>
+    public string? GetVariant(string userId)
+    {
+        ThrowIfDisposed();
+        Guard.Id(userId, nameof(userId), _options.MaxIdBytes, "user");
+        return _options.Experiment?.Assign(userId).Name;
+    }
+
+    /// <summary>Applies the player's variant to the call's options (allocation-free: a per-thread scratch instance).</summary>
+    private SuggestOptions? ApplyVariant(string userId, SuggestOptions? options, out string? variant)
+    {
+        var experiment = _options.Experiment;
+        if (experiment is null)
+        {
+            variant = null;
+            return options;
+        }
+
+        var assigned = experiment.Assign(userId);
+        variant = assigned.Name;
+        return VariantOptions.Merge(assigned.Settings, options, t_variantOptions ??= new SuggestOptions());
+    }
+
+    private void InitEngagement()
+    {
+        _engagement = new EngagementAggregator(_options.SessionGap, _options.EngagementWeights);
+    }
+
+    private void LoadEngagement(LiteDatabase db)
+    {
+        var state = new EngagementState { SessionGapTicks = _options.SessionGap.Ticks };
+        foreach (var doc in db.GetCollection(EngagementBson.UsersCollection).FindAll())
+        {
+            if (!EngagementBson.TryReadUser(doc, out var record))
+            {
+                throw new RecoException(RecoErrorCode.StorageCorrupt, $"The database '{DatabasePath}' holds an unreadable engagement record.");
+            }
+
+            state.Users.Add(record);
+        }
+
+        foreach (var doc in db.GetCollection(EngagementBson.VariantsCollection).FindAll())
+        {
+            if (!EngagementBson.TryReadVariant(doc, out var record))
+            {
+                throw new RecoException(RecoErrorCode.StorageCorrupt, $"The database '{DatabasePath}' holds an unreadable engagement record.");
+            }
+
+            state.Variants.Add(record);
+        }
+
+        _engagement.Import(state);
+    }
+
+    private BsonDocument? EngagementUserDocument(string userId) =>
+        _engagement.ExportUser(userId) is { } record ? EngagementBson.User(record) : null;
+
+    private BsonDocument? EngagementVariantDocument(string variant) =>
+        _engagement.ExportVariant(variant) is { } record ? EngagementBson.Variant(record) : null;
+}

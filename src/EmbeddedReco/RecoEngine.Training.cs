@@ -1,0 +1,138 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+using EmbeddedReco.Collaborative;
+using EmbeddedReco.Diagnostics;
+
+namespace EmbeddedReco;
+
+public sealed partial class RecoEngine
+{
+    private TrainedModel? _model;
+    private int _training;
+    private long _sinceTraining;
+
+    /// <summary>The result of the latest training whose model is being served, or null before the first <see cref="Train"/>.</summary>
+    public TrainingResult? LastTraining => Volatile.Read(ref _model)?.Result;
+
+    /// <summary>
+    /// Trains the collaborative model (EASE or item-kNN, see <see cref="RecoEngineOptions.Collaborative"/>) from every player's
+    /// decayed engagement history and swaps it in atomically: <c>Suggest</c> keeps serving the previous model meanwhile and never
+    /// waits. Runs on the calling thread; see <see cref="TrainAsync"/> for a background run. The model lives in memory (call Train
+    /// again after reopening the engine, or set <see cref="RecoEngineOptions.RetrainAfterInteractions"/>).
+    /// </summary>
+    /// <param name="progress">Optional progress, 0..1 (reported from worker threads).</param>
+    /// <returns>What was trained; <see cref="TrainingResult.ModelItems"/> is 0 when there was not enough data (no model is swapped in then).</returns>
+    /// <exception cref="InvalidOperationException">Another training is running.</exception>
+    /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
+    public TrainingResult Train(IProgress<double>? progress = null) => TrainCore(progress, CancellationToken.None);
+
+    /// <summary>Runs <see cref="Train"/> on a thread-pool thread.</summary>
+    /// <param name="cancellationToken">Cancels training; the served model stays as it was.</param>
+    /// <param name="progress">Optional progress, 0..1.</param>
+    /// <returns>What was trained.</returns>
+    public Task<TrainingResult> TrainAsync(CancellationToken cancellationToken = default, IProgress<double>? progress = null)
+    {
+        ThrowIfDisposed();
+        return Task.Run(() => TrainCore(progress, cancellationToken), cancellationToken);
+    }
+
+    private TrainingResult TrainCore(IProgress<double>? progress, CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        if (Interlocked.CompareExchange(ref _training, 1, 0) != 0)
+        {
+            throw new InvalidOperationException("A training is already running on this engine.");
+        }
+
+        try
+        {
+            var sw = Stopwatch.StartNew();
+            long now = NowTicks();
+            Interlocked.Exchange(ref _sinceTraining, 0);
+            var triples = new List<(string User, string Item, double Weight)>();
+            var users = new HashSet<string>(StringComparer.Ordinal);
+            double sum = 0;
+            foreach (var pair in _users)
+            {
+                var user = pair.Value;
+                lock (user.Gate)
+                {
+                    foreach (var item in user.Items)
+                    {
+                        var st = item.Value;
+                        if (st.Weight > 0)
+                        {
+                            double w = st.Weight * _profileDecay.Factor(now - st.WeightTicks);
+                            triples.Add((user.Id, item.Key, w));
+                            sum += w;
+                            users.Add(user.Id);
+                        }
+                    }
+                }
+            }
+
+            // Scale weights to a mean of 1, so the regularization (EASE lambda, kNN shrink) means the same whatever the
+            // engagement weights are (a like is 3, a purchase 5, ...).
+            var builder = new InteractionMatrixBuilder();
+            double mean = triples.Count == 0 ? 1 : sum / triples.Count;
+            foreach (var (user, item, weight) in triples)
+            {
+                builder.Add(user, item, (float)(weight / mean));
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var trainedAt = new DateTimeOffset(now, TimeSpan.Zero);
+            if (builder.Count == 0)
+            {
+                return new TrainingResult(_options.Collaborative.Algorithm, 0, 0, 0, sw.Elapsed, trainedAt);
+            }
+
+            var (matrix, _, itemIds) = builder.Build();
+            var model = CollaborativeModel.Train(itemIds, matrix, _options.Collaborative, progress, cancellationToken);
+            var result = new TrainingResult(model.Algorithm, model.ItemCount, users.Count, builder.Count, sw.Elapsed, trainedAt);
+            if (model.ItemCount > 0)
+            {
+                Volatile.Write(ref _model, new TrainedModel(model, result));
+            }
+
+            Log.ModelTrained(_logger, result.Algorithm.ToString(), result.ModelItems, result.Users, result.Interactions, result.Duration.TotalMilliseconds);
+            return result;
+        }
+        finally
+        {
+            Volatile.Write(ref _training, 0);
+        }
+    }
+
+    /// <summary>Called after each recorded interaction: starts a background retrain when the threshold is reached.</summary>
+    private void MaybeRetrain()
+    {
+        int threshold = _options.RetrainAfterInteractions;
+        if (threshold <= 0 || Interlocked.Increment(ref _sinceTraining) < threshold || Volatile.Read(ref _training) != 0)
+        {
+            return;
+        }
+
+        Task.Run(() =>
+        {
+            try
+            {
+                if (Volatile.Read(ref _disposed) == 0 && Volatile.Read(ref _training) == 0)
+                {
+                    TrainCore(null, CancellationToken.None);
+                }
+            }
+            catch (Exception ex) when (ex is InvalidOperationException || ex is ObjectDisposedException || ex is OperationCanceledException)
+            {
+                // Another training won the race, or the engine closed meanwhile.
+            }
+            catch (Exception ex)
+            {
+                Log.TrainingFailed(_logger, ex);
+            }
+        });
+    }
+}
