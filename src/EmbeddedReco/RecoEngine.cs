@@ -29,7 +29,7 @@ public sealed partial class RecoEngine : IDisposable
     private readonly RecoEngineOptions _options;
     private readonly ILogger _logger;
     private readonly object _mutation = new object();
-    private readonly ConcurrentDictionary<string, UserState> _users = new ConcurrentDictionary<string, UserState>(StringComparer.Ordinal);
+    private ConcurrentDictionary<string, UserState> _users = new ConcurrentDictionary<string, UserState>(StringComparer.Ordinal);
     private readonly Decay _profileDecay;
     private readonly Decay _popularityDecay;
     private readonly bool[] _consumedKinds;

@@ -1,0 +1,425 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+using EmbeddedReco.Catalog;
+using EmbeddedReco.Profiles;
+using EmbeddedReco.Snapshots;
+using EmbeddedReco.Storage;
+
+namespace EmbeddedReco;
+
+public sealed partial class RecoEngine
+{
+    /// <summary>Test seam: wraps the temp-file stream of <see cref="SaveSnapshot(string, SnapshotOptions?)"/> (e.g. to fail partway).</summary>
+    internal Func<Stream, Stream>? SnapshotFileStreamDecorator { get; set; }
+
+    /// <summary>
+    /// Writes a snapshot of the engine to a stream: a fixed header (magic, format version, flags, lengths, XxHash64 checksum) and a
+    /// MessagePack payload with the catalog, the scoring-relevant settings and, per <paramref name="options"/>, popularity
+    /// counters and player profiles. The state is captured atomically (no interaction is half-included); encoding and writing
+    /// happen after the capture, without blocking <see cref="Record(in Interaction)"/> or <see cref="Suggest(string)"/>.
+    /// </summary>
+    /// <param name="stream">A writable stream; written from its current position and left open.</param>
+    /// <param name="options">What to include; null = <see cref="SnapshotOptions"/> defaults (catalog + popularity, no profiles, no compression).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> is not writable, or an option is invalid.</exception>
+    /// <exception cref="RecoException">The snapshot would exceed <see cref="SnapshotOptions.MaxSnapshotBytes"/>
+    /// (<see cref="RecoErrorCode.SnapshotTooLarge"/>, nothing written), or writing to the stream failed (<see cref="RecoErrorCode.SnapshotWriteFailed"/>).</exception>
+    /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
+    public void SaveSnapshot(Stream stream, SnapshotOptions? options = null)
+    {
+        ThrowIfDisposed();
+        if (stream is null)
+        {
+            throw new ArgumentNullException(nameof(stream));
+        }
+
+        if (!stream.CanWrite)
+        {
+            throw new ArgumentException("The snapshot stream must be writable.", nameof(stream));
+        }
+
+        options ??= SnapshotOptions.Default;
+        options.Validate(nameof(options));
+        var model = CaptureSnapshot(options);
+        try
+        {
+            SnapshotWriter.Write(stream, model, options.Compression, options.MaxSnapshotBytes);
+            stream.Flush();
+        }
+        catch (IOException ex)
+        {
+            throw new RecoException(RecoErrorCode.SnapshotWriteFailed, $"Writing the snapshot failed: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Writes a snapshot to a file atomically: the snapshot goes to a temporary file beside <paramref name="path"/>, is flushed to
+    /// disk, then renamed over <paramref name="path"/>. A failure (or a crash) before the rename leaves any previous file at
+    /// <paramref name="path"/> intact; the temporary file is deleted on failure. See <see cref="SaveSnapshot(Stream, SnapshotOptions?)"/>.
+    /// </summary>
+    /// <param name="path">The snapshot file; its folder must exist. An existing file is replaced.</param>
+    /// <param name="options">What to include; null = <see cref="SnapshotOptions"/> defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or an option is invalid.</exception>
+    /// <exception cref="RecoException"><see cref="RecoErrorCode.SnapshotWriteFailed"/> when the file cannot be written or renamed
+    /// (the previous file is intact); <see cref="RecoErrorCode.SnapshotTooLarge"/> as for the stream overload.</exception>
+    /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
+    public void SaveSnapshot(string path, SnapshotOptions? options = null)
+    {
+        ThrowIfDisposed();
+        CheckPath(path);
+        options ??= SnapshotOptions.Default;
+        options.Validate(nameof(options));
+        var model = CaptureSnapshot(options);
+        string full = Path.GetFullPath(path);
+        string temp = full + "." + Guid.NewGuid().ToString("N").Substring(0, 12) + ".tmp";
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                var target = SnapshotFileStreamDecorator?.Invoke(file) ?? file;
+                SnapshotWriter.Write(target, model, options.Compression, options.MaxSnapshotBytes);
+                target.Flush();
+                file.Flush(flushToDisk: true);
+            }
+
+            ReplaceFile(temp, full);
+        }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is RecoException)
+        {
+            TryDelete(temp);
+            if (ex is RecoException reco && reco.Code != RecoErrorCode.SnapshotWriteFailed)
+            {
+                throw;
+            }
+
+            throw new RecoException(RecoErrorCode.SnapshotWriteFailed, $"Writing the snapshot '{path}' failed; any previous file there is intact: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Replaces the engine's catalog (and, when the snapshot holds them, popularity counters and player profiles) with the content of a
+    /// snapshot, in one atomic step. The snapshot is read completely, its checksum verified, then parsed and validated against this
+    /// engine (same <see cref="RecoEngineOptions.Dimensions"/>, ids within <see cref="RecoEngineOptions.MaxIdBytes"/>, finite values);
+    /// only then is the new state published. On any failure the engine is exactly unchanged.
+    /// </summary>
+    /// <remarks>
+    /// <para>Catalog: the engine's items become exactly the snapshot's items (in the snapshot's order); items not in it are removed.</para>
+    /// <para>Popularity: from the snapshot when it has them; otherwise items whose id was already in the catalog keep their counters and
+    /// the others start at zero.</para>
+    /// <para>Profiles: when the snapshot has profiles, they replace every profile of the engine (players absent from the snapshot are
+    /// removed; their rows in the interaction log are kept: use <see cref="ForgetUser"/> to erase a player). When it has none, the
+    /// engine's profiles stay as they are.</para>
+    /// <para>Settings recorded in the snapshot other than the dimensions (half-lives, engagement weights) are informational: the engine
+    /// keeps its own <see cref="RecoEngineOptions"/>.</para>
+    /// <para>Persistence: the change is queued to the database file like any other write (items added, replaced and removed; profiles
+    /// replaced and removed); call <see cref="Flush"/> to have it on disk.</para>
+    /// <para>Reads <see cref="SnapshotHeader.Size"/> bytes of header plus the announced payload from the stream's current position
+    /// and leaves the stream open, positioned after the snapshot.</para>
+    /// </remarks>
+    /// <param name="stream">A readable stream positioned at the start of a snapshot.</param>
+    /// <param name="options">Only <see cref="SnapshotOptions.MaxSnapshotBytes"/> is used; null = its default (1 GiB).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> is not readable, or an option is invalid.</exception>
+    /// <exception cref="RecoException">The snapshot is bad: <see cref="RecoErrorCode.SnapshotBadMagic"/>,
+    /// <see cref="RecoErrorCode.SnapshotUnsupportedVersion"/>, <see cref="RecoErrorCode.SnapshotChecksumMismatch"/>,
+    /// <see cref="RecoErrorCode.SnapshotTruncated"/>, <see cref="RecoErrorCode.SnapshotTooLarge"/> or
+    /// <see cref="RecoErrorCode.SnapshotInvalid"/> (including a dimension mismatch). Or a storage code: a previous storage failure
+    /// has not been resolved by <see cref="Flush"/>. The engine is unchanged.</exception>
+    /// <exception cref="IOException">Reading the stream failed.</exception>
+    /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
+    public void LoadSnapshot(Stream stream, SnapshotOptions? options = null)
+    {
+        ThrowIfDisposed();
+        if (stream is null)
+        {
+            throw new ArgumentNullException(nameof(stream));
+        }
+
+        if (!stream.CanRead)
+        {
+            throw new ArgumentException("The snapshot stream must be readable.", nameof(stream));
+        }
+
+        options ??= SnapshotOptions.Default;
+        options.Validate(nameof(options));
+        var model = SnapshotReader.Read(stream, options.MaxSnapshotBytes);
+        ApplySnapshot(model);
+    }
+
+    /// <summary>Loads a snapshot file; see <see cref="LoadSnapshot(Stream, SnapshotOptions?)"/> for the semantics.</summary>
+    /// <param name="path">The snapshot file.</param>
+    /// <param name="options">Only <see cref="SnapshotOptions.MaxSnapshotBytes"/> is used; null = its default (1 GiB).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or an option is invalid.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The file cannot be opened or read.</exception>
+    /// <exception cref="RecoException">The snapshot is bad (see the stream overload); the engine is unchanged.</exception>
+    /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
+    public void LoadSnapshot(string path, SnapshotOptions? options = null)
+    {
+        ThrowIfDisposed();
+        CheckPath(path);
+        options ??= SnapshotOptions.Default;
+        options.Validate(nameof(options));
+        SnapshotModel model;
+        using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+        {
+            model = SnapshotReader.Read(file, options.MaxSnapshotBytes);
+            if (file.Position != file.Length)
+            {
+                throw new RecoException(RecoErrorCode.SnapshotInvalid, $"The snapshot file '{path}' has {file.Length - file.Position} unexpected bytes after the snapshot.");
+            }
+        }
+
+        ApplySnapshot(model);
+    }
+
+    private static void CheckPath(string path)
+    {
+        if (path is null)
+        {
+            throw new ArgumentNullException(nameof(path));
+        }
+
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new ArgumentException("The snapshot path must not be empty.", nameof(path));
+        }
+    }
+
+    /// <summary>Copies the state to save under the mutation lock (counters and profiles change under it); the catalog arrays are immutable.</summary>
+    internal SnapshotModel CaptureSnapshot(SnapshotOptions options)
+    {
+        int dims = _options.Dimensions;
+        var model = new SnapshotModel { Dimensions = dims, Settings = SnapshotSettings.From(_options) };
+        List<UserState>? users = null;
+        lock (_mutation)
+        {
+            ThrowIfDisposed();
+            var catalog = _catalog;
+            model.ItemIds = catalog.Ids;
+            model.ItemVectors = catalog.Vectors;
+            model.ItemTags = catalog.Tags;
+            if (options.IncludePopularity)
+            {
+                var c = catalog.Counters;
+                model.PopularityLog2 = (double[])c.PopularityLog2.Clone();
+                model.Impressions = (long[])c.Impressions.Clone();
+                model.Engagements = (long[])c.Engagements.Clone();
+            }
+
+            if (options.IncludeProfiles)
+            {
+                users = new List<UserState>(_users.Count);
+                foreach (var pair in _users)
+                {
+                    users.Add(pair.Value);
+                }
+
+                users.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
+                int n = users.Count;
+                model.UserIds = new string[n];
+                model.UserVectors = new float[(long)n * dims];
+                model.UserLastTicks = new long[n];
+                model.UserInteractions = new long[n];
+                model.UserPositives = new long[n];
+                model.UserConsumed = new string[n][];
+                var itemStates = new List<KeyValuePair<string, UserItemState>>();
+                var itemCounts = new int[n];
+                for (int u = 0; u < n; u++)
+                {
+                    var user = users[u];
+                    lock (user.Gate)
+                    {
+                        model.UserIds[u] = user.Id;
+                        user.Vector.AsSpan().CopyTo(model.UserVectors.AsSpan(u * dims, dims));
+                        model.UserLastTicks[u] = user.LastTicks;
+                        model.UserInteractions[u] = user.InteractionCount;
+                        model.UserPositives[u] = user.PositiveCount;
+                        var consumed = new string[user.Consumed.Count];
+                        user.Consumed.CopyTo(consumed);
+                        Array.Sort(consumed, StringComparer.Ordinal);
+                        model.UserConsumed[u] = consumed;
+                        int first = itemStates.Count;
+                        foreach (var pair in user.Items)
+                        {
+                            var st = pair.Value;
+                            itemStates.Add(new KeyValuePair<string, UserItemState>(pair.Key, new UserItemState
+                            {
+                                Weight = st.Weight,
+                                WeightTicks = st.WeightTicks,
+                                Ignored = st.Ignored,
+                                LastShownTicks = st.LastShownTicks,
+                                CooldownUntilTicks = st.CooldownUntilTicks,
+                                LastTouchTicks = st.LastTouchTicks,
+                            }));
+                        }
+
+                        itemStates.Sort(first, itemStates.Count - first, ItemStateOrder.Instance);
+                        itemCounts[u] = itemStates.Count - first;
+                    }
+                }
+
+                var items = SnapshotUserItems.Create(n, itemStates.Count);
+                itemCounts.CopyTo(items.Counts, 0);
+                for (int i = 0; i < itemStates.Count; i++)
+                {
+                    var st = itemStates[i].Value;
+                    items.ItemIds[i] = itemStates[i].Key;
+                    items.Weight[i] = st.Weight;
+                    items.WeightTicks[i] = st.WeightTicks;
+                    items.Ignored[i] = st.Ignored;
+                    items.LastShownTicks[i] = st.LastShownTicks;
+                    items.CooldownUntilTicks[i] = st.CooldownUntilTicks;
+                    items.LastTouchTicks[i] = st.LastTouchTicks;
+                }
+
+                model.UserItems = items;
+            }
+        }
+
+        return model;
+    }
+
+    /// <summary>Validates a decoded snapshot, builds the complete next state, then publishes it in one step under the mutation lock.</summary>
+    private void ApplySnapshot(SnapshotModel model)
+    {
+        int dims = _options.Dimensions;
+        SnapshotValidator.Validate(model, dims, _options.MaxIdBytes);
+
+        int items = model.ItemIds.Length;
+        var counters = new ItemCounters(items);
+        if (model.HasPopularity)
+        {
+            model.PopularityLog2.AsSpan().CopyTo(counters.PopularityLog2);
+            model.Impressions.AsSpan().CopyTo(counters.Impressions);
+            model.Engagements.AsSpan().CopyTo(counters.Engagements);
+        }
+
+        var next = new CatalogSnapshot(dims, model.ItemIds, model.ItemVectors, model.ItemTags, counters);
+
+        ConcurrentDictionary<string, UserState>? nextUsers = null;
+        if (model.HasProfiles)
+        {
+            var ids = model.UserIds!;
+            nextUsers = new ConcurrentDictionary<string, UserState>(StringComparer.Ordinal);
+            int itemStart = 0;
+            for (int u = 0; u < ids.Length; u++)
+            {
+                var user = new UserState(ids[u], dims);
+                model.UserVectors.AsSpan(u * dims, dims).CopyTo(user.Vector);
+                user.LastTicks = model.UserLastTicks![u];
+                user.InteractionCount = model.UserInteractions![u];
+                user.PositiveCount = model.UserPositives![u];
+                user.SetConsumed(model.UserConsumed![u]);
+                if (model.UserItems is { } userItems)
+                {
+                    for (int i = itemStart, end = itemStart + userItems.Counts[u]; i < end; i++)
+                    {
+                        var st = user.Touch(userItems.ItemIds[i], userItems.LastTouchTicks[i]);
+                        st.Weight = userItems.Weight[i];
+                        st.WeightTicks = userItems.WeightTicks[i];
+                        st.Ignored = userItems.Ignored[i];
+                        st.LastShownTicks = userItems.LastShownTicks[i];
+                        st.CooldownUntilTicks = userItems.CooldownUntilTicks[i];
+                    }
+
+                    itemStart += userItems.Counts[u];
+                }
+
+                nextUsers[ids[u]] = user;
+            }
+        }
+
+        lock (_mutation)
+        {
+            ThrowIfDisposed();
+            _store.ThrowIfFaulted();
+            var old = _catalog;
+            if (!model.HasPopularity)
+            {
+                // Keep the live counters of items that stay (they only change under this lock).
+                for (int i = 0; i < items; i++)
+                {
+                    if (old.Index.TryGetValue(next.Ids[i], out int oldRow))
+                    {
+                        counters.CopyFrom(old.Counters, oldRow, i);
+                    }
+                }
+            }
+
+            Volatile.Write(ref _catalog, next);
+            foreach (string id in next.Ids)
+            {
+                _store.Enqueue(new WriteOp(WriteOpKind.ItemChanged, id));
+            }
+
+            foreach (string id in old.Ids)
+            {
+                if (!next.Index.ContainsKey(id))
+                {
+                    _store.Enqueue(new WriteOp(WriteOpKind.ItemChanged, id));
+                }
+            }
+
+            if (nextUsers is not null)
+            {
+                var oldUsers = _users;
+                Volatile.Write(ref _users, nextUsers);
+                foreach (var pair in nextUsers)
+                {
+                    _store.Enqueue(new WriteOp(WriteOpKind.UserChanged, pair.Key));
+                }
+
+                foreach (var pair in oldUsers)
+                {
+                    if (!nextUsers.ContainsKey(pair.Key))
+                    {
+                        _store.Enqueue(new WriteOp(WriteOpKind.UserChanged, pair.Key));
+                    }
+                }
+            }
+        }
+    }
+
+    private sealed class ItemStateOrder : IComparer<KeyValuePair<string, UserItemState>>
+    {
+        public static readonly ItemStateOrder Instance = new ItemStateOrder();
+
+        public int Compare(KeyValuePair<string, UserItemState> x, KeyValuePair<string, UserItemState> y) => string.CompareOrdinal(x.Key, y.Key);
+    }
+
+    private static void ReplaceFile(string temp, string destination)
+    {
+#if NET
+        File.Move(temp, destination, overwrite: true);
+#else
+        if (File.Exists(destination))
+        {
+            File.Replace(temp, destination, destinationBackupFileName: null);
+        }
+        else
+        {
+            File.Move(temp, destination);
+        }
+#endif
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

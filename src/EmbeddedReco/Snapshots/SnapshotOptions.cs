@@ -1,0 +1,72 @@
+using System;
+
+namespace EmbeddedReco;
+
+/// <summary>How the payload of a snapshot file is compressed.</summary>
+public enum SnapshotCompression
+{
+    /// <summary>No compression: the fastest to write and read (feature vectors compress poorly anyway). The default.</summary>
+    None = 0,
+
+    /// <summary>LZ4 block compression of the whole payload. Smaller files when ids, tags and profiles dominate; slower to save.</summary>
+    Lz4 = 1,
+}
+
+/// <summary>
+/// What <see cref="RecoEngine.SaveSnapshot(System.IO.Stream, SnapshotOptions?)"/> puts into a snapshot, and the size cap used when
+/// saving and loading. A plain class: set what you need, leave the rest at the documented defaults.
+/// </summary>
+/// <remarks>
+/// A snapshot always holds the catalog (item ids, normalized vectors, tags) and the scoring-relevant engine settings
+/// (dimensions, half-lives, engagement weights, consumed kinds, id limit). When loading, only <see cref="MaxSnapshotBytes"/> is used:
+/// what is loaded is what the file holds.
+/// </remarks>
+public sealed class SnapshotOptions
+{
+    /// <summary>The default <see cref="MaxSnapshotBytes"/>: 1 GiB.</summary>
+    public const long DefaultMaxSnapshotBytes = 1L << 30;
+
+    /// <summary>The largest allowed <see cref="MaxSnapshotBytes"/>: <see cref="int.MaxValue"/> bytes (just under 2 GiB).</summary>
+    public const long MaxAllowedSnapshotBytes = int.MaxValue;
+
+    /// <summary>
+    /// Whether the per-item popularity counters (decayed popularity, impressions, engagements) are saved. Default true.
+    /// A snapshot without them keeps, on load, the counters the engine already has for items with the same id; other items start at zero.
+    /// </summary>
+    public bool IncludePopularity { get; set; } = true;
+
+    /// <summary>
+    /// Whether the players' profiles (taste vectors, counts, consumed items) are saved. Default false: a snapshot shipped with a game
+    /// client carries the catalog, not players' data. Loading a snapshot with profiles replaces every profile of the engine; loading
+    /// one without profiles leaves the engine's profiles as they are.
+    /// </summary>
+    public bool IncludeProfiles { get; set; }
+
+    /// <summary>How the payload is compressed. Default <see cref="SnapshotCompression.None"/>.</summary>
+    public SnapshotCompression Compression { get; set; } = SnapshotCompression.None;
+
+    /// <summary>
+    /// The largest snapshot, in bytes, that is written or read (payload, stored and decompressed). Default
+    /// <see cref="DefaultMaxSnapshotBytes"/> (1 GiB); 1 to <see cref="MaxAllowedSnapshotBytes"/>. A bigger file is refused with
+    /// <see cref="RecoErrorCode.SnapshotTooLarge"/> before anything is allocated for it.
+    /// </summary>
+    public long MaxSnapshotBytes { get; set; } = DefaultMaxSnapshotBytes;
+
+    internal static readonly SnapshotOptions Default = new SnapshotOptions();
+
+    internal void Validate(string paramName)
+    {
+        if (MaxSnapshotBytes < 1 || MaxSnapshotBytes > MaxAllowedSnapshotBytes)
+        {
+            throw new ArgumentOutOfRangeException(
+                paramName,
+                MaxSnapshotBytes,
+                $"SnapshotOptions.MaxSnapshotBytes must be between 1 and {MaxAllowedSnapshotBytes}.");
+        }
+
+        if (Compression != SnapshotCompression.None && Compression != SnapshotCompression.Lz4)
+        {
+            throw new ArgumentException($"SnapshotOptions.Compression {(int)Compression} is not defined.", paramName);
+        }
+    }
+}

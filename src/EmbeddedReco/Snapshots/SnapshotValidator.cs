@@ -1,0 +1,237 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using System.Numerics.Tensors;
+using MessagePack;
+
+namespace EmbeddedReco.Snapshots;
+
+/// <summary>
+/// Semantic checks of a decoded snapshot against the engine that loads it: counts agree, dimensions agree, every value finite,
+/// item rows unit-length (or zero), ids non-empty, unique and within the engine's id limit. Throws
+/// <see cref="RecoException"/> with <see cref="RecoErrorCode.SnapshotInvalid"/> and a message naming the first problem.
+/// </summary>
+internal static class SnapshotValidator
+{
+    /// <summary>Tolerance on the squared length of a stored unit row (rows are written normalized in float32).</summary>
+    private const double UnitTolerance = 1e-3;
+
+    public static void Validate(SnapshotModel m, int engineDimensions, int maxIdBytes)
+    {
+        int dims = m.Dimensions;
+        if (dims != engineDimensions)
+        {
+            throw Invalid($"The snapshot has {dims} dimensions but the engine has {engineDimensions} (RecoEngineOptions.Dimensions); they must be equal.");
+        }
+
+        int items = m.ItemIds.Length;
+        if ((long)m.ItemVectors.Length != (long)items * dims)
+        {
+            throw Invalid($"The catalog has {items} ids but {m.ItemVectors.Length} vector values; expected {(long)items * dims} ({items} x {dims}).");
+        }
+
+        if (m.ItemTags.Length != items)
+        {
+            throw Invalid($"The catalog has {items} ids but {m.ItemTags.Length} tag lists.");
+        }
+
+        CheckIds(m.ItemIds, maxIdBytes, "item");
+        for (int i = 0; i < items; i++)
+        {
+            // Fast path: NaN or infinity makes the SIMD sum of squares non-finite; a unit row sums to ~1. Anything else is
+            // examined element by element for a precise message.
+            var row = m.ItemVectors.AsSpan(i * dims, dims);
+            float fast = TensorPrimitives.SumOfSquares((ReadOnlySpan<float>)row);
+            if (fast != 0 && !(Math.Abs(fast - 1.0) <= UnitTolerance))
+            {
+                CheckFinite(row, $"The vector of item '{m.ItemIds[i]}'");
+                throw Invalid($"The vector of item '{m.ItemIds[i]}' is not unit length (squared length {fast}); snapshots store normalized rows.");
+            }
+
+            foreach (string tag in m.ItemTags[i])
+            {
+                if (string.IsNullOrWhiteSpace(tag))
+                {
+                    throw Invalid($"Item '{m.ItemIds[i]}' has an empty tag.");
+                }
+            }
+        }
+
+        if (m.HasPopularity)
+        {
+            if (m.PopularityLog2!.Length != items || m.Impressions!.Length != items || m.Engagements!.Length != items)
+            {
+                throw Invalid($"The popularity section has {m.PopularityLog2.Length}/{m.Impressions!.Length}/{m.Engagements!.Length} values for {items} items.");
+            }
+
+            for (int i = 0; i < items; i++)
+            {
+                double p = m.PopularityLog2[i];
+                if (double.IsNaN(p) || double.IsPositiveInfinity(p))
+                {
+                    throw Invalid($"The popularity of item '{m.ItemIds[i]}' is {p}; it must be finite (or negative infinity for none).");
+                }
+
+                if (m.Impressions[i] < 0 || m.Engagements[i] < 0)
+                {
+                    throw Invalid($"Item '{m.ItemIds[i]}' has a negative impression or engagement count.");
+                }
+            }
+        }
+
+        if (m.HasProfiles)
+        {
+            ValidateProfiles(m, dims, maxIdBytes);
+        }
+
+        ValidateSettings(m.Settings);
+    }
+
+    private static void ValidateProfiles(SnapshotModel m, int dims, int maxIdBytes)
+    {
+        var ids = m.UserIds!;
+        int users = ids.Length;
+        if ((long)m.UserVectors!.Length != (long)users * dims)
+        {
+            throw Invalid($"The profiles section has {users} ids but {m.UserVectors.Length} vector values; expected {(long)users * dims}.");
+        }
+
+        if (m.UserLastTicks!.Length != users || m.UserInteractions!.Length != users || m.UserPositives!.Length != users || m.UserConsumed!.Length != users)
+        {
+            throw Invalid($"The profiles section's field lengths do not all equal its {users} ids.");
+        }
+
+        CheckIds(ids, maxIdBytes, "user");
+        for (int u = 0; u < users; u++)
+        {
+            var row = m.UserVectors.AsSpan(u * dims, dims);
+            float fast = TensorPrimitives.SumOfSquares((ReadOnlySpan<float>)row);
+            if (float.IsNaN(fast) || float.IsInfinity(fast))
+            {
+                CheckFinite(row, $"The profile vector of user '{ids[u]}'");
+            }
+
+            long last = m.UserLastTicks[u];
+            if (last < 0 || last > DateTime.MaxValue.Ticks)
+            {
+                throw Invalid($"User '{ids[u]}' has an out-of-range last interaction time ({last} ticks).");
+            }
+
+            long n = m.UserInteractions[u];
+            long pos = m.UserPositives[u];
+            if (n < 0 || pos < 0 || pos > n)
+            {
+                throw Invalid($"User '{ids[u]}' has inconsistent counts ({n} interactions, {pos} positive).");
+            }
+
+            CheckIds(m.UserConsumed[u], maxIdBytes, $"consumed item of user '{ids[u]}'");
+        }
+
+        if (m.UserItems is not null)
+        {
+            ValidateUserItems(m.UserItems, ids, maxIdBytes);
+        }
+    }
+
+    private static void ValidateUserItems(SnapshotUserItems s, string[] users, int maxIdBytes)
+    {
+        if (s.Counts.Length != users.Length)
+        {
+            throw Invalid($"The profiles section has {s.Counts.Length} item-state counts for {users.Length} users.");
+        }
+
+        long total = 0;
+        foreach (int c in s.Counts)
+        {
+            if (c < 0)
+            {
+                throw Invalid("The profiles section has a negative item-state count.");
+            }
+
+            total += c;
+        }
+
+        if (s.ItemIds.Length != total || s.Weight.Length != total || s.WeightTicks.Length != total || s.Ignored.Length != total
+            || s.LastShownTicks.Length != total || s.CooldownUntilTicks.Length != total || s.LastTouchTicks.Length != total)
+        {
+            throw Invalid($"The profiles section's item-state fields do not all hold the {total} entries its counts announce.");
+        }
+
+        int start = 0;
+        for (int u = 0; u < users.Length; u++)
+        {
+            int n = s.Counts[u];
+            CheckIds(s.ItemIds.AsSpan(start, n).ToArray(), maxIdBytes, $"item-state item of user '{users[u]}'");
+            for (int i = start; i < start + n; i++)
+            {
+                if (float.IsNaN(s.Weight[i]) || float.IsInfinity(s.Weight[i]))
+                {
+                    throw Invalid($"User '{users[u]}' has a non-finite item weight for '{s.ItemIds[i]}'.");
+                }
+
+                if (s.Ignored[i] < 0 || !IsTicks(s.WeightTicks[i]) || !IsTicks(s.LastShownTicks[i]) || !IsTicks(s.CooldownUntilTicks[i]) || !IsTicks(s.LastTouchTicks[i]))
+                {
+                    throw Invalid($"User '{users[u]}' has an out-of-range item state for '{s.ItemIds[i]}'.");
+                }
+            }
+
+            start += n;
+        }
+    }
+
+    private static bool IsTicks(long ticks) => ticks >= 0 && ticks <= DateTime.MaxValue.Ticks;
+
+    private static void ValidateSettings(SnapshotSettings s)
+    {
+        if (s.ProfileHalfLifeTicks == 0 || s.ProfileHalfLifeTicks < -1 || s.PopularityHalfLifeTicks == 0 || s.PopularityHalfLifeTicks < -1)
+        {
+            throw Invalid("The snapshot's recorded half-lives are not positive (or -1 for no decay).");
+        }
+
+        for (int i = 0; i < s.Weights.Length; i++)
+        {
+            // NaN marks a weight absent from the file (allowed); infinities are never valid.
+            if (double.IsInfinity(s.Weights[i]))
+            {
+                throw Invalid($"The snapshot's recorded engagement weight '{SnapshotSettings.WeightNames[i]}' is not finite.");
+            }
+        }
+    }
+
+    private static void CheckFinite(ReadOnlySpan<float> row, string what)
+    {
+        for (int d = 0; d < row.Length; d++)
+        {
+            if (float.IsNaN(row[d]) || float.IsInfinity(row[d]))
+            {
+                throw Invalid($"{what} has a non-finite value ({row[d]}) at index {d}.");
+            }
+        }
+    }
+
+    private static void CheckIds(string[] ids, int maxIdBytes, string what)
+    {
+        // Collision-resistant hashing: the ids come from an untrusted file.
+        var seen = new HashSet<string>(MessagePackSecurity.UntrustedData.GetEqualityComparer<string>());
+        for (int i = 0; i < ids.Length; i++)
+        {
+            string id = ids[i];
+            if (id is null || string.IsNullOrWhiteSpace(id))
+            {
+                throw Invalid($"A {what} id at index {i} is empty.");
+            }
+
+            if (id.Length * 3 > maxIdBytes && Encoding.UTF8.GetByteCount(id) > maxIdBytes)
+            {
+                throw Invalid($"The {what} id at index {i} is {Encoding.UTF8.GetByteCount(id)} UTF-8 bytes; the engine's limit is {maxIdBytes} (RecoEngineOptions.MaxIdBytes).");
+            }
+
+            if (!seen.Add(id))
+            {
+                throw Invalid($"The {what} id '{id}' appears more than once.");
+            }
+        }
+    }
+
+    private static RecoException Invalid(string message) => new RecoException(RecoErrorCode.SnapshotInvalid, message);
+}

@@ -1,0 +1,254 @@
+using System;
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using MessagePack;
+
+namespace EmbeddedReco.Snapshots;
+
+/// <summary>Encodes a <see cref="SnapshotModel"/> as a format-1 payload and writes header + payload to a stream.</summary>
+internal static class SnapshotWriter
+{
+    /// <summary>Writes a complete snapshot file (header and payload) to <paramref name="stream"/>; returns the bytes written.</summary>
+    public static long Write(Stream stream, SnapshotModel model, SnapshotCompression compression, long maxBytes)
+    {
+        using var payload = EncodePayload(model);
+        var flags = SnapshotFlags.None;
+        if (model.HasPopularity)
+        {
+            flags |= SnapshotFlags.Popularity;
+        }
+
+        if (model.HasProfiles)
+        {
+            flags |= SnapshotFlags.Profiles;
+        }
+
+        ReadOnlyMemory<byte> stored = payload.WrittenMemory;
+        if (compression == SnapshotCompression.Lz4)
+        {
+            stored = Lz4Payload.Compress(payload.WrittenMemory);
+            flags |= SnapshotFlags.Lz4;
+        }
+
+        if (stored.Length > maxBytes - SnapshotHeader.Size || payload.WrittenCount > maxBytes)
+        {
+            throw new RecoException(
+                RecoErrorCode.SnapshotTooLarge,
+                $"The snapshot would be {stored.Length + SnapshotHeader.Size} bytes ({payload.WrittenCount} decompressed); the limit is {maxBytes} (SnapshotOptions.MaxSnapshotBytes).");
+        }
+
+        WriteEnvelope(stream, stored.Span, payload.WrittenCount, flags);
+        return SnapshotHeader.Size + stored.Length;
+    }
+
+    /// <summary>Writes a header (with the payload's checksum) and the stored payload bytes. Also used by tests to craft files.</summary>
+    public static void WriteEnvelope(Stream stream, ReadOnlySpan<byte> stored, long payloadLength, SnapshotFlags flags, ushort major = SnapshotHeader.CurrentMajor, ushort minor = SnapshotHeader.CurrentMinor)
+    {
+        var header = new SnapshotHeader(major, minor, flags, stored.Length, payloadLength, XxHash64.HashToUInt64(stored));
+        Span<byte> bytes = stackalloc byte[SnapshotHeader.Size];
+        header.Write(bytes);
+        stream.Write(bytes);
+        stream.Write(stored);
+    }
+
+    /// <summary>Encodes the payload into a pooled buffer; the caller disposes it.</summary>
+    public static PooledBufferWriter EncodePayload(SnapshotModel model)
+    {
+        int dims = model.Dimensions;
+        long estimate = 4096L + ((long)model.ItemIds.Length * ((dims * 4L) + 64)) + ((long)(model.UserIds?.Length ?? 0) * ((dims * 4L) + 128));
+        var buffer = new PooledBufferWriter((int)Math.Min(estimate, 1L << 30));
+        var w = new MessagePackWriter(buffer);
+        int sections = 2 + (model.HasPopularity ? 1 : 0) + (model.HasProfiles ? 1 : 0);
+        w.WriteMapHeader(sections);
+
+        w.Write(SnapshotFormat.EngineSection);
+        WriteEngine(ref w, model);
+
+        w.Write(SnapshotFormat.CatalogSection);
+        w.WriteMapHeader(4);
+        w.Write(SnapshotFormat.Count);
+        w.Write(model.ItemIds.Length);
+        w.Write(SnapshotFormat.Ids);
+        WriteStrings(ref w, model.ItemIds);
+        w.Write(SnapshotFormat.Vectors);
+        WriteFloats(ref w, model.ItemVectors);
+        w.Write(SnapshotFormat.Tags);
+        WriteStringArrays(ref w, model.ItemTags);
+
+        if (model.HasPopularity)
+        {
+            w.Write(SnapshotFormat.PopularitySection);
+            w.WriteMapHeader(3);
+            w.Write(SnapshotFormat.Log2);
+            WriteDoubles(ref w, model.PopularityLog2!);
+            w.Write(SnapshotFormat.Impressions);
+            WriteLongs(ref w, model.Impressions!);
+            w.Write(SnapshotFormat.Engagements);
+            WriteLongs(ref w, model.Engagements!);
+        }
+
+        if (model.HasProfiles)
+        {
+            var items = model.UserItems;
+            w.Write(SnapshotFormat.ProfilesSection);
+            w.WriteMapHeader(items is null ? 7 : 15);
+            w.Write(SnapshotFormat.Count);
+            w.Write(model.UserIds!.Length);
+            w.Write(SnapshotFormat.Ids);
+            WriteStrings(ref w, model.UserIds);
+            w.Write(SnapshotFormat.Vectors);
+            WriteFloats(ref w, model.UserVectors!);
+            w.Write(SnapshotFormat.LastTicks);
+            WriteLongs(ref w, model.UserLastTicks!);
+            w.Write(SnapshotFormat.Interactions);
+            WriteLongs(ref w, model.UserInteractions!);
+            w.Write(SnapshotFormat.Positives);
+            WriteLongs(ref w, model.UserPositives!);
+            w.Write(SnapshotFormat.Consumed);
+            WriteStringArrays(ref w, model.UserConsumed!);
+            if (items is not null)
+            {
+                w.Write(SnapshotFormat.ItemCounts);
+                WriteInts(ref w, items.Counts);
+                w.Write(SnapshotFormat.ItemIds);
+                WriteStrings(ref w, items.ItemIds);
+                w.Write(SnapshotFormat.ItemWeight);
+                WriteFloats(ref w, items.Weight);
+                w.Write(SnapshotFormat.ItemWeightTicks);
+                WriteLongs(ref w, items.WeightTicks);
+                w.Write(SnapshotFormat.ItemIgnored);
+                WriteInts(ref w, items.Ignored);
+                w.Write(SnapshotFormat.ItemLastShownTicks);
+                WriteLongs(ref w, items.LastShownTicks);
+                w.Write(SnapshotFormat.ItemCooldownUntilTicks);
+                WriteLongs(ref w, items.CooldownUntilTicks);
+                w.Write(SnapshotFormat.ItemLastTouchTicks);
+                WriteLongs(ref w, items.LastTouchTicks);
+            }
+        }
+
+        w.Flush();
+        return buffer;
+    }
+
+    private static void WriteEngine(ref MessagePackWriter w, SnapshotModel model)
+    {
+        var s = model.Settings;
+        w.WriteMapHeader(6);
+        w.Write(SnapshotFormat.Dimensions);
+        w.Write(model.Dimensions);
+        w.Write(SnapshotFormat.ProfileHalfLifeTicks);
+        w.Write(s.ProfileHalfLifeTicks);
+        w.Write(SnapshotFormat.PopularityHalfLifeTicks);
+        w.Write(s.PopularityHalfLifeTicks);
+        w.Write(SnapshotFormat.MaxIdBytes);
+        w.Write(s.MaxIdBytes);
+        w.Write(SnapshotFormat.Weights);
+        w.WriteMapHeader(SnapshotSettings.WeightNames.Length);
+        for (int i = 0; i < SnapshotSettings.WeightNames.Length; i++)
+        {
+            w.Write(SnapshotSettings.WeightNames[i]);
+            w.Write(s.Weights[i]);
+        }
+
+        w.Write(SnapshotFormat.ConsumedKinds);
+        w.WriteArrayHeader(s.ConsumedKinds.Length);
+        foreach (int kind in s.ConsumedKinds)
+        {
+            w.Write(kind);
+        }
+    }
+
+    private static void WriteStrings(ref MessagePackWriter w, string[] values)
+    {
+        w.WriteArrayHeader(values.Length);
+        foreach (string value in values)
+        {
+            w.Write(value);
+        }
+    }
+
+    private static void WriteStringArrays(ref MessagePackWriter w, string[][] values)
+    {
+        w.WriteArrayHeader(values.Length);
+        foreach (string[] inner in values)
+        {
+            WriteStrings(ref w, inner);
+        }
+    }
+
+    /// <summary>One msgpack bin of little-endian float32 values.</summary>
+    private static void WriteFloats(ref MessagePackWriter w, float[] values)
+    {
+        w.WriteBinHeader(checked(values.Length * sizeof(float)));
+        if (BitConverter.IsLittleEndian)
+        {
+            w.WriteRaw(MemoryMarshal.AsBytes(values.AsSpan()));
+            return;
+        }
+
+        var four = new byte[4];
+        foreach (float v in values)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(four, BitConverter.SingleToInt32Bits(v));
+            w.WriteRaw(four);
+        }
+    }
+
+    /// <summary>One msgpack bin of little-endian float64 values.</summary>
+    private static void WriteDoubles(ref MessagePackWriter w, double[] values)
+    {
+        w.WriteBinHeader(checked(values.Length * sizeof(double)));
+        if (BitConverter.IsLittleEndian)
+        {
+            w.WriteRaw(MemoryMarshal.AsBytes(values.AsSpan()));
+            return;
+        }
+
+        var eight = new byte[8];
+        foreach (double v in values)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(eight, BitConverter.DoubleToInt64Bits(v));
+            w.WriteRaw(eight);
+        }
+    }
+
+    /// <summary>One msgpack bin of little-endian int32 values.</summary>
+    private static void WriteInts(ref MessagePackWriter w, int[] values)
+    {
+        w.WriteBinHeader(checked(values.Length * sizeof(int)));
+        if (BitConverter.IsLittleEndian)
+        {
+            w.WriteRaw(MemoryMarshal.AsBytes(values.AsSpan()));
+            return;
+        }
+
+        var four = new byte[4];
+        foreach (int v in values)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(four, v);
+            w.WriteRaw(four);
+        }
+    }
+
+    /// <summary>One msgpack bin of little-endian int64 values.</summary>
+    private static void WriteLongs(ref MessagePackWriter w, long[] values)
+    {
+        w.WriteBinHeader(checked(values.Length * sizeof(long)));
+        if (BitConverter.IsLittleEndian)
+        {
+            w.WriteRaw(MemoryMarshal.AsBytes(values.AsSpan()));
+            return;
+        }
+
+        var eight = new byte[8];
+        foreach (long v in values)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(eight, v);
+            w.WriteRaw(eight);
+        }
+    }
+}
