@@ -1,7 +1,7 @@
 using EmbeddedReco.Demo;
 
 // EmbeddedReco console demo. With no arguments it runs the walk-through (see Walkthrough.cs).
-// Commands: `walkthrough [--db PATH]` (default), `plugins [--plugins DIR]`, `eval ...` (offline evaluation).
+// Commands: `walkthrough [--db PATH]` (default), `plugins [--plugins DIR]`, `eval ...` (offline evaluation), `snapshot save|load FILE`.
 try
 {
     string command = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "walkthrough";
@@ -11,6 +11,7 @@ try
         "walkthrough" => Walkthrough.Run(rest),
         "plugins" => PluginsDemo.Run(rest),
         "eval" => EvalCommand.Run(rest),
+        "snapshot" => SnapshotCommand.Run(rest),
         "help" or "-h" or "--help" => Usage(),
         _ => Usage($"unknown command '{command}'"),
     };
@@ -34,5 +35,7 @@ static int Usage(string? error = null)
     Console.WriteLine("  eval --ratings FILE [--items movies.csv] [--split stratified:0.75|leave-last-out] [--seed 42] [--k 10] [--json]");
     Console.WriteLine("  eval --train FILE --test FILE [--items movies.csv] [--k 10] [--json]");
     Console.WriteLine("                            offline evaluation: MostPopular, Random, EASE, engine content-only and hybrid");
+    Console.WriteLine("  snapshot save FILE [--db PATH] [--profiles] [--lz4]   write a MessagePack snapshot of the demo database");
+    Console.WriteLine("  snapshot load FILE [--db PATH]                        replace the database's catalog (and profiles) with a snapshot");
     return error is null ? 0 : 2;
 }

@@ -370,6 +370,9 @@ public sealed partial class RecoEngine
             {
                 var oldUsers = _users;
                 Volatile.Write(ref _users, nextUsers);
+
+                // The list memory and seed streams belonged to the replaced profiles.
+                _recent.Clear();
                 foreach (var pair in nextUsers)
                 {
                     _store.Enqueue(new WriteOp(WriteOpKind.UserChanged, pair.Key));
