@@ -78,8 +78,8 @@ internal sealed class LiteStore : IDisposable
     private Exception? _openError;
     private LiteDatabase? _db;
     private FileStream? _lockFile;
-    private List<WriteOp> _queue = new List<WriteOp>();
-    private List<WriteOp> _work = new List<WriteOp>();
+    private List<WriteOp> _queue = new List<WriteOp>(1024);
+    private List<WriteOp> _work = new List<WriteOp>(1024);
     private readonly List<WriteOp> _failed = new List<WriteOp>();
     private readonly HashSet<string> _dirtyEngagementUsers = new HashSet<string>(StringComparer.Ordinal);
     private readonly HashSet<string> _dirtyEngagementVariants = new HashSet<string>(StringComparer.Ordinal);
