@@ -1,4 +1,6 @@
 using System;
+using EmbeddedReco.Collaborative;
+using EmbeddedReco.Diagnostics;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
@@ -204,6 +206,24 @@ public sealed partial class RecoEngine
             model.ItemIds = catalog.Ids;
             model.ItemVectors = catalog.Vectors;
             model.ItemTags = catalog.Tags;
+            if (options.IncludeModel && Volatile.Read(ref _model) is { } trained)
+            {
+                var m = trained.Model;
+                model.Collaborative = new SnapshotCollaborative
+                {
+                    Algorithm = (int)m.Algorithm,
+                    ItemIds = m.ItemIds,
+                    Dense = m.Algorithm == CollaborativeAlgorithm.Ease ? m.DenseWeights.ToArray() : null,
+                    Start = m.Algorithm == CollaborativeAlgorithm.ItemKnn ? m.NeighbourStart.ToArray() : null,
+                    Neighbours = m.Algorithm == CollaborativeAlgorithm.ItemKnn ? m.Neighbours.ToArray() : null,
+                    Similarities = m.Algorithm == CollaborativeAlgorithm.ItemKnn ? m.Similarities.ToArray() : null,
+                    Users = trained.Result.Users,
+                    Interactions = trained.Result.Interactions,
+                    TrainedAtTicks = trained.Result.TrainedAt.UtcTicks,
+                    DurationTicks = trained.Result.Duration.Ticks,
+                };
+            }
+
             if (options.IncludePopularity)
             {
                 var c = catalog.Counters;
@@ -259,7 +279,8 @@ public sealed partial class RecoEngine
                             }));
                         }
 
-                        itemStates.Sort(first, itemStates.Count - first, ItemStateOrder.Instance);
+                        // Kept in the profile's own order (not sorted): the history is summed in that order when scoring,
+                        // so a loaded engine reproduces scores bit for bit.
                         itemCounts[u] = itemStates.Count - first;
                     }
                 }
@@ -290,6 +311,7 @@ public sealed partial class RecoEngine
     {
         int dims = _options.Dimensions;
         SnapshotValidator.Validate(model, dims, _options.MaxIdBytes);
+        var trainedModel = BuildModel(model.Collaborative);
 
         int items = model.ItemIds.Length;
         var counters = new ItemCounters(items);
@@ -353,6 +375,11 @@ public sealed partial class RecoEngine
             }
 
             Volatile.Write(ref _catalog, next);
+            if (trainedModel is not null)
+            {
+                Volatile.Write(ref _model, trainedModel);
+            }
+
             foreach (string id in next.Ids)
             {
                 _store.Enqueue(new WriteOp(WriteOpKind.ItemChanged, id));
@@ -389,11 +416,40 @@ public sealed partial class RecoEngine
         }
     }
 
-    private sealed class ItemStateOrder : IComparer<KeyValuePair<string, UserItemState>>
+    /// <summary>Rebuilds the collaborative model of a snapshot (validated by the model's own factories), or null when there is none.</summary>
+    private TrainedModel? BuildModel(SnapshotCollaborative? c)
     {
-        public static readonly ItemStateOrder Instance = new ItemStateOrder();
+        if (c is null)
+        {
+            return null;
+        }
 
-        public int Compare(KeyValuePair<string, UserItemState> x, KeyValuePair<string, UserItemState> y) => string.CompareOrdinal(x.Key, y.Key);
+        try
+        {
+            foreach (string id in c.ItemIds)
+            {
+                Guard.Id(id, "snapshot", _options.MaxIdBytes, "model item");
+            }
+
+            CollaborativeModel model = c.Algorithm switch
+            {
+                (int)CollaborativeAlgorithm.Ease when c.Dense is not null => CollaborativeModel.FromDense(c.ItemIds, c.Dense),
+                (int)CollaborativeAlgorithm.ItemKnn when c.Start is not null && c.Neighbours is not null && c.Similarities is not null =>
+                    CollaborativeModel.FromNeighbours(c.ItemIds, c.Start, c.Neighbours, c.Similarities),
+                _ => throw new ArgumentException($"unknown algorithm {c.Algorithm} or missing weights"),
+            };
+            if (c.Users < 0 || c.Interactions < 0 || c.TrainedAtTicks < 0 || c.TrainedAtTicks > DateTime.MaxValue.Ticks || c.DurationTicks < 0)
+            {
+                throw new ArgumentException("negative or out-of-range training summary");
+            }
+
+            var result = new TrainingResult(model.Algorithm, model.ItemCount, c.Users, c.Interactions, TimeSpan.FromTicks(c.DurationTicks), new DateTimeOffset(c.TrainedAtTicks, TimeSpan.Zero));
+            return new TrainedModel(model, result);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new RecoException(RecoErrorCode.SnapshotInvalid, "The snapshot's model section is invalid: " + ex.Message, ex);
+        }
     }
 
     private static void ReplaceFile(string temp, string destination)

@@ -7,6 +7,16 @@ internal static class SnapshotFormat
     public const string CatalogSection = "catalog";
     public const string PopularitySection = "popularity";
     public const string ProfilesSection = "profiles";
+    public const string ModelSection = "model"; // format 1.1: the trained collaborative model
+
+    public const string Algorithm = "algorithm";
+    public const string Dense = "dense";
+    public const string Start = "start";
+    public const string Neighbours = "neighbours";
+    public const string Similarities = "similarities";
+    public const string Users = "users";
+    public const string TrainedAtTicks = "trainedAtTicks";
+    public const string DurationTicks = "durationTicks";
 
     public const string Dimensions = "dimensions";
     public const string ProfileHalfLifeTicks = "profileHalfLifeTicks";

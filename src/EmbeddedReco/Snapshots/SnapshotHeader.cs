@@ -40,7 +40,7 @@ internal readonly struct SnapshotHeader
 {
     public const int Size = 48;
     public const ushort CurrentMajor = 1;
-    public const ushort CurrentMinor = 0;
+    public const ushort CurrentMinor = 1; // 1.1 adds the optional 'model' section; 1.0 files are read as before
 
     public SnapshotHeader(ushort major, ushort minor, SnapshotFlags flags, long storedLength, long payloadLength, ulong checksum)
     {

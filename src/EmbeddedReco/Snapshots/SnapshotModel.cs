@@ -46,6 +46,9 @@ internal sealed class SnapshotModel
 
     /// <summary>Optional per-player item history (scorer weights, cooldown, exposure), flattened over players in profile order.</summary>
     public SnapshotUserItems? UserItems { get; set; }
+
+    /// <summary>The trained collaborative model (format 1.1), or null.</summary>
+    public SnapshotCollaborative? Collaborative { get; set; }
 }
 
 /// <summary>
@@ -135,4 +138,28 @@ internal sealed class SnapshotSettings
     }
 
     private static long HalfLifeTicks(TimeSpan halfLife) => halfLife == System.Threading.Timeout.InfiniteTimeSpan ? -1 : halfLife.Ticks;
+}
+
+/// <summary>The collaborative model section: EASE weights (dense) or item-kNN lists (CSR), with its training summary.</summary>
+internal sealed class SnapshotCollaborative
+{
+    public int Algorithm { get; set; }
+
+    public string[] ItemIds { get; set; } = Array.Empty<string>();
+
+    public float[]? Dense { get; set; }
+
+    public int[]? Start { get; set; }
+
+    public int[]? Neighbours { get; set; }
+
+    public float[]? Similarities { get; set; }
+
+    public int Users { get; set; }
+
+    public int Interactions { get; set; }
+
+    public long TrainedAtTicks { get; set; }
+
+    public long DurationTicks { get; set; }
 }

@@ -42,6 +42,13 @@ public sealed class SnapshotOptions
     /// </summary>
     public bool IncludeProfiles { get; set; }
 
+    /// <summary>
+    /// Whether the trained collaborative model (<see cref="RecoEngine.Train"/>) is saved, when there is one. Default true: a model
+    /// trained on a server ships to clients without their players' data. Loading a snapshot with a model replaces the served
+    /// model; loading one without keeps the engine's model.
+    /// </summary>
+    public bool IncludeModel { get; set; } = true;
+
     /// <summary>How the payload is compressed. Default <see cref="SnapshotCompression.None"/>.</summary>
     public SnapshotCompression Compression { get; set; } = SnapshotCompression.None;
 

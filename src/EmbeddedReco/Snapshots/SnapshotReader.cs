@@ -158,6 +158,9 @@ internal static class SnapshotReader
                 case SnapshotFormat.ProfilesSection:
                     userCount = ReadProfiles(ref r, model, security);
                     break;
+                case SnapshotFormat.ModelSection:
+                    model.Collaborative = ReadCollaborative(ref r, security);
+                    break;
                 default:
                     // A section added by a later minor version: skip it, with bounded depth.
                     SkipBounded(ref r, security);
@@ -287,6 +290,53 @@ internal static class SnapshotReader
         model.ItemVectors = vectors ?? throw Invalid("The catalog section lacks 'vectors'.");
         model.ItemTags = tags ?? throw Invalid("The catalog section lacks 'tags'.");
         return count;
+    }
+
+    private static SnapshotCollaborative ReadCollaborative(ref MessagePackReader r, MessagePackSecurity security)
+    {
+        var c = new SnapshotCollaborative { Algorithm = -1 };
+        int fields = MapHeader(ref r, "the model section");
+        for (int f = 0; f < fields; f++)
+        {
+            switch (Key(ref r, "model field"))
+            {
+                case SnapshotFormat.Algorithm:
+                    c.Algorithm = r.ReadInt32();
+                    break;
+                case SnapshotFormat.ItemIds:
+                    c.ItemIds = Strings(ref r, "model item ids");
+                    break;
+                case SnapshotFormat.Dense:
+                    c.Dense = Floats(ref r, "model weights");
+                    break;
+                case SnapshotFormat.Start:
+                    c.Start = Ints(ref r, "model neighbour offsets");
+                    break;
+                case SnapshotFormat.Neighbours:
+                    c.Neighbours = Ints(ref r, "model neighbours");
+                    break;
+                case SnapshotFormat.Similarities:
+                    c.Similarities = Floats(ref r, "model similarities");
+                    break;
+                case SnapshotFormat.Users:
+                    c.Users = r.ReadInt32();
+                    break;
+                case SnapshotFormat.Interactions:
+                    c.Interactions = r.ReadInt32();
+                    break;
+                case SnapshotFormat.TrainedAtTicks:
+                    c.TrainedAtTicks = r.ReadInt64();
+                    break;
+                case SnapshotFormat.DurationTicks:
+                    c.DurationTicks = r.ReadInt64();
+                    break;
+                default:
+                    SkipBounded(ref r, security);
+                    break;
+            }
+        }
+
+        return c;
     }
 
     private static void ReadPopularity(ref MessagePackReader r, SnapshotModel model, MessagePackSecurity security)

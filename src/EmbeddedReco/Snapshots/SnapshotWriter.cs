@@ -61,7 +61,7 @@ internal static class SnapshotWriter
         long estimate = 4096L + ((long)model.ItemIds.Length * ((dims * 4L) + 64)) + ((long)(model.UserIds?.Length ?? 0) * ((dims * 4L) + 128));
         var buffer = new PooledBufferWriter((int)Math.Min(estimate, 1L << 30));
         var w = new MessagePackWriter(buffer);
-        int sections = 2 + (model.HasPopularity ? 1 : 0) + (model.HasProfiles ? 1 : 0);
+        int sections = 2 + (model.HasPopularity ? 1 : 0) + (model.HasProfiles ? 1 : 0) + (model.Collaborative is null ? 0 : 1);
         w.WriteMapHeader(sections);
 
         w.Write(SnapshotFormat.EngineSection);
@@ -128,6 +128,40 @@ internal static class SnapshotWriter
                 w.Write(SnapshotFormat.ItemLastTouchTicks);
                 WriteLongs(ref w, items.LastTouchTicks);
             }
+        }
+
+        if (model.Collaborative is { } c)
+        {
+            bool dense = c.Dense is not null;
+            w.Write(SnapshotFormat.ModelSection);
+            w.WriteMapHeader(dense ? 7 : 9);
+            w.Write(SnapshotFormat.Algorithm);
+            w.Write(c.Algorithm);
+            w.Write(SnapshotFormat.ItemIds);
+            WriteStrings(ref w, c.ItemIds);
+            if (dense)
+            {
+                w.Write(SnapshotFormat.Dense);
+                WriteFloats(ref w, c.Dense!);
+            }
+            else
+            {
+                w.Write(SnapshotFormat.Start);
+                WriteInts(ref w, c.Start!);
+                w.Write(SnapshotFormat.Neighbours);
+                WriteInts(ref w, c.Neighbours!);
+                w.Write(SnapshotFormat.Similarities);
+                WriteFloats(ref w, c.Similarities!);
+            }
+
+            w.Write(SnapshotFormat.Users);
+            w.Write(c.Users);
+            w.Write(SnapshotFormat.Interactions);
+            w.Write(c.Interactions);
+            w.Write(SnapshotFormat.TrainedAtTicks);
+            w.Write(c.TrainedAtTicks);
+            w.Write(SnapshotFormat.DurationTicks);
+            w.Write(c.DurationTicks);
         }
 
         w.Flush();
