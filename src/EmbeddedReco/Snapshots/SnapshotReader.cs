@@ -4,6 +4,7 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using MessagePack;
 
@@ -562,70 +563,28 @@ internal static class SnapshotReader
         return bytes;
     }
 
-    private static float[] Floats(ref MessagePackReader r, string what)
+    private static float[] Floats(ref MessagePackReader r, string what) => Block<float>(ref r, what);
+
+    private static double[] Doubles(ref MessagePackReader r, string what) => Block<double>(ref r, what);
+
+    private static int[] Ints(ref MessagePackReader r, string what) => Block<int>(ref r, what);
+
+    private static long[] Longs(ref MessagePackReader r, string what) => Block<long>(ref r, what);
+
+    /// <summary>One msgpack bin of little-endian values: a block copy, bytes swapped per value on a big-endian machine.</summary>
+    private static T[] Block<T>(ref MessagePackReader r, string what)
+        where T : unmanaged
     {
-        var bytes = Bin(ref r, what, sizeof(float));
-#if NET
-        var values = GC.AllocateUninitializedArray<float>((int)(bytes.Length / sizeof(float))); // fully overwritten below
-#else
-        var values = new float[bytes.Length / sizeof(float)];
-#endif
-        bytes.CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
+        int size = Unsafe.SizeOf<T>();
+        var bytes = Bin(ref r, what, size);
+        var values = new T[bytes.Length / size];
+        Span<byte> target = MemoryMarshal.AsBytes(values.AsSpan());
+        bytes.CopyTo(target);
         if (!BitConverter.IsLittleEndian)
         {
-            var ints = MemoryMarshal.Cast<float, int>(values.AsSpan());
-            for (int i = 0; i < ints.Length; i++)
+            for (int offset = 0; offset < target.Length; offset += size)
             {
-                ints[i] = BinaryPrimitives.ReverseEndianness(ints[i]);
-            }
-        }
-
-        return values;
-    }
-
-    private static double[] Doubles(ref MessagePackReader r, string what)
-    {
-        var bytes = Bin(ref r, what, sizeof(double));
-        var values = new double[bytes.Length / sizeof(double)];
-        bytes.CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
-        if (!BitConverter.IsLittleEndian)
-        {
-            var longs = MemoryMarshal.Cast<double, long>(values.AsSpan());
-            for (int i = 0; i < longs.Length; i++)
-            {
-                longs[i] = BinaryPrimitives.ReverseEndianness(longs[i]);
-            }
-        }
-
-        return values;
-    }
-
-    private static int[] Ints(ref MessagePackReader r, string what)
-    {
-        var bytes = Bin(ref r, what, sizeof(int));
-        var values = new int[bytes.Length / sizeof(int)];
-        bytes.CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
-        if (!BitConverter.IsLittleEndian)
-        {
-            for (int i = 0; i < values.Length; i++)
-            {
-                values[i] = BinaryPrimitives.ReverseEndianness(values[i]);
-            }
-        }
-
-        return values;
-    }
-
-    private static long[] Longs(ref MessagePackReader r, string what)
-    {
-        var bytes = Bin(ref r, what, sizeof(long));
-        var values = new long[bytes.Length / sizeof(long)];
-        bytes.CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
-        if (!BitConverter.IsLittleEndian)
-        {
-            for (int i = 0; i < values.Length; i++)
-            {
-                values[i] = BinaryPrimitives.ReverseEndianness(values[i]);
+                target.Slice(offset, size).Reverse();
             }
         }
 

@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO;
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using MessagePack;
 
@@ -214,75 +215,33 @@ internal static class SnapshotWriter
         }
     }
 
-    /// <summary>One msgpack bin of little-endian float32 values.</summary>
-    private static void WriteFloats(ref MessagePackWriter w, float[] values)
+    private static void WriteFloats(ref MessagePackWriter w, float[] values) => WriteBlock(ref w, values);
+
+    private static void WriteDoubles(ref MessagePackWriter w, double[] values) => WriteBlock(ref w, values);
+
+    private static void WriteInts(ref MessagePackWriter w, int[] values) => WriteBlock(ref w, values);
+
+    private static void WriteLongs(ref MessagePackWriter w, long[] values) => WriteBlock(ref w, values);
+
+    /// <summary>One msgpack bin of little-endian values: a block copy on little-endian machines, bytes swapped per value otherwise.</summary>
+    private static void WriteBlock<T>(ref MessagePackWriter w, T[] values)
+        where T : unmanaged
     {
-        w.WriteBinHeader(checked(values.Length * sizeof(float)));
+        int size = Unsafe.SizeOf<T>();
+        w.WriteBinHeader(checked(values.Length * size));
+        ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan());
         if (BitConverter.IsLittleEndian)
         {
-            w.WriteRaw(MemoryMarshal.AsBytes(values.AsSpan()));
+            w.WriteRaw(bytes);
             return;
         }
 
-        var four = new byte[4];
-        foreach (float v in values)
+        var swapped = new byte[size];
+        for (int offset = 0; offset < bytes.Length; offset += size)
         {
-            BinaryPrimitives.WriteInt32LittleEndian(four, BitConverter.SingleToInt32Bits(v));
-            w.WriteRaw(four);
-        }
-    }
-
-    /// <summary>One msgpack bin of little-endian float64 values.</summary>
-    private static void WriteDoubles(ref MessagePackWriter w, double[] values)
-    {
-        w.WriteBinHeader(checked(values.Length * sizeof(double)));
-        if (BitConverter.IsLittleEndian)
-        {
-            w.WriteRaw(MemoryMarshal.AsBytes(values.AsSpan()));
-            return;
-        }
-
-        var eight = new byte[8];
-        foreach (double v in values)
-        {
-            BinaryPrimitives.WriteInt64LittleEndian(eight, BitConverter.DoubleToInt64Bits(v));
-            w.WriteRaw(eight);
-        }
-    }
-
-    /// <summary>One msgpack bin of little-endian int32 values.</summary>
-    private static void WriteInts(ref MessagePackWriter w, int[] values)
-    {
-        w.WriteBinHeader(checked(values.Length * sizeof(int)));
-        if (BitConverter.IsLittleEndian)
-        {
-            w.WriteRaw(MemoryMarshal.AsBytes(values.AsSpan()));
-            return;
-        }
-
-        var four = new byte[4];
-        foreach (int v in values)
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(four, v);
-            w.WriteRaw(four);
-        }
-    }
-
-    /// <summary>One msgpack bin of little-endian int64 values.</summary>
-    private static void WriteLongs(ref MessagePackWriter w, long[] values)
-    {
-        w.WriteBinHeader(checked(values.Length * sizeof(long)));
-        if (BitConverter.IsLittleEndian)
-        {
-            w.WriteRaw(MemoryMarshal.AsBytes(values.AsSpan()));
-            return;
-        }
-
-        var eight = new byte[8];
-        foreach (long v in values)
-        {
-            BinaryPrimitives.WriteInt64LittleEndian(eight, v);
-            w.WriteRaw(eight);
+            bytes.Slice(offset, size).CopyTo(swapped);
+            Array.Reverse(swapped);
+            w.WriteRaw(swapped);
         }
     }
 }
