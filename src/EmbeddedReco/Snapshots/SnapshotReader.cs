@@ -577,7 +577,12 @@ internal static class SnapshotReader
     {
         int size = Unsafe.SizeOf<T>();
         var bytes = Bin(ref r, what, size);
+#if NET
+        // Every element is overwritten by the copy below: skip zeroing tens of megabytes of vectors.
+        var values = GC.AllocateUninitializedArray<T>((int)(bytes.Length / size));
+#else
         var values = new T[bytes.Length / size];
+#endif
         Span<byte> target = MemoryMarshal.AsBytes(values.AsSpan());
         bytes.CopyTo(target);
         if (!BitConverter.IsLittleEndian)
