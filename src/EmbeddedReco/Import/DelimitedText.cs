@@ -10,6 +10,33 @@ namespace EmbeddedReco.Import;
 /// <summary>Line-by-line reading of delimited text: separator detection, RFC 4180 quoting (on one line), progress.</summary>
 internal static class DelimitedText
 {
+    /// <summary>
+    /// The non-blank lines of a reader with their 1-based numbers; counts every line in <see cref="ImportResult.Lines"/> and blank
+    /// ones in <see cref="ImportResult.Ignored"/>, and checks for cancellation every 4,096 lines.
+    /// </summary>
+    public static IEnumerable<(long Number, string Text)> ContentLines(TextReader reader, ImportResult result, CancellationToken cancellationToken)
+    {
+        long number = 0;
+        string? line;
+        while ((line = reader.ReadLine()) != null)
+        {
+            number++;
+            result.Lines = number;
+            if ((number & 4095) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                result.Ignored++;
+                continue;
+            }
+
+            yield return (number, line);
+        }
+    }
+
     /// <summary>Tab if the line has one, else comma, else semicolon, else comma.</summary>
     public static char DetectSeparator(string line) =>
         line.IndexOf('\t') >= 0 ? '\t' : line.IndexOf(',') >= 0 ? ',' : line.IndexOf(';') >= 0 ? ';' : ',';

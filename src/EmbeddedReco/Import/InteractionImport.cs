@@ -113,23 +113,9 @@ public static class InteractionReader
         var mapping = options.Mapping ?? throw new ArgumentException("InteractionImportOptions.Mapping must not be null.", nameof(options));
         var result = new ImportResult();
         var fields = new List<string>(4);
-        long lineNo = 0;
         bool first = true;
-        string? line;
-        while ((line = reader.ReadLine()) != null)
+        foreach (var (lineNo, line) in DelimitedText.ContentLines(reader, result, cancellationToken))
         {
-            lineNo++;
-            result.Lines = lineNo;
-            if ((lineNo & 16383) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            if (line.Length == 0 || string.IsNullOrWhiteSpace(line))
-            {
-                result.Ignored++;
-                continue;
-            }
 
             if (first)
             {

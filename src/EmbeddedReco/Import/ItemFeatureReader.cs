@@ -56,22 +56,8 @@ public static class ItemFeatureReader
         var titles = new Dictionary<string, string>(StringComparer.Ordinal);
         var firstLine = new Dictionary<string, long>(StringComparer.Ordinal);
         var fields = new List<string>(3);
-        long lineNo = 0;
-        string? line;
-        while ((line = reader.ReadLine()) != null)
+        foreach (var (lineNo, line) in DelimitedText.ContentLines(reader, result, cancellationToken))
         {
-            lineNo++;
-            result.Lines = lineNo;
-            if ((lineNo & 4095) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                result.Ignored++;
-                continue;
-            }
 
             string? error = DelimitedText.Split(line, ',', fields);
             if (lineNo == 1 && error == null && fields.Count > 0 && string.Equals(fields[0], "movieId", StringComparison.OrdinalIgnoreCase))
@@ -156,23 +142,9 @@ public static class ItemFeatureReader
         var fields = new List<string>();
         string[]? names = null;
         int width = -1;
-        long lineNo = 0;
         bool first = true;
-        string? line;
-        while ((line = reader.ReadLine()) != null)
+        foreach (var (lineNo, line) in DelimitedText.ContentLines(reader, result, cancellationToken))
         {
-            lineNo++;
-            result.Lines = lineNo;
-            if ((lineNo & 4095) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                result.Ignored++;
-                continue;
-            }
 
             if (first)
             {
