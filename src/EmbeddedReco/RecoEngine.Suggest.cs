@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using EmbeddedReco.Catalog;
+using EmbeddedReco.Collaborative;
 using EmbeddedReco.Diagnostics;
 using EmbeddedReco.Policy;
 using EmbeddedReco.Scoring;
@@ -196,7 +197,11 @@ public sealed partial class RecoEngine
             epsilon = Math.Max(Math.Min(policy.MinEpsilon, epsilon), epsilon * d / (d + positives));
         }
 
-        // 2. Scorers, blended.
+        // 2. Scorers, blended. The history is mapped to the served model's items once, for the collaborative scorer and for the
+        // content/collaborative hand-over.
+        var trained = Volatile.Read(ref _model);
+        int known = MapHistoryToModel(trained, new ReadOnlySpan<UserHistoryEntry>(scratch.History, 0, historyCount), now, scratch);
+        float confidence = known == 0 ? 0f : (float)(known / (known + _options.CollaborativeConfidence));
         Span<float> blended = scratch.Blended.AsSpan(0, n);
         var context = new ScoringContext(
             userId,
@@ -208,10 +213,11 @@ public sealed partial class RecoEngine
             _popularityDecay,
             now,
             options?.Context,
-            Volatile.Read(ref _model),
-            _profileDecay,
-            _options.CollaborativeConfidence);
-        _pipeline.Run(in context, scratch.PerScorer, blended, scratch.WeightsUsed, options?.ScorerWeights, now, 1f - CollaborativeConfidenceOf(context.History));
+            trained,
+            new ReadOnlySpan<int>(scratch.ModelItems, 0, known),
+            new ReadOnlySpan<float>(scratch.ModelWeights, 0, known),
+            confidence);
+        _pipeline.Run(in context, scratch.PerScorer, blended, scratch.WeightsUsed, options?.ScorerWeights, now, 1f - confidence);
 
         // 3. Hard exclusions (consumed, cooldown) and the recent-list penalty.
         for (int i = 0; i < excludedCount; i++)
@@ -309,23 +315,32 @@ public sealed partial class RecoEngine
         return written;
     }
 
-    /// <summary>n / (n + CollaborativeConfidence) for the n history items (positive weight) the served model knows; 0 without a model.</summary>
-    private float CollaborativeConfidenceOf(ReadOnlySpan<UserHistoryEntry> history)
+    /// <summary>
+    /// Writes the model index and the weight (decayed to <paramref name="now"/>) of each positive history item the served model
+    /// knows into the scratch; returns how many (0 without a model).
+    /// </summary>
+    private int MapHistoryToModel(TrainedModel? trained, ReadOnlySpan<UserHistoryEntry> history, long now, SuggestScratch scratch)
     {
-        var trained = Volatile.Read(ref _model);
         if (trained is null || history.IsEmpty)
         {
-            return 0f;
+            return 0;
         }
 
+        SuggestScratch.Grow(ref scratch.ModelItems, history.Length);
+        SuggestScratch.Grow(ref scratch.ModelWeights, history.Length);
         int n = 0;
         foreach (var entry in history)
         {
-            n += entry.Weight > 0 && trained.Model.IndexOf(entry.ItemId) >= 0 ? 1 : 0;
+            int index = entry.Weight > 0 ? trained.Model.IndexOf(entry.ItemId) : -1;
+            if (index >= 0)
+            {
+                scratch.ModelItems[n] = index;
+                scratch.ModelWeights[n] = (float)(entry.Weight * _profileDecay.Factor(now - entry.LastInteraction.UtcTicks));
+                n++;
+            }
         }
 
-        double k = _options.CollaborativeConfidence;
-        return n == 0 ? 0f : (float)(n / (n + k));
+        return n;
     }
 
     private int ApplyRecentPenalty(string userId, CatalogSnapshot catalog, Span<float> blended, SuggestScratch scratch, PolicyOptions policy)

@@ -4,8 +4,8 @@ using EmbeddedReco.Collaborative;
 namespace EmbeddedReco.Scoring;
 
 /// <summary>
-/// The built-in collaborative scorer: the player's live, decayed history (so new interactions count before a retrain) scored
-/// against the trained item-item model (EASE or item-kNN), mapped to catalog rows. Self-normalized: min-max over the items of
+/// The built-in collaborative scorer: the player's live, decayed history (so new interactions count before a retrain; mapped to
+/// model items once per call by the engine) scored against the trained item-item model (EASE or item-kNN), mapped to catalog rows. Self-normalized: min-max over the items of
 /// the model to 0..1, times a confidence n / (n + <see cref="RecoEngineOptions.CollaborativeConfidence"/>) where n is the number
 /// of the player's history items known to the model, so the collaborative weight grows with the data a player has. Items
 /// outside the model (cold items) score 0 here and are reached through content similarity. Abstains without a model or history.
@@ -20,40 +20,16 @@ internal sealed class CollaborativeScorer : IScorer
     public bool Score(in ScoringContext context, Span<float> scores)
     {
         var trained = context.Collaborative;
-        var history = context.History;
-        if (trained is null || history.IsEmpty)
+        if (trained is null || context.ModelItems.IsEmpty)
         {
             return false;
         }
 
         var model = trained.Model;
         var b = t_buffers ??= new Buffers();
-        SuggestScratch.Grow(ref b.Indices, history.Length);
-        SuggestScratch.Grow(ref b.Weights, history.Length);
         SuggestScratch.Grow(ref b.ModelScores, model.ItemCount);
-        long now = context.Now.UtcTicks;
-        int n = 0;
-        for (int h = 0; h < history.Length; h++)
-        {
-            var entry = history[h];
-            int index = model.IndexOf(entry.ItemId);
-            if (index < 0 || entry.Weight <= 0)
-            {
-                continue;
-            }
-
-            b.Indices[n] = index;
-            b.Weights[n] = (float)(entry.Weight * context.ProfileDecay.Factor(now - entry.LastInteraction.UtcTicks));
-            n++;
-        }
-
-        if (n == 0)
-        {
-            return false;
-        }
-
         var modelScores = b.ModelScores.AsSpan(0, model.ItemCount);
-        model.Score(b.Indices.AsSpan(0, n), b.Weights.AsSpan(0, n), modelScores);
+        model.Score(context.ModelItems, context.ModelWeights, modelScores);
         float min = float.PositiveInfinity, max = float.NegativeInfinity;
         for (int i = 0; i < modelScores.Length; i++)
         {
@@ -62,8 +38,7 @@ internal sealed class CollaborativeScorer : IScorer
             max = v > max ? v : max;
         }
 
-        float confidence = (float)(n / (n + context.CollaborativeConfidence));
-        float scale = max > min ? confidence / (max - min) : 0f;
+        float scale = max > min ? context.CollaborativeConfidence / (max - min) : 0f;
         var rows = trained.RowsToModel(context.CatalogSnapshot);
         for (int r = 0; r < scores.Length; r++)
         {
@@ -76,8 +51,6 @@ internal sealed class CollaborativeScorer : IScorer
 
     private sealed class Buffers
     {
-        public int[] Indices = Array.Empty<int>();
-        public float[] Weights = Array.Empty<float>();
         public float[] ModelScores = Array.Empty<float>();
     }
 }

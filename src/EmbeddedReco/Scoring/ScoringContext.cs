@@ -27,11 +27,13 @@ public readonly ref struct ScoringContext
         long nowTicks,
         IReadOnlyDictionary<string, object?>? context,
         Collaborative.TrainedModel? collaborative = null,
-        Decay profileDecay = default,
-        double collaborativeConfidence = 5)
+        ReadOnlySpan<int> modelItems = default,
+        ReadOnlySpan<float> modelWeights = default,
+        float collaborativeConfidence = 0)
     {
         Collaborative = collaborative;
-        ProfileDecay = profileDecay;
+        ModelItems = modelItems;
+        ModelWeights = modelWeights;
         CollaborativeConfidence = collaborativeConfidence;
         UserId = userId;
         ProfileVector = profile;
@@ -116,11 +118,14 @@ public readonly ref struct ScoringContext
     /// <summary>The trained collaborative model, or null (engine-internal, for the built-in scorer).</summary>
     internal Collaborative.TrainedModel? Collaborative { get; }
 
-    /// <summary>The engine's profile decay (engine-internal).</summary>
-    internal Decay ProfileDecay { get; }
+    /// <summary>The player's history items known to <see cref="Collaborative"/>, as model indices (engine-internal).</summary>
+    internal ReadOnlySpan<int> ModelItems { get; }
 
-    /// <summary>History size at which the collaborative confidence reaches one half (engine-internal).</summary>
-    internal double CollaborativeConfidence { get; }
+    /// <summary>Their weights, decayed to the call's time (engine-internal).</summary>
+    internal ReadOnlySpan<float> ModelWeights { get; }
+
+    /// <summary>n / (n + RecoEngineOptions.CollaborativeConfidence) for the n = <see cref="ModelItems"/> (engine-internal).</summary>
+    internal float CollaborativeConfidence { get; }
 
     /// <summary>The catalog snapshot (engine-internal).</summary>
     internal CatalogSnapshot CatalogSnapshot => _catalog;

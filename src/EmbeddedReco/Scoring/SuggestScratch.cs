@@ -17,6 +17,8 @@ internal sealed class SuggestScratch
     public float[] Aux = Array.Empty<float>();
     public float[] Query = Array.Empty<float>();
     public UserHistoryEntry[] History = Array.Empty<UserHistoryEntry>();
+    public int[] ModelItems = Array.Empty<int>();
+    public float[] ModelWeights = Array.Empty<float>();
     public int[] ExcludedRows = Array.Empty<int>();
     public string[] RecentIds = Array.Empty<string>();
     public int[] PenalizedRows = Array.Empty<int>();
