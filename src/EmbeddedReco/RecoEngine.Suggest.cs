@@ -61,7 +61,7 @@ public sealed partial class RecoEngine
     /// <exception cref="ArgumentException"><paramref name="destination"/> is empty, or <paramref name="userId"/> is empty or over-long.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="userId"/> is null.</exception>
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
-    public int Suggest(string userId, Span<Suggestion> destination) => SuggestCore(userId, destination, null, explain: false);
+    public int Suggest(string userId, Span<Suggestion> destination) => SuggestCore(userId, destination, null, explain: false, validated: true);
 
     /// <summary>
     /// Fills a caller-owned buffer with suggestions under per-call options. Allocation-free in steady state (exploration, MMR and
@@ -76,7 +76,7 @@ public sealed partial class RecoEngine
     /// <exception cref="ArgumentNullException"><paramref name="userId"/> is null.</exception>
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
     public int Suggest(string userId, Span<Suggestion> destination, SuggestOptions? options) =>
-        SuggestCore(userId, destination, options, options?.Explain ?? false);
+        SuggestCore(userId, destination, options, options?.Explain ?? false, validated: false);
 
     /// <summary>The state of every registered scorer (weight, enabled, faults).</summary>
     /// <returns>One entry per scorer, in blending order.</returns>
@@ -101,7 +101,7 @@ public sealed partial class RecoEngine
         options?.Validate();
         int capacity = Math.Min(count, Math.Max(1, ItemCount));
         var buffer = new Suggestion[capacity];
-        int written = SuggestCore(userId, buffer.AsSpan(), options, explain: true);
+        int written = SuggestCore(userId, buffer.AsSpan(), options, explain: true, validated: true);
         if (written < buffer.Length)
         {
             Array.Resize(ref buffer, written);
@@ -110,7 +110,7 @@ public sealed partial class RecoEngine
         return buffer;
     }
 
-    private int SuggestCore(string userId, Span<Suggestion> destination, SuggestOptions? options, bool explain)
+    private int SuggestCore(string userId, Span<Suggestion> destination, SuggestOptions? options, bool explain, bool validated)
     {
         ThrowIfDisposed();
         Guard.Id(userId, nameof(userId), _options.MaxIdBytes, "user");
@@ -119,7 +119,11 @@ public sealed partial class RecoEngine
             throw new ArgumentException("The destination buffer must have room for at least one suggestion.", nameof(destination));
         }
 
-        options?.Validate();
+        if (!validated)
+        {
+            options?.Validate();
+        }
+
         var catalog = Volatile.Read(ref _catalog);
         if (catalog.Count == 0)
         {
