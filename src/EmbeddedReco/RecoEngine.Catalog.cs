@@ -89,7 +89,7 @@ public sealed partial class RecoEngine
             ThrowIfDisposed();
             _store.ThrowIfFaulted();
             var next = _catalog.With(batch, null);
-            Volatile.Write(ref _catalog, next);
+            PublishCatalog(next);
             foreach (var entry in batch)
             {
                 _store.Enqueue(new WriteOp(WriteOpKind.ItemChanged, entry.Id));
@@ -122,7 +122,7 @@ public sealed partial class RecoEngine
             }
 
             var next = _catalog.With(Array.Empty<(string, float[], string[])>(), new HashSet<string>(StringComparer.Ordinal) { itemId });
-            Volatile.Write(ref _catalog, next);
+            PublishCatalog(next);
             _store.Enqueue(new WriteOp(WriteOpKind.ItemChanged, itemId));
             Log.CatalogChanged(_logger, next.Count, 0, 1);
             return true;
@@ -135,6 +135,79 @@ public sealed partial class RecoEngine
     public bool ContainsItem(string itemId)
     {
         ThrowIfDisposed();
-        return itemId is not null && Volatile.Read(ref _catalog).Index.ContainsKey(itemId);
+        if (itemId is null)
+        {
+            return false;
+        }
+
+        var catalog = EnterCatalog();
+        try
+        {
+            return catalog.Index.ContainsKey(itemId);
+        }
+        finally
+        {
+            catalog.Exit();
+        }
+    }
+
+    /// <summary>
+    /// The current catalog, entered for reading outside the mutation lock (<see cref="CatalogSnapshot.TryEnter"/>); the caller
+    /// must call <see cref="CatalogSnapshot.Exit"/>. The re-check after entering pairs with <see cref="TakeRetiredCatalog"/>: both
+    /// sides use full fences, so either the reader sees the newer catalog and retries, or the recycler sees the reader and waits.
+    /// </summary>
+    internal CatalogSnapshot EnterCatalog()
+    {
+        while (true)
+        {
+            var catalog = Volatile.Read(ref _catalog);
+            if (catalog.TryEnter())
+            {
+                if (ReferenceEquals(catalog, Volatile.Read(ref _catalog)))
+                {
+                    return catalog;
+                }
+
+                catalog.Exit();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Publishes the next catalog (under the mutation lock). The replaced one is dropped, and so is any spare kept by a snapshot
+    /// load (it holds older content and a full copy of memory); <see cref="ApplySnapshot"/> keeps its own spare instead.
+    /// </summary>
+    private void PublishCatalog(CatalogSnapshot next)
+    {
+        Volatile.Write(ref _catalog, next);
+        KeepSpare(null);
+    }
+
+    /// <summary>Sets (or clears) the catalog a later snapshot load may close and overwrite.</summary>
+    private void KeepSpare(CatalogSnapshot? spare)
+    {
+        lock (_retiredGate)
+        {
+            _spare = spare is not null && spare.Count > 0 ? spare : null;
+        }
+    }
+
+    /// <summary>
+    /// The spare catalog, closed so its arrays can be overwritten by a snapshot load; null when there is none or a reader is
+    /// still inside it (then it stays for a later load). Reusing warm memory makes a reload cheaper than fresh allocations
+    /// (first touches of fresh pages are costly) and spares the large-object heap an allocation per reload.
+    /// </summary>
+    private CatalogSnapshot? TakeRetiredCatalog()
+    {
+        lock (_retiredGate)
+        {
+            if (_spare is { } spare && spare.TryClose())
+            {
+                _spare = null;
+                return spare;
+            }
+
+            return null;
+        }
     }
 }

@@ -17,6 +17,10 @@ public sealed partial class RecoEngine
     /// <summary>Test seam: wraps the temp-file stream of <see cref="SaveSnapshot(string, SnapshotOptions?)"/> (e.g. to fail partway).</summary>
     internal Func<Stream, Stream>? SnapshotFileStreamDecorator { get; set; }
 
+    /// <summary>Test seam: runs in the middle of a snapshot load's swap (after the catalog, before the model and profiles), to
+    /// widen the window in which a concurrent Suggest could otherwise combine parts of two states.</summary>
+    internal Action? SnapshotSwapPause { get; set; }
+
     /// <summary>
     /// Writes a snapshot of the engine to a stream: a fixed header (magic, format version, flags, lengths, XxHash64 checksum) and a
     /// MessagePack payload with the catalog, the scoring-relevant settings and, per <paramref name="options"/>, popularity
@@ -54,6 +58,10 @@ public sealed partial class RecoEngine
         catch (IOException ex)
         {
             throw new RecoException(RecoErrorCode.SnapshotWriteFailed, $"Writing the snapshot failed: {ex.Message}", ex);
+        }
+        finally
+        {
+            model.ReleaseSource();
         }
     }
 
@@ -100,6 +108,10 @@ public sealed partial class RecoEngine
 
             throw new RecoException(RecoErrorCode.SnapshotWriteFailed, $"Writing the snapshot '{path}' failed; any previous file there is intact: {ex.Message}", ex);
         }
+        finally
+        {
+            model.ReleaseSource();
+        }
     }
 
     /// <summary>
@@ -119,11 +131,14 @@ public sealed partial class RecoEngine
     /// keeps its own <see cref="RecoEngineOptions"/>.</para>
     /// <para>Persistence: the change is queued to the database file like any other write (items added, replaced and removed; profiles
     /// replaced and removed); call <see cref="Flush"/> to have it on disk.</para>
-    /// <para>Reads <see cref="SnapshotHeader.Size"/> bytes of header plus the announced payload from the stream's current position
-    /// and leaves the stream open, positioned after the snapshot.</para>
+    /// <para>Memory: by default the replaced catalog is kept, and the next load of a catalog with as many items overwrites its arrays
+    /// instead of allocating (see <see cref="SnapshotOptions.ReuseReplacedCatalog"/>).</para>
+    /// <para>Reads the 48-byte header plus the payload it announces from the stream's current position and leaves the stream open,
+    /// positioned after the snapshot.</para>
     /// </remarks>
     /// <param name="stream">A readable stream positioned at the start of a snapshot.</param>
-    /// <param name="options">Only <see cref="SnapshotOptions.MaxSnapshotBytes"/> is used; null = its default (1 GiB).</param>
+    /// <param name="options">Only <see cref="SnapshotOptions.MaxSnapshotBytes"/> and <see cref="SnapshotOptions.ReuseReplacedCatalog"/>
+    /// are used; null = their defaults (1 GiB; true).</param>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="stream"/> is not readable, or an option is invalid.</exception>
     /// <exception cref="RecoException">The snapshot is bad: <see cref="RecoErrorCode.SnapshotBadMagic"/>,
@@ -148,13 +163,15 @@ public sealed partial class RecoEngine
 
         options ??= SnapshotOptions.Default;
         options.Validate(nameof(options));
-        var model = SnapshotReader.Read(stream, options.MaxSnapshotBytes);
-        ApplySnapshot(model);
+        var recycle = TakeRetiredCatalog();
+        var model = SnapshotReader.Read(stream, options.MaxSnapshotBytes, recycle);
+        ApplySnapshot(model, recycle, options.ReuseReplacedCatalog);
     }
 
     /// <summary>Loads a snapshot file; see <see cref="LoadSnapshot(Stream, SnapshotOptions?)"/> for the semantics.</summary>
     /// <param name="path">The snapshot file.</param>
-    /// <param name="options">Only <see cref="SnapshotOptions.MaxSnapshotBytes"/> is used; null = its default (1 GiB).</param>
+    /// <param name="options">Only <see cref="SnapshotOptions.MaxSnapshotBytes"/> and <see cref="SnapshotOptions.ReuseReplacedCatalog"/>
+    /// are used; null = their defaults (1 GiB; true).</param>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or an option is invalid.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
@@ -168,16 +185,18 @@ public sealed partial class RecoEngine
         options ??= SnapshotOptions.Default;
         options.Validate(nameof(options));
         SnapshotModel model;
+        CatalogSnapshot? recycle;
         using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
         {
-            model = SnapshotReader.Read(file, options.MaxSnapshotBytes);
+            recycle = TakeRetiredCatalog();
+            model = SnapshotReader.Read(file, options.MaxSnapshotBytes, recycle);
             if (file.Position != file.Length)
             {
                 throw new RecoException(RecoErrorCode.SnapshotInvalid, $"The snapshot file '{path}' has {file.Length - file.Position} unexpected bytes after the snapshot.");
             }
         }
 
-        ApplySnapshot(model);
+        ApplySnapshot(model, recycle, options.ReuseReplacedCatalog);
     }
 
     private static void CheckPath(string path)
@@ -202,10 +221,17 @@ public sealed partial class RecoEngine
         lock (_mutation)
         {
             ThrowIfDisposed();
+            // The arrays are encoded after the lock is released: stay entered until then (the current catalog is never closed).
             var catalog = _catalog;
+            if (catalog.TryEnter())
+            {
+                model.Source = catalog;
+            }
+
             model.ItemIds = catalog.Ids;
             model.ItemVectors = catalog.Vectors;
             model.ItemTags = catalog.Tags;
+            model.ItemRank = catalog.IdRank;
             if (options.IncludeModel && Volatile.Read(ref _model) is { } trained)
             {
                 var m = trained.Model;
@@ -306,23 +332,23 @@ public sealed partial class RecoEngine
         return model;
     }
 
-    /// <summary>Validates a decoded snapshot, builds the complete next state, then publishes it in one step under the mutation lock.</summary>
-    private void ApplySnapshot(SnapshotModel model)
+    /// <summary>
+    /// Validates a decoded snapshot, builds the complete next state, then publishes it in one step under the mutation lock.
+    /// <paramref name="recycle"/>: the closed spare catalog the reader may have written into; its index is reused too.
+    /// <paramref name="keepSpare"/>: keep the replaced catalog as the next load's spare.
+    /// </summary>
+    private void ApplySnapshot(SnapshotModel model, CatalogSnapshot? recycle, bool keepSpare)
     {
         int dims = _options.Dimensions;
-        SnapshotValidator.Validate(model, dims, _options.MaxIdBytes);
+        SnapshotValidator.Validate(model, dims, _options.MaxIdBytes, recycle?.Index);
         var trainedModel = BuildModel(model.Collaborative);
 
         int items = model.ItemIds.Length;
-        var counters = new ItemCounters(items);
-        if (model.HasPopularity)
-        {
-            model.PopularityLog2.AsSpan().CopyTo(counters.PopularityLog2);
-            model.Impressions.AsSpan().CopyTo(counters.Impressions);
-            model.Engagements.AsSpan().CopyTo(counters.Engagements);
-        }
+        var counters = model.HasPopularity
+            ? new ItemCounters(model.PopularityLog2!, model.Impressions!, model.Engagements!)
+            : ItemCounters.Create(items, recycle?.Counters);
 
-        var next = new CatalogSnapshot(dims, model.ItemIds, model.ItemVectors, model.ItemTags, counters);
+        var next = new CatalogSnapshot(dims, model.ItemIds, model.ItemVectors, model.ItemTags, counters, model.ItemIndex, model.ItemRank);
 
         ConcurrentDictionary<string, UserState>? nextUsers = null;
         if (model.HasProfiles)
@@ -374,45 +400,57 @@ public sealed partial class RecoEngine
                 }
             }
 
+            // Suggest takes catalog, profiles and model between two reads of this version: odd = a swap is in progress.
+            var oldUsers = _users;
+            Interlocked.Increment(ref _stateVersion);
             Volatile.Write(ref _catalog, next);
+            SnapshotSwapPause?.Invoke();
             if (trainedModel is not null)
             {
                 Volatile.Write(ref _model, trainedModel);
             }
 
+            if (nextUsers is not null)
+            {
+                Volatile.Write(ref _users, nextUsers);
+            }
+
+            Interlocked.Increment(ref _stateVersion);
+
+            using var writes = _store.BeginBatch();
             foreach (string id in next.Ids)
             {
-                _store.Enqueue(new WriteOp(WriteOpKind.ItemChanged, id));
+                writes.Add(new WriteOp(WriteOpKind.ItemChanged, id));
             }
 
             foreach (string id in old.Ids)
             {
                 if (!next.Index.ContainsKey(id))
                 {
-                    _store.Enqueue(new WriteOp(WriteOpKind.ItemChanged, id));
+                    writes.Add(new WriteOp(WriteOpKind.ItemChanged, id));
                 }
             }
 
             if (nextUsers is not null)
             {
-                var oldUsers = _users;
-                Volatile.Write(ref _users, nextUsers);
-
                 // The list memory and seed streams belonged to the replaced profiles.
                 _recent.Clear();
                 foreach (var pair in nextUsers)
                 {
-                    _store.Enqueue(new WriteOp(WriteOpKind.UserChanged, pair.Key));
+                    writes.Add(new WriteOp(WriteOpKind.UserChanged, pair.Key));
                 }
 
                 foreach (var pair in oldUsers)
                 {
                     if (!nextUsers.ContainsKey(pair.Key))
                     {
-                        _store.Enqueue(new WriteOp(WriteOpKind.UserChanged, pair.Key));
+                        writes.Add(new WriteOp(WriteOpKind.UserChanged, pair.Key));
                     }
                 }
             }
+
+            // Only now may a concurrent load recycle the replaced catalog: its ids were read just above.
+            KeepSpare(keepSpare ? old : null);
         }
     }
 

@@ -1,10 +1,12 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 using EmbeddedReco.Catalog;
 using EmbeddedReco.Collaborative;
 using EmbeddedReco.Diagnostics;
 using EmbeddedReco.Policy;
+using EmbeddedReco.Profiles;
 using EmbeddedReco.Scoring;
 using EmbeddedReco.Storage;
 
@@ -124,12 +126,46 @@ public sealed partial class RecoEngine
             options?.Validate();
         }
 
-        var catalog = Volatile.Read(ref _catalog);
-        if (catalog.Count == 0)
+        // The catalog's arrays are used outside any lock: enter it so a snapshot load cannot recycle them meanwhile. Catalog,
+        // profiles and model are taken as one consistent set: a snapshot load swaps all three between two version increments.
+        CatalogSnapshot catalog;
+        ConcurrentDictionary<string, UserState> users;
+        TrainedModel? trained;
+        while (true)
         {
-            return 0;
+            long version = Volatile.Read(ref _stateVersion);
+            catalog = EnterCatalog();
+            users = Volatile.Read(ref _users);
+            trained = Volatile.Read(ref _model);
+            Interlocked.MemoryBarrier();
+            if ((version & 1) == 0 && Volatile.Read(ref _stateVersion) == version)
+            {
+                break;
+            }
+
+            catalog.Exit();
+            Thread.Yield();
         }
 
+        try
+        {
+            return catalog.Count == 0 ? 0 : SuggestFrom(catalog, users, trained, userId, destination, options, explain);
+        }
+        finally
+        {
+            catalog.Exit();
+        }
+    }
+
+    private int SuggestFrom(
+        CatalogSnapshot catalog,
+        ConcurrentDictionary<string, UserState> users,
+        TrainedModel? trained,
+        string userId,
+        Span<Suggestion> destination,
+        SuggestOptions? options,
+        bool explain)
+    {
         options = ApplyVariant(userId, options, out string? variant);
         var policy = _options.Policy;
         int n = catalog.Count;
@@ -149,7 +185,7 @@ public sealed partial class RecoEngine
         bool hasProfile = false;
         long interactions = 0, positives = 0;
         int historyCount = 0, excludedCount = 0;
-        if (_users.TryGetValue(userId, out var user))
+        if (users.TryGetValue(userId, out var user))
         {
             lock (user.Gate)
             {
@@ -203,7 +239,6 @@ public sealed partial class RecoEngine
 
         // 2. Scorers, blended. The history is mapped to the served model's items once, for the collaborative scorer and for the
         // content/collaborative hand-over.
-        var trained = Volatile.Read(ref _model);
         int known = MapHistoryToModel(trained, new ReadOnlySpan<UserHistoryEntry>(scratch.History, 0, historyCount), now, scratch);
         float confidence = known == 0 ? 0f : (float)(known / (known + _options.CollaborativeConfidence));
         Span<float> blended = scratch.Blended.AsSpan(0, n);

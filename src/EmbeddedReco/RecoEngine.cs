@@ -37,6 +37,9 @@ public sealed partial class RecoEngine : IDisposable
     private readonly ScoringPipeline _pipeline;
     private readonly ConcurrentDictionary<string, RecentLists> _recent = new ConcurrentDictionary<string, RecentLists>(StringComparer.Ordinal);
     private CatalogSnapshot _catalog;
+    private long _stateVersion; // odd while a snapshot load swaps catalog, model and profiles (see SuggestCore)
+    private readonly object _retiredGate = new object();
+    private CatalogSnapshot? _spare; // the catalog a snapshot load replaced, for the next load to overwrite (under _retiredGate)
     private int _disposed;
 
     private RecoEngine(RecoEngineOptions options)
@@ -81,6 +84,9 @@ public sealed partial class RecoEngine : IDisposable
 
     /// <summary>Test seam for storage failures (see tests).</summary>
     internal LiteStore Store => _store;
+
+    /// <summary>Test seam: the published catalog (not entered; see <see cref="EnterCatalog"/>).</summary>
+    internal CatalogSnapshot CurrentCatalog => Volatile.Read(ref _catalog);
 
     /// <summary>
     /// Opens an engine: validates <paramref name="options"/> (an <see cref="ArgumentException"/> names the bad option), opens or
@@ -143,14 +149,21 @@ public sealed partial class RecoEngine : IDisposable
 
     private BsonDocument? ItemDocument(string id)
     {
-        var catalog = Volatile.Read(ref _catalog);
-        if (!catalog.Index.TryGetValue(id, out int row))
+        var catalog = EnterCatalog();
+        try
         {
-            return null;
-        }
+            if (!catalog.Index.TryGetValue(id, out int row))
+            {
+                return null;
+            }
 
-        var c = catalog.Counters;
-        return BsonCodec.Item(id, catalog.Row(row), catalog.Tags[row], c.PopularityLog2[row], c.Impressions[row], c.Engagements[row]);
+            var c = catalog.Counters;
+            return BsonCodec.Item(id, catalog.Row(row), catalog.Tags[row], c.PopularityLog2[row], c.Impressions[row], c.Engagements[row]);
+        }
+        finally
+        {
+            catalog.Exit();
+        }
     }
 
     private BsonDocument? UserDocument(string id)

@@ -1,5 +1,7 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
+using System.Threading;
 
 namespace EmbeddedReco.Catalog;
 
@@ -12,20 +14,43 @@ internal sealed class CatalogSnapshot
 {
     private static readonly string[] NoTags = Array.Empty<string>();
 
-    public CatalogSnapshot(int dimensions, string[] ids, float[] vectors, string[][] tags, ItemCounters counters)
+    /// <summary>Reader count once closed: increments keep it negative, so a late reader is refused.</summary>
+    private const int Closed = int.MinValue / 2;
+
+    /// <summary>Readers between <see cref="TryEnter"/> and <see cref="Exit"/>; <see cref="Closed"/> when retired and recycled.</summary>
+    private int _readers;
+
+    /// <summary>Wraps the arrays (not copied: they must not change afterwards) and builds what is missing of the id index and ranks.</summary>
+    /// <param name="dimensions">The row length.</param>
+    /// <param name="ids">Unique ids, one per row.</param>
+    /// <param name="vectors">Row-major rows, ids.Length x dimensions.</param>
+    /// <param name="tags">Tags per row.</param>
+    /// <param name="counters">Counters per row.</param>
+    /// <param name="index">A ready id → row index of exactly <paramref name="ids"/> (ordinal), or null to build it.</param>
+    /// <param name="idRank">A ready, verified <see cref="IdRank"/> for <paramref name="ids"/>, or null to compute it (a sort).</param>
+    public CatalogSnapshot(int dimensions, string[] ids, float[] vectors, string[][] tags, ItemCounters counters, Dictionary<string, int>? index = null, int[]? idRank = null)
     {
         Dimensions = dimensions;
         Ids = ids;
         Vectors = vectors;
         Tags = tags;
         Counters = counters;
-        Index = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);
-        for (int i = 0; i < ids.Length; i++)
+        if (index is null)
         {
-            Index.Add(ids[i], i);
+            index = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);
+            for (int i = 0; i < ids.Length; i++)
+            {
+                index.Add(ids[i], i);
+            }
         }
 
-        // Rank of each row in ordinal id order: ties are broken "by id" with an int comparison instead of a string comparison.
+        Index = index;
+        IdRank = idRank ?? ComputeIdRank(ids);
+    }
+
+    /// <summary>Rank of each row in ordinal id order: ties are broken "by id" with an int comparison instead of a string comparison.</summary>
+    public static int[] ComputeIdRank(string[] ids)
+    {
         var order = new int[ids.Length];
         for (int i = 0; i < order.Length; i++)
         {
@@ -34,12 +59,82 @@ internal sealed class CatalogSnapshot
 
         var keys = (string[])ids.Clone();
         Array.Sort(keys, order, StringComparer.Ordinal);
-        IdRank = new int[ids.Length];
+        var rank = new int[ids.Length];
         for (int r = 0; r < order.Length; r++)
         {
-            IdRank[order[r]] = r;
+            rank[order[r]] = r;
+        }
+
+        return rank;
+    }
+
+    /// <summary>
+    /// Checks a rank array from an untrusted source in linear time: a permutation of 0..n-1 under which the ids are in strictly
+    /// increasing ordinal order (which also proves them unique). Returns false otherwise.
+    /// </summary>
+    public static bool IsIdRank(string[] ids, int[] rank)
+    {
+        int n = ids.Length;
+        if (rank.Length != n)
+        {
+            return false;
+        }
+
+        var order = ArrayPool<int>.Shared.Rent(Math.Max(n, 1));
+        try
+        {
+            order.AsSpan(0, n).Fill(-1);
+            for (int row = 0; row < n; row++)
+            {
+                int r = rank[row];
+                if ((uint)r >= (uint)n || order[r] >= 0)
+                {
+                    return false;
+                }
+
+                order[r] = row;
+            }
+
+            for (int r = 1; r < n; r++)
+            {
+                if (string.CompareOrdinal(ids[order[r - 1]], ids[order[r]]) >= 0)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(order);
         }
     }
+
+    /// <summary>
+    /// Registers a reader that uses the arrays outside the engine's mutation lock (Suggest, the writer thread, a snapshot save).
+    /// False when the catalog has been closed for recycling. A caller must re-check that the catalog is still the current one
+    /// after entering (see <c>RecoEngine.EnterCatalog</c>): a retired catalog may be closed as soon as its readers have left.
+    /// </summary>
+    public bool TryEnter()
+    {
+        if (Interlocked.Increment(ref _readers) > 0)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _readers);
+        return false;
+    }
+
+    /// <summary>Ends a read started by a successful <see cref="TryEnter"/>.</summary>
+    public void Exit() => Interlocked.Decrement(ref _readers);
+
+    /// <summary>
+    /// For a retired catalog (no longer published, so no new reader can enter for good): closes it when no reader is inside,
+    /// after which its arrays belong to the caller and may be overwritten. False while a reader is inside.
+    /// </summary>
+    public bool TryClose() => Interlocked.CompareExchange(ref _readers, Closed, 0) == 0;
 
     /// <summary>IdRank[row] = position of the row's id in ordinal order.</summary>
     public int[] IdRank { get; }
@@ -138,11 +233,31 @@ internal sealed class CatalogSnapshot
 internal sealed class ItemCounters
 {
     public ItemCounters(int count)
+        : this(new double[count], new long[count], new long[count])
     {
-        PopularityLog2 = new double[count];
-        Impressions = new long[count];
-        Engagements = new long[count];
         PopularityLog2.AsSpan().Fill(double.NegativeInfinity);
+    }
+
+    /// <summary>Wraps existing arrays (of equal length), which must not be used elsewhere afterwards.</summary>
+    public ItemCounters(double[] popularityLog2, long[] impressions, long[] engagements)
+    {
+        PopularityLog2 = popularityLog2;
+        Impressions = impressions;
+        Engagements = engagements;
+    }
+
+    /// <summary>Zeroed counters for <paramref name="count"/> items, reusing the arrays of <paramref name="recycle"/> when they fit.</summary>
+    public static ItemCounters Create(int count, ItemCounters? recycle)
+    {
+        if (recycle is null || recycle.PopularityLog2.Length != count)
+        {
+            return new ItemCounters(count);
+        }
+
+        recycle.PopularityLog2.AsSpan().Fill(double.NegativeInfinity);
+        recycle.Impressions.AsSpan().Clear();
+        recycle.Engagements.AsSpan().Clear();
+        return new ItemCounters(recycle.PopularityLog2, recycle.Impressions, recycle.Engagements);
     }
 
     /// <summary>log2 of the decayed positive engagement, in epoch half-lives (see <see cref="Profiles.Decay"/>).</summary>

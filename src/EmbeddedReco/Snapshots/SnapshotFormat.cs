@@ -29,6 +29,7 @@ internal static class SnapshotFormat
     public const string Ids = "ids";
     public const string Vectors = "vectors";
     public const string Tags = "tags";
+    public const string Rank = "rank"; // format 1.2, optional: ordinal rank of each item id (skipped by 1.0/1.1 readers)
 
     public const string Log2 = "log2";
     public const string Impressions = "impressions";

@@ -27,7 +27,7 @@ internal enum SnapshotFlags : uint
 /// <code>
 ///  0  8  magic 89 45 52 45 43 4F 1A 0A ("\x89ERECO\x1A\n")
 ///  8  2  format major version (1)
-/// 10  2  format minor version (0)
+/// 10  2  format minor version (2; readers accept any minor of their major)
 /// 12  4  flags (<see cref="SnapshotFlags"/>)
 /// 16  8  stored payload length in bytes (as written, after compression)
 /// 24  8  payload length in bytes after decompression (equal to the stored length when not compressed)
@@ -40,7 +40,7 @@ internal readonly struct SnapshotHeader
 {
     public const int Size = 48;
     public const ushort CurrentMajor = 1;
-    public const ushort CurrentMinor = 1; // 1.1 adds the optional 'model' section; 1.0 files are read as before
+    public const ushort CurrentMinor = 2; // 1.1 adds the optional 'model' section, 1.2 the optional catalog 'rank'; older files are read as before
 
     public SnapshotHeader(ushort major, ushort minor, SnapshotFlags flags, long storedLength, long payloadLength, ulong checksum)
     {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace EmbeddedReco.Snapshots;
 
@@ -10,6 +11,16 @@ internal sealed class SnapshotModel
 {
     public int Dimensions { get; set; }
 
+    /// <summary>When captured from an engine: the catalog whose arrays the model shares, entered until <see cref="ReleaseSource"/>.</summary>
+    public Catalog.CatalogSnapshot? Source { get; set; }
+
+    /// <summary>Leaves <see cref="Source"/> (once) after the model has been encoded.</summary>
+    public void ReleaseSource()
+    {
+        Source?.Exit();
+        Source = null;
+    }
+
     public SnapshotSettings Settings { get; set; } = new SnapshotSettings();
 
     // catalog (required)
@@ -19,6 +30,14 @@ internal sealed class SnapshotModel
     public float[] ItemVectors { get; set; } = Array.Empty<float>();
 
     public string[][] ItemTags { get; set; } = Array.Empty<string[]>();
+
+    /// <summary>Format 1.2, optional: the rank of each item's id in ordinal order (the catalog's tie-break order). Saves the
+    /// loader a sort; verified in linear time by <see cref="SnapshotValidator"/> before use.</summary>
+    public int[]? ItemRank { get; set; }
+
+    /// <summary>Set by <see cref="SnapshotValidator"/> on .NET: the id → row index built while checking the ids are unique,
+    /// handed to the catalog so the ids are hashed once per load. Null = the catalog builds its own.</summary>
+    public Dictionary<string, int>? ItemIndex { get; set; }
 
     // popularity (optional)
     public bool HasPopularity => PopularityLog2 is not null;

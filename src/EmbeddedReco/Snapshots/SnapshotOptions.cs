@@ -18,8 +18,8 @@ public enum SnapshotCompression
 /// </summary>
 /// <remarks>
 /// A snapshot always holds the catalog (item ids, normalized vectors, tags) and the scoring-relevant engine settings
-/// (dimensions, half-lives, engagement weights, consumed kinds, id limit). When loading, only <see cref="MaxSnapshotBytes"/> is used:
-/// what is loaded is what the file holds.
+/// (dimensions, half-lives, engagement weights, consumed kinds, id limit). When loading, only <see cref="MaxSnapshotBytes"/> and
+/// <see cref="ReuseReplacedCatalog"/> are used: what is loaded is what the file holds.
 /// </remarks>
 public sealed class SnapshotOptions
 {
@@ -58,6 +58,16 @@ public sealed class SnapshotOptions
     /// <see cref="RecoErrorCode.SnapshotTooLarge"/> before anything is allocated for it.
     /// </summary>
     public long MaxSnapshotBytes { get; set; } = DefaultMaxSnapshotBytes;
+
+    /// <summary>
+    /// Loading only: whether the engine keeps the catalog a load replaces, so that the next load of a catalog with the same item
+    /// count overwrites its arrays (vectors, ids, tags, counters, index) instead of allocating new ones. Default true: a game that
+    /// reloads models allocates no large arrays per reload (no large-object-heap growth, no gen-2 collection it would bring), and
+    /// a reload runs on warm memory. The cost is one extra copy of the catalog's arrays held between loads (about items x
+    /// (4 x dimensions + 80) bytes); any other catalog change (<see cref="RecoEngine.UpsertItems"/>, <see cref="RecoEngine.RemoveItem"/>)
+    /// or a load with false releases it. Arrays still read by a running Suggest or snapshot save are never overwritten.
+    /// </summary>
+    public bool ReuseReplacedCatalog { get; set; } = true;
 
     internal static readonly SnapshotOptions Default = new SnapshotOptions();
 

@@ -6,6 +6,7 @@ using System.IO;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using EmbeddedReco.Catalog;
 using MessagePack;
 
 namespace EmbeddedReco.Snapshots;
@@ -21,7 +22,10 @@ internal static class SnapshotReader
 
     private static readonly MessagePackSecurity Security = MessagePackSecurity.UntrustedData.WithMaximumObjectGraphDepth(SnapshotFormat.MaxDepth);
 
-    public static SnapshotModel Read(Stream stream, long maxBytes)
+    /// <param name="stream">Positioned at the header.</param>
+    /// <param name="maxBytes">The size cap (header + payload, and the decompressed payload).</param>
+    /// <param name="recycle">A closed, retired catalog whose arrays may be overwritten where their lengths fit, or null.</param>
+    public static SnapshotModel Read(Stream stream, long maxBytes, CatalogSnapshot? recycle = null)
     {
         var headerBytes = new byte[SnapshotHeader.Size];
         int got = ReadFully(stream, headerBytes, 0, headerBytes.Length);
@@ -38,7 +42,7 @@ internal static class SnapshotReader
             try
             {
                 ReadOnlyMemory<byte> payload = (header.Flags & SnapshotFlags.Lz4) != 0 ? Lz4Payload.Decompress(stored, header.PayloadLength) : stored;
-                return Parse(payload, header);
+                return Parse(payload, header, recycle);
             }
             catch (Exception ex) when (IsParseFailure(ex))
             {
@@ -125,7 +129,7 @@ internal static class SnapshotReader
 
     // ---------------- payload parse ----------------
 
-    private static SnapshotModel Parse(ReadOnlyMemory<byte> payload, in SnapshotHeader header)
+    private static SnapshotModel Parse(ReadOnlyMemory<byte> payload, in SnapshotHeader header, CatalogSnapshot? recycle)
     {
         var security = Security;
         var r = new MessagePackReader(payload);
@@ -150,11 +154,11 @@ internal static class SnapshotReader
                     engine = true;
                     break;
                 case SnapshotFormat.CatalogSection:
-                    itemCount = ReadCatalog(ref r, model, security);
+                    itemCount = ReadCatalog(ref r, model, security, recycle);
                     catalog = true;
                     break;
                 case SnapshotFormat.PopularitySection:
-                    ReadPopularity(ref r, model, security);
+                    ReadPopularity(ref r, model, security, recycle?.Counters);
                     break;
                 case SnapshotFormat.ProfilesSection:
                     userCount = ReadProfiles(ref r, model, security);
@@ -258,7 +262,7 @@ internal static class SnapshotReader
         }
     }
 
-    private static int ReadCatalog(ref MessagePackReader r, SnapshotModel model, MessagePackSecurity security)
+    private static int ReadCatalog(ref MessagePackReader r, SnapshotModel model, MessagePackSecurity security, CatalogSnapshot? recycle)
     {
         int count = -1;
         string[]? ids = null;
@@ -273,13 +277,16 @@ internal static class SnapshotReader
                     count = r.ReadInt32();
                     break;
                 case SnapshotFormat.Ids:
-                    ids = Strings(ref r, "catalog ids");
+                    ids = Strings(ref r, "catalog ids", reuse: recycle?.Ids);
                     break;
                 case SnapshotFormat.Vectors:
-                    vectors = Floats(ref r, "catalog vectors");
+                    vectors = Block(ref r, "catalog vectors", recycle?.Vectors);
                     break;
                 case SnapshotFormat.Tags:
-                    tags = StringArrays(ref r, "catalog tags");
+                    tags = StringArrays(ref r, "catalog tags", recycle?.Tags);
+                    break;
+                case SnapshotFormat.Rank:
+                    model.ItemRank = Block(ref r, "catalog rank", recycle?.IdRank);
                     break;
                 default:
                     SkipBounded(ref r, security);
@@ -340,7 +347,7 @@ internal static class SnapshotReader
         return c;
     }
 
-    private static void ReadPopularity(ref MessagePackReader r, SnapshotModel model, MessagePackSecurity security)
+    private static void ReadPopularity(ref MessagePackReader r, SnapshotModel model, MessagePackSecurity security, ItemCounters? recycle)
     {
         int fields = MapHeader(ref r, "the popularity section");
         for (int f = 0; f < fields; f++)
@@ -348,13 +355,13 @@ internal static class SnapshotReader
             switch (Key(ref r, "popularity field"))
             {
                 case SnapshotFormat.Log2:
-                    model.PopularityLog2 = Doubles(ref r, "popularity log2");
+                    model.PopularityLog2 = Block(ref r, "popularity log2", recycle?.PopularityLog2);
                     break;
                 case SnapshotFormat.Impressions:
-                    model.Impressions = Longs(ref r, "popularity impressions");
+                    model.Impressions = Block(ref r, "popularity impressions", recycle?.Impressions);
                     break;
                 case SnapshotFormat.Engagements:
-                    model.Engagements = Longs(ref r, "popularity engagements");
+                    model.Engagements = Block(ref r, "popularity engagements", recycle?.Engagements);
                     break;
                 default:
                     SkipBounded(ref r, security);
@@ -485,8 +492,9 @@ internal static class SnapshotReader
         return r.ReadString() ?? throw Invalid($"A {what} is nil.");
     }
 
-    /// <summary>Reads an array of strings; <paramref name="knownCount"/> = the header was already read with that many elements.</summary>
-    private static string[] Strings(ref MessagePackReader r, string what, StringTable? table = null, int knownCount = -1)
+    /// <summary>Reads an array of strings; <paramref name="knownCount"/> = the header was already read with that many elements;
+    /// <paramref name="reuse"/> = an array to overwrite when its length fits.</summary>
+    private static string[] Strings(ref MessagePackReader r, string what, StringTable? table = null, int knownCount = -1, string[]? reuse = null)
     {
         int n = knownCount >= 0 ? knownCount : ArrayHeader(ref r, what);
         if (n > Remaining(ref r))
@@ -494,7 +502,7 @@ internal static class SnapshotReader
             throw Invalid($"The array header of {what} claims {n} elements but only {Remaining(ref r)} bytes remain.");
         }
 
-        var values = n == 0 ? Array.Empty<string>() : new string[n];
+        var values = n == 0 ? Array.Empty<string>() : reuse is not null && reuse.Length == n ? reuse : new string[n];
         for (int i = 0; i < n; i++)
         {
             if (r.NextMessagePackType != MessagePackType.String)
@@ -510,11 +518,11 @@ internal static class SnapshotReader
 
     /// <summary>Arrays of repeated strings (tags, consumed ids): strings are shared through a <see cref="StringTable"/>, and
     /// one-element lists of the same shared string share one array (lists are never mutated after loading).</summary>
-    private static string[][] StringArrays(ref MessagePackReader r, string what)
+    private static string[][] StringArrays(ref MessagePackReader r, string what, string[][]? reuse = null)
     {
         const int Singles = 256;
         int n = ArrayHeader(ref r, what);
-        var values = new string[n][];
+        var values = reuse is not null && reuse.Length == n ? reuse : new string[n][];
         var table = new StringTable();
         var singles = new string[Singles][];
         for (int i = 0; i < n; i++)
@@ -563,25 +571,27 @@ internal static class SnapshotReader
         return bytes;
     }
 
-    private static float[] Floats(ref MessagePackReader r, string what) => Block<float>(ref r, what);
+    private static float[] Floats(ref MessagePackReader r, string what) => Block<float>(ref r, what, null);
 
-    private static double[] Doubles(ref MessagePackReader r, string what) => Block<double>(ref r, what);
+    private static double[] Doubles(ref MessagePackReader r, string what) => Block<double>(ref r, what, null);
 
-    private static int[] Ints(ref MessagePackReader r, string what) => Block<int>(ref r, what);
+    private static int[] Ints(ref MessagePackReader r, string what) => Block<int>(ref r, what, null);
 
-    private static long[] Longs(ref MessagePackReader r, string what) => Block<long>(ref r, what);
+    private static long[] Longs(ref MessagePackReader r, string what) => Block<long>(ref r, what, null);
 
-    /// <summary>One msgpack bin of little-endian values: a block copy, bytes swapped per value on a big-endian machine.</summary>
-    private static T[] Block<T>(ref MessagePackReader r, string what)
+    /// <summary>One msgpack bin of little-endian values: a block copy, bytes swapped per value on a big-endian machine.
+    /// <paramref name="reuse"/> = an array to overwrite when its length fits (warm memory instead of a fresh allocation).</summary>
+    private static T[] Block<T>(ref MessagePackReader r, string what, T[]? reuse)
         where T : unmanaged
     {
         int size = Unsafe.SizeOf<T>();
         var bytes = Bin(ref r, what, size);
+        int length = (int)(bytes.Length / size);
 #if NET
         // Every element is overwritten by the copy below: skip zeroing tens of megabytes of vectors.
-        var values = GC.AllocateUninitializedArray<T>((int)(bytes.Length / size));
+        var values = reuse is not null && reuse.Length == length ? reuse : GC.AllocateUninitializedArray<T>(length);
 #else
-        var values = new T[bytes.Length / size];
+        var values = reuse is not null && reuse.Length == length ? reuse : new T[length];
 #endif
         Span<byte> target = MemoryMarshal.AsBytes(values.AsSpan());
         bytes.CopyTo(target);

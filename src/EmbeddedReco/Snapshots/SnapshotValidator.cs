@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text;
 using System.Numerics.Tensors;
+using EmbeddedReco.Catalog;
 using MessagePack;
 
 namespace EmbeddedReco.Snapshots;
@@ -16,7 +17,11 @@ internal static class SnapshotValidator
     /// <summary>Tolerance on the squared length of a stored unit row (rows are written normalized in float32).</summary>
     private const double UnitTolerance = 1e-3;
 
-    public static void Validate(SnapshotModel m, int engineDimensions, int maxIdBytes)
+    /// <param name="m">The decoded snapshot; on .NET its <see cref="SnapshotModel.ItemIndex"/> is set.</param>
+    /// <param name="engineDimensions">The loading engine's dimensions.</param>
+    /// <param name="maxIdBytes">The loading engine's id limit.</param>
+    /// <param name="reuseIndex">A dictionary no one else uses any more, cleared and refilled as the item index, or null.</param>
+    public static void Validate(SnapshotModel m, int engineDimensions, int maxIdBytes, Dictionary<string, int>? reuseIndex = null)
     {
         int dims = m.Dimensions;
         if (dims != engineDimensions)
@@ -35,7 +40,11 @@ internal static class SnapshotValidator
             throw Invalid($"The catalog has {items} ids but {m.ItemTags.Length} tag lists.");
         }
 
-        CheckIds(m.ItemIds, maxIdBytes, "item");
+        m.ItemIndex = CheckIds(m.ItemIds, maxIdBytes, "item", reuseIndex);
+        if (m.ItemRank is not null && !CatalogSnapshot.IsIdRank(m.ItemIds, m.ItemRank))
+        {
+            throw Invalid("The catalog's 'rank' field is not the ordinal order of its ids.");
+        }
         for (int i = 0; i < items; i++)
         {
             // Fast path: NaN or infinity makes the SIMD sum of squares non-finite; a unit row sums to ~1. Anything else is
@@ -209,13 +218,25 @@ internal static class SnapshotValidator
         }
     }
 
-    private static void CheckIds(string[] ids, int maxIdBytes, string what)
+    /// <summary>
+    /// Checks ids are non-empty, within the byte limit and unique. On .NET returns the id → position index built on the way
+    /// (ordinal; .NET's dictionary switches to randomized hashing when collisions pile up, so a crafted file cannot flood it);
+    /// elsewhere (Unity/Mono) the check uses MessagePack's collision-resistant comparer and returns null.
+    /// </summary>
+    private static Dictionary<string, int>? CheckIds(string[] ids, int maxIdBytes, string what, Dictionary<string, int>? reuse = null)
     {
-        // Collision-resistant hashing: the ids come from an untrusted file. On .NET, HashSet<string> with the ordinal comparer
-        // already switches to randomized hashing when collisions pile up (and is several times faster than a keyed hash on
-        // every string); elsewhere (Unity/Mono) MessagePack's collision-resistant comparer is used.
 #if NET
-        var seen = new HashSet<string>(ids.Length, StringComparer.Ordinal);
+        Dictionary<string, int> seen;
+        if (reuse is not null && reuse.Comparer == StringComparer.Ordinal)
+        {
+            reuse.Clear();
+            reuse.EnsureCapacity(ids.Length);
+            seen = reuse;
+        }
+        else
+        {
+            seen = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);
+        }
 #else
         var seen = new HashSet<string>(MessagePackSecurity.UntrustedData.GetEqualityComparer<string>());
 #endif
@@ -232,11 +253,21 @@ internal static class SnapshotValidator
                 throw Invalid($"The {what} id at index {i} is {Encoding.UTF8.GetByteCount(id)} UTF-8 bytes; the engine's limit is {maxIdBytes} (RecoEngineOptions.MaxIdBytes).");
             }
 
+#if NET
+            if (!seen.TryAdd(id, i))
+#else
             if (!seen.Add(id))
+#endif
             {
                 throw Invalid($"The {what} id '{id}' appears more than once.");
             }
         }
+
+#if NET
+        return seen;
+#else
+        return null;
+#endif
     }
 
     private static RecoException Invalid(string message) => new RecoException(RecoErrorCode.SnapshotInvalid, message);

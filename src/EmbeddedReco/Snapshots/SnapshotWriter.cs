@@ -69,7 +69,7 @@ internal static class SnapshotWriter
         WriteEngine(ref w, model);
 
         w.Write(SnapshotFormat.CatalogSection);
-        w.WriteMapHeader(4);
+        w.WriteMapHeader(model.ItemRank is null ? 4 : 5);
         w.Write(SnapshotFormat.Count);
         w.Write(model.ItemIds.Length);
         w.Write(SnapshotFormat.Ids);
@@ -78,6 +78,11 @@ internal static class SnapshotWriter
         WriteFloats(ref w, model.ItemVectors);
         w.Write(SnapshotFormat.Tags);
         WriteStringArrays(ref w, model.ItemTags);
+        if (model.ItemRank is not null)
+        {
+            w.Write(SnapshotFormat.Rank);
+            WriteInts(ref w, model.ItemRank);
+        }
 
         if (model.HasPopularity)
         {

@@ -176,6 +176,47 @@ internal sealed class LiteStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Starts queueing many writes under one acquisition of the queue lock and one wake-up of the writer (a snapshot load queues
+    /// one write per item). Dispose the batch to release the lock; keep it short: the writer waits meanwhile.
+    /// </summary>
+    public QueueBatch BeginBatch()
+    {
+        Monitor.Enter(_lock);
+        if (_stop)
+        {
+            Monitor.Exit(_lock);
+            throw new ObjectDisposedException(nameof(RecoEngine));
+        }
+
+        return new QueueBatch(this, _queue.Count == 0);
+    }
+
+    /// <summary>Writes queued under the store's lock; see <see cref="BeginBatch"/>.</summary>
+    internal readonly ref struct QueueBatch
+    {
+        private readonly LiteStore _store;
+        private readonly bool _wasEmpty;
+
+        public QueueBatch(LiteStore store, bool wasEmpty)
+        {
+            _store = store;
+            _wasEmpty = wasEmpty;
+        }
+
+        public void Add(in WriteOp op) => _store._queue.Add(op);
+
+        public void Dispose()
+        {
+            if (_wasEmpty && _store._queue.Count > 0)
+            {
+                Monitor.Pulse(_store._lock);
+            }
+
+            Monitor.Exit(_store._lock);
+        }
+    }
+
     /// <summary>Returns when everything enqueued before the call is committed and checkpointed; retries after a failure.</summary>
     public void Flush()
     {

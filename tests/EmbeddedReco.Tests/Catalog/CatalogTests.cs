@@ -102,4 +102,30 @@ public class CatalogTests
         Assert.Equal("zero", Assert.Single(list).ItemId);
         Assert.Equal(SuggestionSource.Popular, list[0].Source);
     }
+
+    [Fact]
+    public void ComputeIdRank_MixedIds_IsTheOrdinalPosition()
+    {
+        var ids = new[] { "b", "B", "a", "ä", "a1" };
+        var rank = EmbeddedReco.Catalog.CatalogSnapshot.ComputeIdRank(ids);
+        var ordinal = ids.OrderBy(x => x, StringComparer.Ordinal).ToList();
+        Assert.Equal(ids.Select(id => ordinal.IndexOf(id)), rank);
+        Assert.True(EmbeddedReco.Catalog.CatalogSnapshot.IsIdRank(ids, rank));
+    }
+
+    [Theory]
+    [InlineData(new[] { 1, 0, 2 })]
+    [InlineData(new[] { 0, 0, 2 })]
+    [InlineData(new[] { 0, 1, 3 })]
+    [InlineData(new[] { 0, 1 })]
+    public void IsIdRank_NotTheOrdinalOrder_False(int[] rank)
+    {
+        Assert.False(EmbeddedReco.Catalog.CatalogSnapshot.IsIdRank(new[] { "a", "b", "c" }, rank));
+    }
+
+    [Fact]
+    public void IsIdRank_DuplicateIds_False()
+    {
+        Assert.False(EmbeddedReco.Catalog.CatalogSnapshot.IsIdRank(new[] { "a", "a", "c" }, new[] { 0, 1, 2 }));
+    }
 }

@@ -187,6 +187,30 @@ public sealed class SnapshotHostileFileTests : IDisposable
         AssertRejected(new MemoryStream(Envelope(CraftPayload(Ids(4), rows))), RecoErrorCode.SnapshotInvalid);
     }
 
+    [Theory]
+    [InlineData(new[] { 1, 0, 2, 3 })] // a permutation, but not the ids' order
+    [InlineData(new[] { 0, 1, 2, 2 })] // not a permutation
+    [InlineData(new[] { 0, 1, 2, 4 })] // out of range
+    [InlineData(new[] { 0, 1, 2, -1 })] // negative
+    [InlineData(new[] { 0, 1, 2 })] // too short
+    public void LoadSnapshot_RankThatIsNotTheIdOrder_ThrowsInvalid(int[] rank)
+    {
+        var ex = AssertRejected(new MemoryStream(Envelope(CraftPayload(Ids(4), UnitRows(4), rank: rank), minor: 2)), RecoErrorCode.SnapshotInvalid);
+        Assert.Contains("rank", ex.Message);
+    }
+
+    [Fact]
+    public void LoadSnapshot_CorrectRank_LoadsWithThatTieBreakOrder()
+    {
+        var ids = new[] { "b", "c", "a", "d" };
+        _engine.LoadSnapshot(new MemoryStream(Envelope(CraftPayload(ids, UnitRows(4), rank: new[] { 1, 2, 0, 3 }), minor: 2)));
+        Assert.Equal(new[] { 1, 2, 0, 3 }, _engine.CurrentCatalog.IdRank);
+
+        using var sorted = TestCatalog.InMemory(Dims);
+        sorted.LoadSnapshot(new MemoryStream(Envelope(CraftPayload(ids, UnitRows(4)))));
+        Assert.Equal(sorted.CurrentCatalog.IdRank, _engine.CurrentCatalog.IdRank);
+    }
+
     [Fact]
     public void LoadSnapshot_DuplicateIds_ThrowsInvalid()
     {

@@ -79,7 +79,8 @@ internal static class SnapshotTestData
         int dimensions = Dims,
         int? count = null,
         string[][]? tags = null,
-        Action<IBufferWriter<byte>>? extraSection = null)
+        Action<IBufferWriter<byte>>? extraSection = null,
+        int[]? rank = null)
     {
         var buffer = new ArrayBufferWriter<byte>();
         var w = new MessagePackWriter(buffer);
@@ -89,7 +90,7 @@ internal static class SnapshotTestData
         w.Write("dimensions");
         w.Write(dimensions);
         w.Write("catalog");
-        w.WriteMapHeader(4);
+        w.WriteMapHeader(rank is null ? 4 : 5);
         w.Write("count");
         w.Write(count ?? ids.Length);
         w.Write("ids");
@@ -111,6 +112,12 @@ internal static class SnapshotTestData
             {
                 w.Write(tag);
             }
+        }
+
+        if (rank is not null)
+        {
+            w.Write("rank");
+            w.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(rank.AsSpan()));
         }
 
         w.Flush();
