@@ -564,20 +564,14 @@ public sealed partial class RecoEngine
 
     private void MarkShown(string userId, RecentLists recent, ReadOnlySpan<Suggestion> list, PolicyOptions policy, long now)
     {
-        bool queue;
         lock (recent.Gate)
         {
             recent.Calls++;
             recent.Remember(list, policy.RecentLists);
-            queue = !recent.PendingWrite && _users.ContainsKey(userId);
-            recent.PendingWrite |= queue;
-        }
 
-        if (queue)
-        {
-            // Persist the list memory and the seed stream with the profile: at most one queued write per player until the writer
-            // has taken it, so Suggest never grows the queue (no allocation, no I/O).
-            _store.Enqueue(new WriteOp(WriteOpKind.UserChanged, userId));
+            // Stored with the profile at the next flush, checkpoint or profile write (CollectShownLists), not per call: Suggest
+            // queues nothing, and the writer does not serialize a whole profile for every list shown.
+            recent.Dirty = true;
         }
 
         if (policy.RecordShownAsImpressions)

@@ -68,6 +68,7 @@ public sealed partial class RecoEngine : IDisposable
             UserDocument,
             Load);
         _store.SetEngagementDocuments(EngagementUserDocument, EngagementVariantDocument);
+        _store.SetDeferredWrites(CollectShownLists);
     }
 
     /// <summary>Number of items in the catalog.</summary>
@@ -166,6 +167,27 @@ public sealed partial class RecoEngine : IDisposable
         }
     }
 
+    /// <summary>
+    /// Writer thread, before a flush, checkpoint or shutdown commits: queues a profile write for every player whose shown lists
+    /// (list memory and seed stream) changed since they were last stored, so a reopened engine continues the same streams.
+    /// </summary>
+    private void CollectShownLists(List<WriteOp> batch)
+    {
+        foreach (var pair in _recent)
+        {
+            bool dirty;
+            lock (pair.Value.Gate)
+            {
+                dirty = pair.Value.Dirty;
+            }
+
+            if (dirty && _users.ContainsKey(pair.Key))
+            {
+                batch.Add(new WriteOp(WriteOpKind.UserChanged, pair.Key));
+            }
+        }
+    }
+
     private BsonDocument? UserDocument(string id)
     {
         if (!_users.TryGetValue(id, out var user))
@@ -183,7 +205,7 @@ public sealed partial class RecoEngine : IDisposable
         {
             lock (recent.Gate)
             {
-                recent.PendingWrite = false;
+                recent.Dirty = false;
                 doc["shown"] = BsonCodec.Recent(recent.Calls, recent.Export());
             }
         }

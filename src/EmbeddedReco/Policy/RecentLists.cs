@@ -18,8 +18,9 @@ internal sealed class RecentLists
     /// <summary>How many lists were shown to the player: with the player's id it seeds the next list's random choices.</summary>
     public long Calls { get; set; }
 
-    /// <summary>True while a write of this player's profile is queued for the lists; cleared when the writer reads them.</summary>
-    public bool PendingWrite { get; set; }
+    /// <summary>True when the lists or <see cref="Calls"/> changed since the writer last stored them with the player's profile.
+    /// Stored at the next flush, checkpoint or profile write, not per Suggest (see <c>RecoEngine.CollectShownLists</c>).</summary>
+    public bool Dirty { get; set; }
 
     /// <summary>How many ids the remembered lists hold at most (for sizing a copy buffer).</summary>
     public int Capacity

@@ -70,6 +70,7 @@ internal sealed class LiteStore : IDisposable
     private readonly Func<string, BsonDocument?> _userDocument;
     private Func<string, BsonDocument?>? _engagementUserDocument;
     private Func<string, BsonDocument?>? _engagementVariantDocument;
+    private volatile Action<List<WriteOp>>? _deferredWrites;
     private readonly long _checkpointIntervalTicks; // Stopwatch ticks; 0 = only on flush
     private readonly object _lock = new object();
     private readonly Thread _thread;
@@ -113,6 +114,12 @@ internal sealed class LiteStore : IDisposable
         _engagementUserDocument = user;
         _engagementVariantDocument = variant;
     }
+
+    /// <summary>
+    /// Sets the provider of deferred writes: called on the writer thread before a flush, checkpoint or shutdown commits, it
+    /// appends writes of state that changes too often to queue per change (the players' shown lists).
+    /// </summary>
+    public void SetDeferredWrites(Action<List<WriteOp>> collect) => _deferredWrites = collect;
 
     /// <summary>Test seam: called on the writer thread before each commit; a returned exception fails that batch.</summary>
     internal Func<Exception?>? FaultInjector { get; set; }
@@ -417,6 +424,11 @@ internal sealed class LiteStore : IDisposable
                 if (retrying && !_inMemory)
                 {
                     Reopen();
+                }
+
+                if (waiters.Count > 0 || stopping || checkpointDue)
+                {
+                    _deferredWrites?.Invoke(_work);
                 }
 
                 if (_work.Count > 0)

@@ -83,6 +83,45 @@ public class PersistenceTests
     }
 
     [Fact]
+    public void Suggest_ManyShownLists_CommitNothingUntilFlushWhichStoresThem()
+    {
+        using var folder = new TempFolder();
+        var clock = new TestClock();
+        var options = TestCatalog.Options(folder.File("lists.db"), dimensions: 16, clock: clock, pure: false);
+        options.CheckpointInterval = Timeout.InfiniteTimeSpan;
+        List<IReadOnlyList<Suggestion>> expected;
+        using (var engine = RecoEngine.Open(options))
+        {
+            Populate(engine, clock);
+            engine.Flush();
+            int commits = 0;
+            engine.Store.FaultInjector = () =>
+            {
+                Interlocked.Increment(ref commits);
+                return null;
+            };
+
+            for (int round = 0; round < 50; round++)
+            {
+                SuggestAll(engine);
+            }
+
+            Thread.Sleep(200);
+            Assert.Equal(0, Volatile.Read(ref commits)); // Suggest queues no write: the writer stays idle
+            expected = Users.Select(u => engine.Suggest(u, new SuggestOptions { Count = 20, MarkShown = false })).ToList();
+            engine.Flush();
+            Assert.Equal(1, Volatile.Read(ref commits)); // one commit stores every player's lists
+        }
+
+        using var reopened = RecoEngine.Open(options);
+        var actual = SuggestAll(reopened);
+        for (int u = 0; u < 3; u++)
+        {
+            Assert.Equal(expected[u], actual[u]);
+        }
+    }
+
+    [Fact]
     public void Flush_EveryRecordedInteractionIsInTheFile()
     {
         using var folder = new TempFolder();
