@@ -403,19 +403,24 @@ public sealed partial class RecoEngine
             // Suggest takes catalog, profiles and model between two reads of this version: odd = a swap is in progress.
             var oldUsers = _users;
             Interlocked.Increment(ref _stateVersion);
-            Volatile.Write(ref _catalog, next);
-            SnapshotSwapPause?.Invoke();
-            if (trainedModel is not null)
+            try
             {
-                Volatile.Write(ref _model, trainedModel);
-            }
+                Volatile.Write(ref _catalog, next);
+                SnapshotSwapPause?.Invoke();
+                if (trainedModel is not null)
+                {
+                    Volatile.Write(ref _model, trainedModel);
+                }
 
-            if (nextUsers is not null)
+                if (nextUsers is not null)
+                {
+                    Volatile.Write(ref _users, nextUsers);
+                }
+            }
+            finally
             {
-                Volatile.Write(ref _users, nextUsers);
+                Interlocked.Increment(ref _stateVersion); // even again: never leaves Suggest waiting
             }
-
-            Interlocked.Increment(ref _stateVersion);
 
             using var writes = _store.BeginBatch();
             foreach (string id in next.Ids)
