@@ -8,16 +8,8 @@ public sealed class SnapshotConcurrencyTests
     [Fact]
     public void LoadSnapshot_WhileOthersSuggestAndRecord_NeverShowsAMixedState()
     {
-        byte[] small, large;
-        using (var a = PopulatedEngine(items: 12, seed: 1))
-        {
-            small = Save(a, Everything);
-        }
-
-        using (var b = PopulatedEngine(items: 40, seed: 2))
-        {
-            large = Save(b, Everything);
-        }
+        byte[] small = SnapshotOf(items: 12, seed: 1, Everything);
+        byte[] large = SnapshotOf(items: 40, seed: 2, Everything);
 
         using var engine = TestCatalog.InMemory(Dims);
         engine.LoadSnapshot(new MemoryStream(small));
@@ -60,16 +52,8 @@ public sealed class SnapshotConcurrencyTests
     {
         // Same ids and players, different vectors and histories: a list computed from catalog A with profiles B (or the
         // reverse) differs from both whole states.
-        byte[] a, b;
-        using (var sourceA = PopulatedEngine(items: 200, seed: 1))
-        {
-            a = Save(sourceA, Everything);
-        }
-
-        using (var sourceB = PopulatedEngine(items: 200, seed: 2))
-        {
-            b = Save(sourceB, Everything);
-        }
+        byte[] a = SnapshotOf(items: 200, seed: 1, Everything);
+        byte[] b = SnapshotOf(items: 200, seed: 2, Everything);
 
         var expected = new List<string>();
         foreach (var bytes in new[] { a, b })

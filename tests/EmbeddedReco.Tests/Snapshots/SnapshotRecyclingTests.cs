@@ -11,12 +11,8 @@ namespace EmbeddedReco.Tests.Snapshots;
 /// </summary>
 public sealed class SnapshotRecyclingTests
 {
-    private static (byte[] A, byte[] B) TwoSnapshotsWithTheSameIds()
-    {
-        using var a = PopulatedEngine(items: 20, seed: 1);
-        using var b = PopulatedEngine(items: 20, seed: 2);
-        return (Save(a, Everything), Save(b, Everything));
-    }
+    private static (byte[] A, byte[] B) TwoSnapshotsWithTheSameIds() =>
+        (SnapshotOf(items: 20, seed: 1, Everything), SnapshotOf(items: 20, seed: 2, Everything));
 
     [Fact]
     public void LoadSnapshot_SameSizeAsTheCatalogReplacedBefore_ReusesItsArraysAndMatchesAFreshLoad()
@@ -116,18 +112,8 @@ public sealed class SnapshotRecyclingTests
         // a load recycles the arrays of a catalog with other content, and a list must be exactly the one of a whole catalog:
         // a list mixing rows of two would show recycled arrays being overwritten while read.
         const int Items = 600;
-        byte[] profiles = Array.Empty<byte>();
-        var catalogs = new List<byte[]>();
-        for (int seed = 1; seed <= 3; seed++)
-        {
-            using var source = PopulatedEngine(items: Items, seed: seed);
-            if (seed == 1)
-            {
-                profiles = Save(source, Everything);
-            }
-
-            catalogs.Add(Save(source, new SnapshotOptions { IncludePopularity = false }));
-        }
+        byte[] profiles = SnapshotOf(Items, seed: 1, Everything);
+        var catalogs = Enumerable.Range(1, 3).Select(seed => SnapshotOf(Items, seed, new SnapshotOptions { IncludePopularity = false })).ToList();
 
         var expected = new List<(string Id, float Score)[]>();
         var vectors = new List<float[]>();

@@ -46,6 +46,13 @@ internal static class SnapshotTestData
         return payload.WrittenSpan.ToArray();
     }
 
+    /// <summary>The snapshot of a <see cref="PopulatedEngine"/> (which is disposed).</summary>
+    public static byte[] SnapshotOf(int items, int seed, SnapshotOptions? options = null)
+    {
+        using var engine = PopulatedEngine(items: items, seed: seed);
+        return Save(engine, options);
+    }
+
     public static byte[] Save(RecoEngine engine, SnapshotOptions? options = null)
     {
         using var stream = new MemoryStream();
