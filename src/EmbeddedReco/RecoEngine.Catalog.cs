@@ -153,7 +153,7 @@ public sealed partial class RecoEngine
 
     /// <summary>
     /// The current catalog, entered for reading outside the mutation lock (<see cref="CatalogSnapshot.TryEnter"/>); the caller
-    /// must call <see cref="CatalogSnapshot.Exit"/>. The re-check after entering pairs with <see cref="TakeRetiredCatalog"/>: both
+    /// must call <see cref="CatalogSnapshot.Exit"/>. The re-check after entering pairs with <see cref="TakeSpareCatalog"/>: both
     /// sides use full fences, so either the reader sees the newer catalog and retries, or the recycler sees the reader and waits.
     /// </summary>
     internal CatalogSnapshot EnterCatalog()
@@ -186,7 +186,7 @@ public sealed partial class RecoEngine
     /// <summary>Sets (or clears) the catalog a later snapshot load may close and overwrite.</summary>
     private void KeepSpare(CatalogSnapshot? spare)
     {
-        lock (_retiredGate)
+        lock (_spareGate)
         {
             _spare = spare is not null && spare.Count > 0 ? spare : null;
         }
@@ -197,9 +197,9 @@ public sealed partial class RecoEngine
     /// still inside it (then it stays for a later load). Reusing warm memory makes a reload cheaper than fresh allocations
     /// (first touches of fresh pages are costly) and spares the large-object heap an allocation per reload.
     /// </summary>
-    private CatalogSnapshot? TakeRetiredCatalog()
+    private CatalogSnapshot? TakeSpareCatalog()
     {
-        lock (_retiredGate)
+        lock (_spareGate)
         {
             if (_spare is { } spare && spare.TryClose())
             {

@@ -163,7 +163,7 @@ public sealed partial class RecoEngine
 
         options ??= SnapshotOptions.Default;
         options.Validate(nameof(options));
-        var recycle = TakeRetiredCatalog();
+        var recycle = TakeSpareCatalog();
         var model = SnapshotReader.Read(stream, options.MaxSnapshotBytes, recycle);
         ApplySnapshot(model, recycle, options.ReuseReplacedCatalog);
     }
@@ -188,7 +188,7 @@ public sealed partial class RecoEngine
         CatalogSnapshot? recycle;
         using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
         {
-            recycle = TakeRetiredCatalog();
+            recycle = TakeSpareCatalog();
             model = SnapshotReader.Read(file, options.MaxSnapshotBytes, recycle);
             if (file.Position != file.Length)
             {

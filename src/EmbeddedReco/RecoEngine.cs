@@ -38,8 +38,8 @@ public sealed partial class RecoEngine : IDisposable
     private readonly ConcurrentDictionary<string, RecentLists> _recent = new ConcurrentDictionary<string, RecentLists>(StringComparer.Ordinal);
     private CatalogSnapshot _catalog;
     private long _stateVersion; // odd while a snapshot load swaps catalog, model and profiles (see SuggestCore)
-    private readonly object _retiredGate = new object();
-    private CatalogSnapshot? _spare; // the catalog a snapshot load replaced, for the next load to overwrite (under _retiredGate)
+    private readonly object _spareGate = new object();
+    private CatalogSnapshot? _spare; // the catalog a snapshot load replaced, for the next load to overwrite (under _spareGate)
     private int _disposed;
 
     private RecoEngine(RecoEngineOptions options)

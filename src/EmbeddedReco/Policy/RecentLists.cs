@@ -4,8 +4,9 @@ using System.Collections.Generic;
 namespace EmbeddedReco.Policy;
 
 /// <summary>
-/// The ids of the last few lists shown to one player (in memory only; a restart forgets them). Written by Suggest under
-/// <see cref="Gate"/>; arrays grow only when a longer list is remembered, so steady state allocates nothing.
+/// The ids of the last few lists shown to one player and the count of lists shown (the player's seed stream). Written by Suggest
+/// under <see cref="Gate"/>; arrays grow only when a longer list is remembered, so steady state allocates nothing. Stored with the
+/// player's profile at the next flush, checkpoint or profile write (players without a profile keep it in memory only).
 /// </summary>
 internal sealed class RecentLists
 {
