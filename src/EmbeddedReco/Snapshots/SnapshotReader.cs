@@ -573,8 +573,6 @@ internal static class SnapshotReader
 
     private static float[] Floats(ref MessagePackReader r, string what) => Block<float>(ref r, what, null);
 
-    private static double[] Doubles(ref MessagePackReader r, string what) => Block<double>(ref r, what, null);
-
     private static int[] Ints(ref MessagePackReader r, string what) => Block<int>(ref r, what, null);
 
     private static long[] Longs(ref MessagePackReader r, string what) => Block<long>(ref r, what, null);

@@ -166,21 +166,11 @@ internal sealed class LiteStore : IDisposable
         }
     }
 
+    /// <summary>Queues one write (a batch of one: see <see cref="BeginBatch"/>).</summary>
     public void Enqueue(in WriteOp op)
     {
-        lock (_lock)
-        {
-            if (_stop)
-            {
-                throw new ObjectDisposedException(nameof(RecoEngine));
-            }
-
-            _queue.Add(op);
-            if (_queue.Count == 1)
-            {
-                Monitor.Pulse(_lock);
-            }
-        }
+        using var batch = BeginBatch();
+        batch.Add(op);
     }
 
     /// <summary>
