@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using EmbeddedReco.Diagnostics;
 using EmbeddedReco.Engagement;
 using EmbeddedReco.Experiments;
+using EmbeddedReco.Storage;
 using LiteDB;
 
 namespace EmbeddedReco;
@@ -91,7 +92,7 @@ public sealed partial class RecoEngine
         var state = new EngagementState { SessionGapTicks = _options.SessionGap.Ticks };
         foreach (var doc in db.GetCollection(EngagementBson.UsersCollection).FindAll())
         {
-            if (!EngagementBson.TryReadUser(doc, out var record))
+            if (!DocumentChecksum.Verify(doc) || !EngagementBson.TryReadUser(doc, out var record))
             {
                 throw new RecoException(RecoErrorCode.StorageCorrupt, $"The database '{DatabasePath}' holds an unreadable engagement record.");
             }
@@ -101,7 +102,7 @@ public sealed partial class RecoEngine
 
         foreach (var doc in db.GetCollection(EngagementBson.VariantsCollection).FindAll())
         {
-            if (!EngagementBson.TryReadVariant(doc, out var record))
+            if (!DocumentChecksum.Verify(doc) || !EngagementBson.TryReadVariant(doc, out var record))
             {
                 throw new RecoException(RecoErrorCode.StorageCorrupt, $"The database '{DatabasePath}' holds an unreadable engagement record.");
             }
@@ -112,9 +113,9 @@ public sealed partial class RecoEngine
         _engagement.Import(state);
     }
 
-    private BsonDocument? EngagementUserDocument(string userId) =>
+    BsonDocument? IStoreHost.EngagementUserDocument(string userId) =>
         _engagement.ExportUser(userId) is { } record ? EngagementBson.User(record) : null;
 
-    private BsonDocument? EngagementVariantDocument(string variant) =>
+    BsonDocument? IStoreHost.EngagementVariantDocument(string variant) =>
         _engagement.ExportVariant(variant) is { } record ? EngagementBson.Variant(record) : null;
 }

@@ -24,7 +24,7 @@ namespace EmbeddedReco;
 /// before it is committed and checkpointed, which syncs the file to disk (survives power loss). A checkpoint also runs every
 /// <see cref="RecoEngineOptions.CheckpointInterval"/> and on <see cref="Dispose"/>.
 /// </remarks>
-public sealed partial class RecoEngine : IDisposable
+public sealed partial class RecoEngine : IDisposable, IStoreHost
 {
     private readonly RecoEngineOptions _options;
     private readonly ILogger _logger;
@@ -45,7 +45,7 @@ public sealed partial class RecoEngine : IDisposable
     private RecoEngine(RecoEngineOptions options)
     {
         _options = options;
-        _logger = options.LoggerFactory.CreateLogger("EmbeddedReco");
+        _logger = new SafeLogger(options.LoggerFactory.CreateLogger("EmbeddedReco"));
         _profileDecay = new Decay(options.ProfileHalfLife);
         _popularityDecay = new Decay(options.PopularityHalfLife);
         _consumedKinds = new bool[8];
@@ -60,15 +60,7 @@ public sealed partial class RecoEngine : IDisposable
         _catalog = CatalogSnapshot.Empty(options.Dimensions);
         _pipeline = new ScoringPipeline(options.Scorers, _logger);
         InitEngagement();
-        _store = LiteStore.Open(
-            options.DatabasePath!,
-            _logger,
-            options.CheckpointInterval,
-            ItemDocument,
-            UserDocument,
-            Load);
-        _store.SetEngagementDocuments(EngagementUserDocument, EngagementVariantDocument);
-        _store.SetDeferredWrites(CollectShownLists);
+        _store = LiteStore.Open(options.DatabasePath!, options.Dimensions, _logger, options.CheckpointInterval, this);
     }
 
     /// <summary>Number of items in the catalog.</summary>
@@ -148,7 +140,7 @@ public sealed partial class RecoEngine : IDisposable
 
     // ---- persistence callbacks (run on the writer thread) ----
 
-    private BsonDocument? ItemDocument(string id)
+    BsonDocument? IStoreHost.ItemDocument(string id)
     {
         var catalog = EnterCatalog();
         try
@@ -171,7 +163,7 @@ public sealed partial class RecoEngine : IDisposable
     /// Writer thread, before a flush, checkpoint or shutdown commits: queues a profile write for every player whose shown lists
     /// (list memory and seed stream) changed since they were last stored, so a reopened engine continues the same streams.
     /// </summary>
-    private void CollectShownLists(List<WriteOp> batch)
+    void IStoreHost.CollectDeferredWrites(List<WriteOp> batch)
     {
         foreach (var pair in _recent)
         {
@@ -188,7 +180,7 @@ public sealed partial class RecoEngine : IDisposable
         }
     }
 
-    private BsonDocument? UserDocument(string id)
+    BsonDocument? IStoreHost.UserDocument(string id)
     {
         if (!_users.TryGetValue(id, out var user))
         {
@@ -213,101 +205,66 @@ public sealed partial class RecoEngine : IDisposable
         return doc;
     }
 
-    private void Load(LiteDatabase db)
+    void IStoreHost.Load(LiteDatabase db)
     {
         int dims = _options.Dimensions;
-        var meta = db.GetCollection(BsonCodec.MetaCollection);
-        var items = db.GetCollection(BsonCodec.ItemsCollection);
-        var users = db.GetCollection(BsonCodec.UsersCollection);
-        var metaDoc = meta.FindById("meta");
-        if (metaDoc is null)
-        {
-            if (items.Count() > 0)
-            {
-                throw new RecoException(RecoErrorCode.StorageCorrupt, $"The database '{DatabasePath}' has items but no EmbeddedReco metadata.");
-            }
-
-            meta.Insert(BsonCodec.Meta(dims));
-            return;
-        }
-
-        int fileDims = metaDoc["dims"].IsInt32 ? metaDoc["dims"].AsInt32 : -1;
-        if (fileDims != dims)
-        {
-            throw new ArgumentException(
-                $"RecoEngineOptions.Dimensions is {dims} but the database '{DatabasePath}' was created with {fileDims} dimensions.",
-                "options.Dimensions");
-        }
-
-        int format = metaDoc["format"].IsInt32 ? metaDoc["format"].AsInt32 : -1;
-        if (format < 1 || format > BsonCodec.StorageFormatVersion)
-        {
-            throw new RecoException(RecoErrorCode.StorageCorrupt, $"The database '{DatabasePath}' has storage format {format}; this engine reads 1 to {BsonCodec.StorageFormatVersion}.");
-        }
-
         try
         {
             var ids = new List<string>();
             var vectors = new List<float>();
             var tags = new List<string[]>();
-            var pop = new List<double>();
-            var imp = new List<long>();
-            var eng = new List<long>();
+            var counters = new List<(double Pop, long Imp, long Eng)>();
             var row = new float[dims];
-            foreach (var doc in items.FindAll())
+            foreach (var doc in db.GetCollection(BsonCodec.ItemsCollection).FindAll())
             {
-                string id = doc["_id"].AsString;
-                if (!BsonCodec.TryBytesToFloats(doc["v"].IsBinary ? doc["v"].AsBinary : null, row))
+                string? error = BsonCodec.ReadItem(doc, row, out string id, out string[] itemTags, out var c);
+                if (error is not null)
                 {
-                    throw new RecoException(RecoErrorCode.StorageCorrupt, $"Item '{id}' in '{DatabasePath}' has a vector of the wrong size.");
+                    throw Corrupt($"item '{id}'", error);
                 }
 
                 ids.Add(id);
                 vectors.AddRange(row);
-                tags.Add(BsonCodec.ReadStrings(doc["tags"]));
-                pop.Add(doc["pop"].IsNumber ? doc["pop"].AsDouble : double.NegativeInfinity);
-                imp.Add(doc["imp"].IsNumber ? doc["imp"].AsInt64 : 0);
-                eng.Add(doc["eng"].IsNumber ? doc["eng"].AsInt64 : 0);
+                tags.Add(itemTags);
+                counters.Add(c);
             }
 
-            var counters = new ItemCounters(ids.Count);
+            var itemCounters = new ItemCounters(ids.Count);
             for (int i = 0; i < ids.Count; i++)
             {
-                counters.PopularityLog2[i] = pop[i];
-                counters.Impressions[i] = imp[i];
-                counters.Engagements[i] = eng[i];
+                itemCounters.PopularityLog2[i] = counters[i].Pop;
+                itemCounters.Impressions[i] = counters[i].Imp;
+                itemCounters.Engagements[i] = counters[i].Eng;
             }
 
-            _catalog = new CatalogSnapshot(dims, ids.ToArray(), vectors.ToArray(), tags.ToArray(), counters);
+            _catalog = new CatalogSnapshot(dims, ids.ToArray(), vectors.ToArray(), tags.ToArray(), itemCounters);
 
-            foreach (var doc in users.FindAll())
+            foreach (var doc in db.GetCollection(BsonCodec.UsersCollection).FindAll())
             {
-                string id = doc["_id"].AsString;
-                var user = new UserState(id, dims);
-                if (!BsonCodec.TryBytesToFloats(doc["v"].IsBinary ? doc["v"].AsBinary : null, user.Vector))
+                string? error = BsonCodec.ReadUser(doc, dims, out var user, out long calls, out var lists);
+                if (error is not null)
                 {
-                    throw new RecoException(RecoErrorCode.StorageCorrupt, $"User '{id}' in '{DatabasePath}' has a vector of the wrong size.");
+                    throw Corrupt($"player '{user.Id}'", error);
                 }
 
-                user.LastTicks = doc["last"].AsInt64;
-                user.InteractionCount = doc["n"].AsInt64;
-                user.PositiveCount = doc["pos"].AsInt64;
-                user.SetConsumed(BsonCodec.ReadStrings(doc["consumed"]));
-                BsonCodec.ReadUserItems(doc["items"], user);
-                _users[id] = user;
-                if (BsonCodec.TryReadRecent(doc["shown"], out long calls, out var lists))
+                _users[user.Id] = user;
+                if (lists is not null)
                 {
                     var recent = new RecentLists { Calls = calls };
                     recent.Import(lists, _options.Policy.RecentLists);
-                    _recent[id] = recent;
+                    _recent[user.Id] = recent;
                 }
             }
 
             LoadEngagement(db);
         }
-        catch (Exception ex) when (ex is InvalidCastException || ex is NullReferenceException || ex is ArgumentException)
+        catch (Exception ex) when (ex is InvalidCastException || ex is NullReferenceException || ex is ArgumentException || ex is FormatException || ex is OverflowException)
         {
             throw new RecoException(RecoErrorCode.StorageCorrupt, $"The database '{DatabasePath}' holds a document this engine cannot read: {ex.Message}", ex);
         }
     }
+
+    private RecoException Corrupt(string what, string error) => new RecoException(
+        RecoErrorCode.StorageCorrupt,
+        $"The database '{DatabasePath}' is damaged: {what} {error}. Nothing was changed; see docs/RELIABILITY.md for recovery.");
 }

@@ -27,6 +27,18 @@ internal static partial class Log
     [LoggerMessage(EventId = 22, Level = LogLevel.Debug, Message = "Checkpoint done ({Reason})")]
     public static partial void Checkpointed(ILogger logger, string reason);
 
+    [LoggerMessage(EventId = 23, Level = LogLevel.Warning, Message = "The database {Path} was written by an older engine; migrated to storage format {Format} (ordinal ids), every row kept")]
+    public static partial void StorageMigrated(ILogger logger, string path, int format);
+
+    [LoggerMessage(EventId = 24, Level = LogLevel.Error, Message = "The database refused a batch of {Count} writes because of a document; writing them one at a time to set the refused ones aside")]
+    public static partial void StorageIsolating(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(EventId = 25, Level = LogLevel.Error, Message = "The database refused the write {Kind} '{Key}'; it was set aside and the other writes continue")]
+    public static partial void StorageWriteSetAside(ILogger logger, Exception exception, string kind, string key);
+
+    [LoggerMessage(EventId = 26, Level = LogLevel.Critical, Message = "The engine was disposed while the database could not be written: {Count} writes could not be saved")]
+    public static partial void StorageWritesLostAtDispose(ILogger logger, int count);
+
     [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Scorer {Scorer} faulted and was skipped for this call: {Reason}")]
     public static partial void ScorerFault(ILogger logger, Exception? exception, string scorer, string reason);
 

@@ -16,7 +16,6 @@ internal static class BsonCodec
     public const string UsersCollection = "users";
     public const string InteractionsCollection = "interactions";
     public const string MetaCollection = "meta";
-    public const int StorageFormatVersion = 1;
 
     public static byte[] FloatsToBytes(ReadOnlySpan<float> values)
     {
@@ -39,11 +38,11 @@ internal static class BsonCodec
         return true;
     }
 
-    public static BsonDocument Meta(int dimensions) => new BsonDocument
+    public static BsonDocument Meta(int dimensions, int format) => new BsonDocument
     {
         ["_id"] = "meta",
         ["dims"] = dimensions,
-        ["format"] = StorageFormatVersion,
+        ["format"] = format,
     };
 
     public static BsonDocument Item(string id, ReadOnlySpan<float> row, string[] tags, double popularityLog2, long impressions, long engagements)
@@ -163,8 +162,9 @@ internal static class BsonCodec
         }
     }
 
-    public static BsonDocument Interaction(string userId, string itemId, int kind, double value, long ticks) => new BsonDocument
+    public static BsonDocument Interaction(long id, string userId, string itemId, int kind, double value, long ticks) => new BsonDocument
     {
+        ["_id"] = id,
         ["u"] = userId,
         ["i"] = itemId,
         ["k"] = kind,
@@ -187,5 +187,109 @@ internal static class BsonCodec
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Decodes and validates an item document (checksum, vector length, unit or zero norm, finite values, counters); returns
+    /// null when it is sound, else what is wrong. <paramref name="id"/> is set first, for the message.
+    /// </summary>
+    public static string? ReadItem(BsonDocument doc, Span<float> row, out string id, out string[] tags, out (double Pop, long Imp, long Eng) counters)
+    {
+        id = doc["_id"].IsString ? doc["_id"].AsString : "?";
+        tags = Array.Empty<string>();
+        counters = default;
+        if (!DocumentChecksum.Verify(doc))
+        {
+            return "fails its checksum";
+        }
+
+        if (!doc["_id"].IsString || !TryBytesToFloats(doc["v"].IsBinary ? doc["v"].AsBinary : null, row))
+        {
+            return "has no id or a vector of the wrong size";
+        }
+
+        double norm2 = 0;
+        foreach (float f in row)
+        {
+            if (float.IsNaN(f) || float.IsInfinity(f))
+            {
+                return "has a non-finite vector value";
+            }
+
+            norm2 += (double)f * f;
+        }
+
+        if (norm2 != 0 && Math.Abs(Math.Sqrt(norm2) - 1) > 1e-3)
+        {
+            return $"has a vector of norm {Math.Sqrt(norm2):G4} (stored vectors are unit length)";
+        }
+
+        var pop = doc["pop"];
+        double popularity = pop.IsNull ? double.NegativeInfinity : pop.IsNumber ? pop.AsDouble : double.NaN;
+        long imp = doc["imp"].IsNumber ? doc["imp"].AsInt64 : -1;
+        long eng = doc["eng"].IsNumber ? doc["eng"].AsInt64 : -1;
+        if (double.IsNaN(popularity) || double.IsPositiveInfinity(popularity) || imp < 0 || eng < 0)
+        {
+            return "has invalid counters";
+        }
+
+        tags = ReadStrings(doc["tags"]);
+        counters = (popularity, imp, eng);
+        return null;
+    }
+
+    /// <summary>Decodes and validates a player document; returns null when it is sound, else what is wrong.</summary>
+    public static string? ReadUser(BsonDocument doc, int dimensions, out UserState user, out long calls, out List<string[]>? lists)
+    {
+        user = new UserState(doc["_id"].IsString ? doc["_id"].AsString : "?", dimensions);
+        calls = 0;
+        lists = null;
+        if (!DocumentChecksum.Verify(doc))
+        {
+            return "fails its checksum";
+        }
+
+        if (!doc["_id"].IsString || !TryBytesToFloats(doc["v"].IsBinary ? doc["v"].AsBinary : null, user.Vector))
+        {
+            return "has no id or a vector of the wrong size";
+        }
+
+        foreach (float f in user.Vector)
+        {
+            if (float.IsNaN(f) || float.IsInfinity(f))
+            {
+                return "has a non-finite profile value";
+            }
+        }
+
+        user.LastTicks = doc["last"].AsInt64;
+        user.InteractionCount = doc["n"].AsInt64;
+        user.PositiveCount = doc["pos"].AsInt64;
+        if (user.LastTicks < 0 || user.InteractionCount < 0 || user.PositiveCount < 0 || user.PositiveCount > user.InteractionCount)
+        {
+            return "has invalid counters";
+        }
+
+        user.SetConsumed(ReadStrings(doc["consumed"]));
+        ReadUserItems(doc["items"], user);
+        foreach (var st in user.Items.Values)
+        {
+            if (float.IsNaN(st.Weight) || float.IsInfinity(st.Weight) || st.Ignored < 0)
+            {
+                return "has an invalid item history";
+            }
+        }
+
+        if (TryReadRecent(doc["shown"], out calls, out var shown))
+        {
+            if (calls < 0)
+            {
+                return "has an invalid list memory";
+            }
+
+            lists = shown;
+        }
+
+        return null;
     }
 }

@@ -9,152 +9,93 @@ using Microsoft.Extensions.Logging;
 
 namespace EmbeddedReco.Storage;
 
-internal enum WriteOpKind : byte
-{
-    LogInteraction,
-    UserChanged,
-    ItemChanged,
-    ForgetUser,
-    EngagementChanged,
-    Flush,
-}
-
-/// <summary>One queued write. A value type: queuing a Record's writes allocates nothing in steady state.</summary>
-internal readonly struct WriteOp
-{
-    public WriteOp(WriteOpKind kind, string key, string? key2 = null, int interactionKind = 0, double value = 0, long ticks = 0, FlushRequest? flush = null)
-    {
-        Kind = kind;
-        Key = key;
-        Key2 = key2;
-        InteractionKind = interactionKind;
-        Value = value;
-        Ticks = ticks;
-        Flush = flush;
-    }
-
-    public WriteOpKind Kind { get; }
-
-    public string Key { get; }
-
-    public string? Key2 { get; }
-
-    public int InteractionKind { get; }
-
-    public double Value { get; }
-
-    public long Ticks { get; }
-
-    public FlushRequest? Flush { get; }
-}
-
-internal sealed class FlushRequest
-{
-    public ManualResetEventSlim Done { get; } = new ManualResetEventSlim(false);
-
-    public Exception? Error { get; set; }
-}
-
 /// <summary>
-/// Owns the LiteDB file and the one thread that performs every LiteDB operation on it: open, recovery, load, writes,
+/// Owns the database file and the one thread that performs every LiteDB operation on it: open, migration, load, writes,
 /// commits and checkpoints (LiteDB 5.0.21 corrupts files when writes or checkpoints come from more than one thread and the
-/// process dies). Other threads only enqueue <see cref="WriteOp"/>s. A failed batch is kept, in order, ahead of newer writes
-/// and replayed (after reopening the file) when the host calls Flush.
+/// process dies). Other threads only enqueue <see cref="WriteOp"/>s.
 /// </summary>
+/// <remarks>
+/// Failure handling: a batch whose commit failed is kept, in order, ahead of newer writes and replayed (after reopening the file)
+/// when the host calls Flush; log rows carry ids given when queued, so a replay of a batch that did reach the file rewrites the
+/// same rows. A commit that succeeded is never replayed, even when the checkpoint after it failed (only the checkpoint is
+/// retried). A batch that the database refuses because of a document (too large, a key it cannot index, a string it cannot
+/// encode: the API boundary rejects all of these, so this is a last line of defence) is written one write at a time and the
+/// refused writes are set aside and reported, so one bad write never holds the others hostage.
+/// </remarks>
 internal sealed class LiteStore : IDisposable
 {
     private readonly string _path;
     private readonly bool _inMemory;
+    private readonly int _dimensions;
     private readonly ILogger _logger;
-    private readonly Func<string, BsonDocument?> _itemDocument;
-    private readonly Func<string, BsonDocument?> _userDocument;
-    private Func<string, BsonDocument?>? _engagementUserDocument;
-    private Func<string, BsonDocument?>? _engagementVariantDocument;
-    private volatile Action<List<WriteOp>>? _deferredWrites;
+    private readonly IStoreHost _host;
     private readonly long _checkpointIntervalTicks; // Stopwatch ticks; 0 = only on flush
     private readonly object _lock = new object();
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _opened = new ManualResetEventSlim(false);
-    private Action<LiteDatabase>? _loader;
     private Exception? _openError;
-    private LiteDatabase? _db;
-    private FileStream? _lockFile;
+    private DatabaseFile? _file;
     private List<WriteOp> _queue = new List<WriteOp>(1024);
     private List<WriteOp> _work = new List<WriteOp>(1024);
     private readonly List<WriteOp> _failed = new List<WriteOp>();
+    private readonly List<FlushRequest> _waiters = new List<FlushRequest>();
+    private readonly HashSet<string> _dirtyUsers = new HashSet<string>(StringComparer.Ordinal);
+    private readonly HashSet<string> _dirtyItems = new HashSet<string>(StringComparer.Ordinal);
     private readonly HashSet<string> _dirtyEngagementUsers = new HashSet<string>(StringComparer.Ordinal);
     private readonly HashSet<string> _dirtyEngagementVariants = new HashSet<string>(StringComparer.Ordinal);
+    private long _nextLogId = 1; // under _lock
     private Exception? _fault;
+    private bool _checkpointOwed; // a commit succeeded but its checkpoint failed
     private bool _retryRequested;
     private bool _stop;
+    private long _lastCheckpoint;
+    private int _setAside;
 
-    private LiteStore(
-        string path,
-        ILogger logger,
-        TimeSpan checkpointInterval,
-        Func<string, BsonDocument?> itemDocument,
-        Func<string, BsonDocument?> userDocument,
-        Action<LiteDatabase> loader)
+    private LiteStore(string path, int dimensions, ILogger logger, TimeSpan checkpointInterval, IStoreHost host)
     {
         _path = path;
         _inMemory = string.Equals(path, RecoEngineOptions.InMemory, StringComparison.Ordinal);
+        _dimensions = dimensions;
         _logger = logger;
-        _itemDocument = itemDocument;
-        _userDocument = userDocument;
-        _loader = loader;
+        _host = host;
         _checkpointIntervalTicks = checkpointInterval == Timeout.InfiniteTimeSpan
             ? 0
             : (long)(checkpointInterval.TotalSeconds * Stopwatch.Frequency);
         _thread = new Thread(Run) { IsBackground = true, Name = "EmbeddedReco writer" };
     }
 
-    /// <summary>Sets the providers of engagement documents (per player, per variant), persisted on <see cref="WriteOpKind.EngagementChanged"/>.</summary>
-    public void SetEngagementDocuments(Func<string, BsonDocument?> user, Func<string, BsonDocument?> variant)
-    {
-        _engagementUserDocument = user;
-        _engagementVariantDocument = variant;
-    }
-
-    /// <summary>
-    /// Sets the provider of deferred writes: called on the writer thread before a flush, checkpoint or shutdown commits, it
-    /// appends writes of state that changes too often to queue per change (the players' shown lists).
-    /// </summary>
-    public void SetDeferredWrites(Action<List<WriteOp>> collect) => _deferredWrites = collect;
-
     /// <summary>Test seam: called on the writer thread before each commit; a returned exception fails that batch.</summary>
     internal Func<Exception?>? FaultInjector { get; set; }
 
-    /// <summary>Opens the file on the writer thread, runs <paramref name="loader"/> there, and returns once both are done.</summary>
-    public static LiteStore Open(
-        string path,
-        ILogger logger,
-        TimeSpan checkpointInterval,
-        Func<string, BsonDocument?> itemDocument,
-        Func<string, BsonDocument?> userDocument,
-        Action<LiteDatabase> loader)
+    /// <summary>Test seam: called on the writer thread before each checkpoint; a returned exception fails it.</summary>
+    internal Func<Exception?>? CheckpointFaultInjector { get; set; }
+
+    /// <summary>Writes the database refused and that were set aside (reported in the log); see the remarks of the class.</summary>
+    public int SetAsideCount => Volatile.Read(ref _setAside);
+
+    /// <summary>True while a storage failure is unresolved (changes are refused until a Flush succeeds).</summary>
+    public bool IsFaulted => Volatile.Read(ref _fault) is not null;
+
+    /// <summary>Opens the file on the writer thread, loads it through <paramref name="host"/> there, and returns once both are done.</summary>
+    public static LiteStore Open(string path, int dimensions, ILogger logger, TimeSpan checkpointInterval, IStoreHost host)
     {
-        var store = new LiteStore(path, logger, checkpointInterval, itemDocument, userDocument, loader);
+        var store = new LiteStore(path, dimensions, logger, checkpointInterval, host);
         store._thread.Start();
         store._opened.Wait();
-        if (store._openError is not null)
+        var error = store._openError;
+        if (error is not null)
         {
             store._thread.Join();
-            if (store._openError is RecoException || store._openError is ArgumentException)
+            if (error is RecoException || error is ArgumentException)
             {
-                throw store._openError;
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
             }
 
-            throw new RecoException(
-                RecoErrorCode.StorageOpenFailed,
-                $"Could not open the database '{path}': {store._openError.Message}",
-                store._openError);
+            throw new RecoException(RecoErrorCode.StorageCorrupt, $"Could not read the database '{path}': {error.Message}", error);
         }
 
         return store;
     }
-
-    public static bool IsStorageException(Exception ex) =>
-        ex is LiteException || ex is IOException || ex is UnauthorizedAccessException;
 
     /// <summary>Throws the pending storage failure, if any, so a caller does not change state that could not be persisted.</summary>
     public void ThrowIfFaulted()
@@ -174,8 +115,9 @@ internal sealed class LiteStore : IDisposable
     }
 
     /// <summary>
-    /// Starts queueing many writes under one acquisition of the queue lock and one wake-up of the writer (a snapshot load queues
-    /// one write per item). Dispose the batch to release the lock; keep it short: the writer waits meanwhile.
+    /// Starts queueing many writes under one acquisition of the queue lock and one wake-up of the writer: the writer never
+    /// commits part of a batch (an UpsertItems, a Record's log row, profile and engagement, a snapshot load). Dispose the batch to
+    /// release the lock; keep it short: the writer waits meanwhile.
     /// </summary>
     public QueueBatch BeginBatch()
     {
@@ -201,7 +143,7 @@ internal sealed class LiteStore : IDisposable
             _wasEmpty = wasEmpty;
         }
 
-        public void Add(in WriteOp op) => _store._queue.Add(op);
+        public void Add(in WriteOp op) => _store._queue.Add(op.Kind == WriteOpKind.LogInteraction ? op.WithSequence(_store._nextLogId++) : op);
 
         public void Dispose()
         {
@@ -265,256 +207,337 @@ internal sealed class LiteStore : IDisposable
         fault);
 
     /// <summary>
-    /// LiteDB's direct mode does not stop a second open of the same file (in this process or another), and two writers corrupt it.
-    /// An exclusive lock file beside the database does: "&lt;path&gt;.lock", deleted on close.
+    /// A failure that says "this document cannot be stored" (whatever the disk does), as opposed to an I/O or engine failure,
+    /// after which every write is kept for a retry. Only such writes are ever set aside.
     /// </summary>
-    private static FileStream? AcquireFileLock(string path, bool inMemory)
+    private static bool IsRefusedWrite(Exception ex) => ex switch
     {
-        if (inMemory)
-        {
-            return null;
-        }
+        System.Text.EncoderFallbackException => true,
+        LiteException lite => lite.ErrorCode == LiteException.INVALID_INDEX_KEY
+            || lite.ErrorCode == LiteException.INVALID_NULL_CHAR_STRING
+            || lite.ErrorCode == LiteException.DOCUMENT_MAX_DEPTH
+            || (lite.ErrorCode == 0 && lite.Message.StartsWith("Document size exceed", StringComparison.Ordinal)),
+        _ => false,
+    };
 
-        string lockPath = Path.GetFullPath(path) + ".lock";
-        try
-        {
-            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-        }
-        catch (IOException ex) when (File.Exists(lockPath) && !(ex is DirectoryNotFoundException))
-        {
-            throw new RecoException(
-                RecoErrorCode.StorageOpenFailed,
-                $"The database '{path}' is already open (by this or another process; lock file '{lockPath}').",
-                ex);
-        }
-    }
-
-    private LiteDatabase OpenDatabase()
-    {
-        var cs = new ConnectionString
-        {
-            Filename = _path,
-            Connection = ConnectionType.Direct,
-        };
-        return new LiteDatabase(cs);
-    }
+    // ---- the writer thread ----
 
     private void Run()
     {
-        try
+        if (!OpenAndLoad())
         {
-            _lockFile = AcquireFileLock(_path, _inMemory);
-            _db = OpenDatabase();
-            EnsureIndexes(_db);
-            _loader!(_db);
-        }
-        catch (Exception ex)
-        {
-            _openError = ex;
-            try
-            {
-                _db?.Dispose();
-            }
-            catch (Exception)
-            {
-                // The original error is what matters.
-            }
-
-            _lockFile?.Dispose();
-
-            _opened.Set();
             return;
         }
 
-        _loader = null;
-        _opened.Set();
-
-        var waiters = new List<FlushRequest>();
-        var dirtyUsers = new HashSet<string>(StringComparer.Ordinal);
-        var dirtyItems = new HashSet<string>(StringComparer.Ordinal);
-        long lastCheckpoint = Stopwatch.GetTimestamp();
-
+        _lastCheckpoint = Stopwatch.GetTimestamp();
         while (true)
         {
-            bool stopping;
-            bool retrying;
-            bool checkpointDue;
-            lock (_lock)
-            {
-                while (true)
-                {
-                    if (_stop)
-                    {
-                        break;
-                    }
-
-                    if (_fault is not null)
-                    {
-                        // A Flush that was queued before the fault was known also asks for a retry (else it would wait forever).
-                        if (_retryRequested || HasFlushRequest(_queue))
-                        {
-                            break;
-                        }
-
-                        Monitor.Wait(_lock);
-                        continue;
-                    }
-
-                    if (_queue.Count > 0)
-                    {
-                        break;
-                    }
-
-                    if (_checkpointIntervalTicks > 0)
-                    {
-                        long remaining = lastCheckpoint + _checkpointIntervalTicks - Stopwatch.GetTimestamp();
-                        if (remaining <= 0)
-                        {
-                            break;
-                        }
-
-                        Monitor.Wait(_lock, TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency));
-                    }
-                    else
-                    {
-                        Monitor.Wait(_lock);
-                    }
-                }
-
-                stopping = _stop;
-                retrying = _fault is not null;
-                _retryRequested = false;
-                _work.Clear();
-                if (_failed.Count > 0)
-                {
-                    _work.AddRange(_failed);
-                    _failed.Clear();
-                    _work.AddRange(_queue);
-                    _queue.Clear();
-                }
-                else
-                {
-                    // O(1) under the lock however long the backlog: producers never wait behind a copy.
-                    (_queue, _work) = (_work, _queue);
-                }
-            }
-
-            checkpointDue = _checkpointIntervalTicks > 0 && Stopwatch.GetTimestamp() - lastCheckpoint >= _checkpointIntervalTicks;
-            waiters.Clear();
-            foreach (var op in _work)
-            {
-                if (op.Flush is not null)
-                {
-                    waiters.Add(op.Flush);
-                }
-            }
-
+            bool stopping = WaitForWork(out bool retrying);
+            bool checkpoint = CollectWaiters() || stopping || retrying || CheckpointDue();
+            bool committed = false;
             try
             {
                 if (retrying && !_inMemory)
                 {
-                    Reopen();
+                    _file!.Reopen();
                 }
 
-                if (waiters.Count > 0 || stopping || checkpointDue)
+                if (checkpoint)
                 {
-                    _deferredWrites?.Invoke(_work);
+                    _host.CollectDeferredWrites(_work);
                 }
 
-                if (_work.Count > 0)
+                Commit();
+                committed = true;
+                if (checkpoint || _checkpointOwed)
                 {
-                    WriteBatch(_work, dirtyUsers, dirtyItems);
+                    Checkpoint(stopping ? "dispose" : _waiters.Count > 0 ? "flush" : retrying ? "recovery" : "interval");
                 }
 
-                if (waiters.Count > 0 || stopping || checkpointDue)
-                {
-                    _db!.Checkpoint();
-                    lastCheckpoint = Stopwatch.GetTimestamp();
-                    Log.Checkpointed(_logger, stopping ? "dispose" : waiters.Count > 0 ? "flush" : "interval");
-                }
-
-                if (retrying)
-                {
-                    lock (_lock)
-                    {
-                        _fault = null;
-                    }
-
-                    Log.StorageRecovered(_logger);
-                }
-
-                foreach (var w in waiters)
+                Recovered(retrying);
+                foreach (var w in _waiters)
                 {
                     w.Done.Set();
                 }
             }
             catch (Exception ex)
             {
-                TryRollback();
-                int kept;
-                lock (_lock)
-                {
-                    foreach (var op in _work)
-                    {
-                        if (op.Kind != WriteOpKind.Flush)
-                        {
-                            _failed.Add(op);
-                        }
-                    }
-
-                    kept = _failed.Count + _queue.Count;
-                    _fault = ex;
-                }
-
-                Log.StorageWriteFailed(_logger, ex, kept);
-                foreach (var w in waiters)
-                {
-                    w.Error = ex;
-                    w.Done.Set();
-                }
+                Fail(ex, committed);
             }
 
             _work.Clear();
             if (stopping)
             {
-                lock (_lock)
-                {
-                    // Anyone who enqueued a flush after the stop signal gets an answer instead of waiting forever.
-                    foreach (var op in _queue)
-                    {
-                        if (op.Flush is not null)
-                        {
-                            op.Flush.Error = new ObjectDisposedException(nameof(RecoEngine));
-                            op.Flush.Done.Set();
-                        }
-                    }
-                }
-
-                try
-                {
-                    _db?.Dispose();
-                }
-                catch (Exception ex)
-                {
-                    Log.StorageWriteFailed(_logger, ex, _failed.Count);
-                }
-
-                _lockFile?.Dispose();
+                Shutdown();
                 return;
             }
         }
     }
 
-    private void WriteBatch(List<WriteOp> ops, HashSet<string> dirtyUsers, HashSet<string> dirtyItems)
+    private bool OpenAndLoad()
     {
-        var db = _db!;
+        try
+        {
+            _file = _inMemory
+                ? DatabaseFile.InMemory(db => StorageFormat.Initialize(db, _dimensions))
+                : DatabaseFile.Open(_path, db => StorageFormat.Initialize(db, _dimensions), StorageFormat.IsFormatOne, StorageFormat.Migrate);
+            if (_file.Migrated)
+            {
+                Log.StorageMigrated(_logger, _path, StorageFormat.Version);
+            }
+
+            var db = _file.Db;
+            StorageFormat.CheckMeta(db, _dimensions, _path);
+            StorageFormat.EnsureIndexes(db);
+            _nextLogId = StorageFormat.NextLogId(db);
+            _host.Load(db);
+        }
+        catch (Exception ex)
+        {
+            _openError = ex;
+            try
+            {
+                _file?.Dispose();
+            }
+            catch (Exception)
+            {
+                // The original error is what matters.
+            }
+
+            _opened.Set();
+            return false;
+        }
+
+        _opened.Set();
+        return true;
+    }
+
+    /// <summary>Waits until there is something to do and takes it: the queue (after any kept batch) into <see cref="_work"/>.</summary>
+    private bool WaitForWork(out bool retrying)
+    {
+        lock (_lock)
+        {
+            while (!_stop)
+            {
+                if (_fault is not null)
+                {
+                    // A Flush that was queued before the fault was known also asks for a retry (else it would wait forever).
+                    if (_retryRequested || HasFlushRequest(_queue))
+                    {
+                        break;
+                    }
+
+                    Monitor.Wait(_lock);
+                    continue;
+                }
+
+                if (_queue.Count > 0)
+                {
+                    break;
+                }
+
+                if (_checkpointIntervalTicks > 0)
+                {
+                    long remaining = _lastCheckpoint + _checkpointIntervalTicks - Stopwatch.GetTimestamp();
+                    if (remaining <= 0)
+                    {
+                        break;
+                    }
+
+                    Monitor.Wait(_lock, TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency));
+                }
+                else
+                {
+                    Monitor.Wait(_lock);
+                }
+            }
+
+            retrying = _fault is not null;
+            _retryRequested = false;
+            _work.Clear();
+            if (_failed.Count > 0)
+            {
+                _work.AddRange(_failed);
+                _failed.Clear();
+                _work.AddRange(_queue);
+                _queue.Clear();
+            }
+            else
+            {
+                // O(1) under the lock however long the backlog: producers never wait behind a copy.
+                (_queue, _work) = (_work, _queue);
+            }
+
+            return _stop;
+        }
+    }
+
+    private bool CollectWaiters()
+    {
+        _waiters.Clear();
+        foreach (var op in _work)
+        {
+            if (op.Flush is not null)
+            {
+                _waiters.Add(op.Flush);
+            }
+        }
+
+        return _waiters.Count > 0;
+    }
+
+    private bool CheckpointDue() =>
+        _checkpointIntervalTicks > 0 && Stopwatch.GetTimestamp() - _lastCheckpoint >= _checkpointIntervalTicks;
+
+    /// <summary>Writes <see cref="_work"/> in one transaction; when the database refuses a document, isolates and sets aside the refused writes.</summary>
+    private void Commit()
+    {
+        if (!HasWrites(_work))
+        {
+            return;
+        }
+
+        try
+        {
+            WriteBatch(_work);
+        }
+        catch (Exception ex) when (IsRefusedWrite(ex))
+        {
+            TryRollback();
+            Log.StorageIsolating(_logger, ex, _work.Count);
+            CommitOneByOne();
+        }
+
+        _checkpointOwed = true;
+    }
+
+    /// <summary>Writes each write in its own transaction; writes the database still refuses are set aside and reported.</summary>
+    private void CommitOneByOne()
+    {
+        var single = new List<WriteOp>(1);
+        foreach (var op in _work)
+        {
+            if (op.Kind == WriteOpKind.Flush)
+            {
+                continue;
+            }
+
+            single.Clear();
+            single.Add(op);
+            try
+            {
+                WriteBatch(single);
+            }
+            catch (Exception ex) when (IsRefusedWrite(ex))
+            {
+                TryRollback();
+                Interlocked.Increment(ref _setAside);
+                Log.StorageWriteSetAside(_logger, ex, op.Kind.ToString(), op.Key);
+            }
+        }
+    }
+
+    private void Checkpoint(string reason)
+    {
+        var injected = CheckpointFaultInjector?.Invoke();
+        if (injected is not null)
+        {
+            throw injected;
+        }
+
+        _file!.Db.Checkpoint();
+        _checkpointOwed = false;
+        _lastCheckpoint = Stopwatch.GetTimestamp();
+        Log.Checkpointed(_logger, reason);
+    }
+
+    private void Recovered(bool retrying)
+    {
+        if (!retrying)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            _fault = null;
+        }
+
+        Log.StorageRecovered(_logger);
+    }
+
+    /// <summary>
+    /// A commit or checkpoint failed: the uncommitted writes are kept ahead of newer ones (a committed batch is not: only its
+    /// checkpoint is owed), changes are refused until a Flush succeeds, and every waiting Flush gets the error.
+    /// </summary>
+    private void Fail(Exception ex, bool committed)
+    {
+        TryRollback();
+        int kept;
+        lock (_lock)
+        {
+            if (committed)
+            {
+                // The batch reached the file; only the checkpoint is retried.
+                _work.Clear();
+            }
+
+            foreach (var op in _work)
+            {
+                if (op.Kind != WriteOpKind.Flush)
+                {
+                    _failed.Add(op);
+                }
+            }
+
+            kept = _failed.Count + _queue.Count;
+            _fault = ex;
+        }
+
+        Log.StorageWriteFailed(_logger, ex, kept);
+        foreach (var w in _waiters)
+        {
+            w.Error = ex;
+            w.Done.Set();
+        }
+    }
+
+    private void Shutdown()
+    {
+        lock (_lock)
+        {
+            // Anyone who enqueued a flush after the stop signal gets an answer instead of waiting forever.
+            foreach (var op in _queue)
+            {
+                if (op.Flush is not null)
+                {
+                    op.Flush.Error = new ObjectDisposedException(nameof(RecoEngine));
+                    op.Flush.Done.Set();
+                }
+            }
+        }
+
+        if (_failed.Count > 0)
+        {
+            Log.StorageWritesLostAtDispose(_logger, _failed.Count);
+        }
+
+        try
+        {
+            _file?.Dispose();
+        }
+        catch (Exception ex)
+        {
+            Log.StorageWriteFailed(_logger, ex, _failed.Count);
+        }
+    }
+
+    private void WriteBatch(List<WriteOp> ops)
+    {
+        var db = _file!.Db;
         var log = db.GetCollection(BsonCodec.InteractionsCollection, BsonAutoId.Int64);
-        var users = db.GetCollection(BsonCodec.UsersCollection);
-        var items = db.GetCollection(BsonCodec.ItemsCollection);
-        var engagementUsers = db.GetCollection(Engagement.EngagementBson.UsersCollection);
-        var engagementVariants = db.GetCollection(Engagement.EngagementBson.VariantsCollection);
-        dirtyUsers.Clear();
-        dirtyItems.Clear();
+        _dirtyUsers.Clear();
+        _dirtyItems.Clear();
         _dirtyEngagementUsers.Clear();
         _dirtyEngagementVariants.Clear();
         db.BeginTrans();
@@ -523,18 +546,18 @@ internal sealed class LiteStore : IDisposable
             switch (op.Kind)
             {
                 case WriteOpKind.LogInteraction:
-                    log.Insert(BsonCodec.Interaction(op.Key, op.Key2!, op.InteractionKind, op.Value, op.Ticks));
+                    log.Upsert(BsonCodec.Interaction(op.Sequence, op.Key, op.Key2!, op.InteractionKind, op.Value, op.Ticks));
                     break;
                 case WriteOpKind.UserChanged:
-                    dirtyUsers.Add(op.Key);
+                    _dirtyUsers.Add(op.Key);
                     break;
                 case WriteOpKind.ItemChanged:
-                    dirtyItems.Add(op.Key);
+                    _dirtyItems.Add(op.Key);
                     break;
                 case WriteOpKind.ForgetUser:
                     log.DeleteMany(Query.EQ("u", op.Key));
-                    users.Delete(op.Key);
-                    dirtyUsers.Add(op.Key);
+                    db.GetCollection(BsonCodec.UsersCollection).Delete(op.Key);
+                    _dirtyUsers.Add(op.Key);
                     _dirtyEngagementUsers.Add(op.Key);
                     break;
                 case WriteOpKind.EngagementChanged:
@@ -544,13 +567,10 @@ internal sealed class LiteStore : IDisposable
             }
         }
 
-        Persist(items, dirtyItems, _itemDocument);
-        Persist(users, dirtyUsers, _userDocument);
-        if (_engagementUserDocument is not null && _engagementVariantDocument is not null)
-        {
-            Persist(engagementUsers, _dirtyEngagementUsers, _engagementUserDocument);
-            Persist(engagementVariants, _dirtyEngagementVariants, _engagementVariantDocument, deleteMissing: false);
-        }
+        Persist(db.GetCollection(BsonCodec.ItemsCollection), _dirtyItems, _host.ItemDocument);
+        Persist(db.GetCollection(BsonCodec.UsersCollection), _dirtyUsers, _host.UserDocument);
+        Persist(db.GetCollection(Engagement.EngagementBson.UsersCollection), _dirtyEngagementUsers, _host.EngagementUserDocument);
+        Persist(db.GetCollection(Engagement.EngagementBson.VariantsCollection), _dirtyEngagementVariants, _host.EngagementVariantDocument, deleteMissing: false);
 
         var injected = FaultInjector?.Invoke();
         if (injected is not null)
@@ -559,6 +579,19 @@ internal sealed class LiteStore : IDisposable
         }
 
         db.Commit();
+    }
+
+    private static bool HasWrites(List<WriteOp> ops)
+    {
+        foreach (var op in ops)
+        {
+            if (op.Kind != WriteOpKind.Flush)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool HasFlushRequest(List<WriteOp> queue)
@@ -574,7 +607,7 @@ internal sealed class LiteStore : IDisposable
         return false;
     }
 
-    /// <summary>Writes the current document of each changed key, or deletes it when the key no longer exists.</summary>
+    /// <summary>Writes the current document of each changed key (sealed with its checksum), or deletes it when the key no longer exists.</summary>
     private static void Persist(ILiteCollection<BsonDocument> collection, HashSet<string> keys, Func<string, BsonDocument?> current, bool deleteMissing = true)
     {
         foreach (string key in keys)
@@ -582,7 +615,7 @@ internal sealed class LiteStore : IDisposable
             var doc = current(key);
             if (doc is not null)
             {
-                collection.Upsert(doc);
+                collection.Upsert(DocumentChecksum.Seal(doc));
             }
             else if (deleteMissing)
             {
@@ -595,30 +628,11 @@ internal sealed class LiteStore : IDisposable
     {
         try
         {
-            _db?.Rollback();
+            _file?.Db.Rollback();
         }
         catch (Exception)
         {
-            // A dead instance cannot roll back; the retry reopens the file.
+            // A failed instance cannot roll back; the retry reopens the file (and keeps the dead instance, see DatabaseFile.Reopen).
         }
     }
-
-    private void Reopen()
-    {
-        try
-        {
-            _db?.Dispose();
-        }
-        catch (Exception)
-        {
-            // After an I/O failure the old instance may be unusable; a fresh one replays the kept writes.
-        }
-
-        _db = null;
-        _db = OpenDatabase();
-        EnsureIndexes(_db);
-    }
-
-    private static void EnsureIndexes(LiteDatabase db) =>
-        db.GetCollection(BsonCodec.InteractionsCollection, BsonAutoId.Int64).EnsureIndex("u");
 }

@@ -1,0 +1,56 @@
+using System;
+using System.Threading;
+
+namespace EmbeddedReco.Storage;
+
+internal enum WriteOpKind : byte
+{
+    LogInteraction,
+    UserChanged,
+    ItemChanged,
+    ForgetUser,
+    EngagementChanged,
+    Flush,
+}
+
+/// <summary>One queued write. A value type: queuing a Record's writes allocates nothing in steady state.</summary>
+internal readonly struct WriteOp
+{
+    public WriteOp(WriteOpKind kind, string key, string? key2 = null, int interactionKind = 0, double value = 0, long ticks = 0, FlushRequest? flush = null, long sequence = 0)
+    {
+        Kind = kind;
+        Key = key;
+        Key2 = key2;
+        InteractionKind = interactionKind;
+        Value = value;
+        Ticks = ticks;
+        Flush = flush;
+        Sequence = sequence;
+    }
+
+    public WriteOpKind Kind { get; }
+
+    public string Key { get; }
+
+    public string? Key2 { get; }
+
+    public int InteractionKind { get; }
+
+    public double Value { get; }
+
+    public long Ticks { get; }
+
+    public FlushRequest? Flush { get; }
+
+    /// <summary>The id of a log row (<see cref="WriteOpKind.LogInteraction"/>), given when queued: a replay rewrites the same row.</summary>
+    public long Sequence { get; }
+
+    public WriteOp WithSequence(long sequence) => new WriteOp(Kind, Key, Key2, InteractionKind, Value, Ticks, Flush, sequence);
+}
+
+internal sealed class FlushRequest
+{
+    public ManualResetEventSlim Done { get; } = new ManualResetEventSlim(false);
+
+    public Exception? Error { get; set; }
+}
