@@ -82,7 +82,13 @@ internal sealed class DatabaseFile : IDisposable
                 throw;
             }
 
-            throw new RecoException(RecoErrorCode.StorageOpenFailed, $"Could not open the database '{path}': {ex.Message}", ex);
+            // No access, a missing folder, a sharing violation: the file could not be opened. Anything else came from LiteDB reading
+            // the file (a damaged page throws all sorts): its content is not readable.
+            bool access = ex is IOException || ex is UnauthorizedAccessException || ex is System.Security.SecurityException;
+            throw new RecoException(
+                access ? RecoErrorCode.StorageOpenFailed : RecoErrorCode.StorageCorrupt,
+                access ? $"Could not open the database '{path}': {ex.Message}" : $"The database '{path}' is damaged and could not be read: {ex.Message}",
+                ex);
         }
     }
 
@@ -170,7 +176,20 @@ internal sealed class DatabaseFile : IDisposable
         }
 
         _log = OpenOwned(logPath, FileMode.OpenOrCreate);
+
+        // Until the content has loaded and validated, the data file stays read-only: LiteDB marks a file it fails to read as
+        // invalid (a write), and a damaged file must stay exactly as it was for recovery.
+        _data.WritesAllowed = false;
         Db = OpenLite(_data, _log, Collation.Binary, readOnly: false);
+    }
+
+    /// <summary>Lets LiteDB write the data file, once its content has loaded and validated.</summary>
+    public void AllowWrites()
+    {
+        if (_data is not null)
+        {
+            _data.WritesAllowed = true;
+        }
     }
 
     /// <summary>Makes a new database under a temporary name, synced and closed, then renames it to the database's name.</summary>

@@ -67,6 +67,12 @@ internal sealed class LiteStore : IDisposable
     /// <summary>Test seam: called on the writer thread before each commit; a returned exception fails that batch.</summary>
     internal Func<Exception?>? FaultInjector { get; set; }
 
+    /// <summary>Test seam: called on the writer thread after each commit; a returned exception fails the batch although it reached the file.</summary>
+    internal Func<Exception?>? AfterCommitFaultInjector { get; set; }
+
+    /// <summary>Test seam: called on the writer thread for each write of a batch; a returned exception fails the write.</summary>
+    internal Func<WriteOp, Exception?>? WriteFaultInjector { get; set; }
+
     /// <summary>Test seam: called on the writer thread before each checkpoint; a returned exception fails it.</summary>
     internal Func<Exception?>? CheckpointFaultInjector { get; set; }
 
@@ -86,7 +92,9 @@ internal sealed class LiteStore : IDisposable
         if (error is not null)
         {
             store._thread.Join();
-            if (error is RecoException || error is ArgumentException)
+            // Our own argument errors name the option; anything else thrown while reading (LiteDB on a damaged page throws
+            // ArgumentOutOfRangeException, InvalidCastException, ...) means the file could not be read.
+            if (error is RecoException || (error is ArgumentException arg && arg.ParamName?.StartsWith("options", StringComparison.Ordinal) == true))
             {
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
             }
@@ -288,9 +296,10 @@ internal sealed class LiteStore : IDisposable
 
             var db = _file.Db;
             StorageFormat.CheckMeta(db, _dimensions, _path);
-            StorageFormat.EnsureIndexes(db);
             _nextLogId = StorageFormat.NextLogId(db);
             _host.Load(db);
+            _file.AllowWrites();
+            StorageFormat.EnsureIndexes(db);
         }
         catch (Exception ex)
         {
@@ -407,8 +416,6 @@ internal sealed class LiteStore : IDisposable
             Log.StorageIsolating(_logger, ex, _work.Count);
             CommitOneByOne();
         }
-
-        _checkpointOwed = true;
     }
 
     /// <summary>Writes each write in its own transaction; writes the database still refuses are set aside and reported.</summary>
@@ -480,6 +487,7 @@ internal sealed class LiteStore : IDisposable
             {
                 // The batch reached the file; only the checkpoint is retried.
                 _work.Clear();
+                _checkpointOwed = true;
             }
 
             foreach (var op in _work)
@@ -543,6 +551,11 @@ internal sealed class LiteStore : IDisposable
         db.BeginTrans();
         foreach (var op in ops)
         {
+            if (WriteFaultInjector?.Invoke(op) is { } refused)
+            {
+                throw refused;
+            }
+
             switch (op.Kind)
             {
                 case WriteOpKind.LogInteraction:
@@ -579,6 +592,10 @@ internal sealed class LiteStore : IDisposable
         }
 
         db.Commit();
+        if (AfterCommitFaultInjector?.Invoke() is { } afterCommit)
+        {
+            throw afterCommit;
+        }
     }
 
     private static bool HasWrites(List<WriteOp> ops)
