@@ -64,6 +64,7 @@ public sealed partial class RecoEngine
             var catalog = _catalog;
             bool known = catalog.Index.TryGetValue(itemId, out int row);
             var user = _users.GetOrAdd(userId, static (id, dims) => new UserState(id, dims), _options.Dimensions);
+            string? evicted = null;
             lock (user.Gate)
             {
                 user.InteractionCount++;
@@ -81,7 +82,7 @@ public sealed partial class RecoEngine
                         user.AddConsumed(id);
                     }
 
-                    var st = user.Touch(id, ticks);
+                    var st = user.Touch(id, ticks, out evicted);
                     if (kind == InteractionKind.Impression)
                     {
                         st.Ignored++;
@@ -138,6 +139,15 @@ public sealed partial class RecoEngine
             _engagement.Add(userId, variant, kind, value, ticks);
             _store.Enqueue(new WriteOp(WriteOpKind.LogInteraction, userId, itemId, (int)kind, value, ticks));
             _store.Enqueue(new WriteOp(WriteOpKind.UserChanged, userId));
+            if (known)
+            {
+                _store.Enqueue(new WriteOp(WriteOpKind.UserItemChanged, userId, catalog.Ids[row]));
+            }
+
+            if (evicted is not null)
+            {
+                _store.Enqueue(new WriteOp(WriteOpKind.UserItemChanged, userId, evicted));
+            }
             _store.Enqueue(new WriteOp(WriteOpKind.EngagementChanged, userId, variant));
         }
 

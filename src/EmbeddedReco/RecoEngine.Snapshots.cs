@@ -442,14 +442,14 @@ public sealed partial class RecoEngine
                 _recent.Clear();
                 foreach (var pair in nextUsers)
                 {
-                    writes.Add(new WriteOp(WriteOpKind.UserChanged, pair.Key));
+                    writes.Add(new WriteOp(WriteOpKind.UserReplaced, pair.Key));
                 }
 
                 foreach (var pair in oldUsers)
                 {
                     if (!nextUsers.ContainsKey(pair.Key))
                     {
-                        writes.Add(new WriteOp(WriteOpKind.UserChanged, pair.Key));
+                        writes.Add(new WriteOp(WriteOpKind.UserReplaced, pair.Key));
                     }
                 }
             }

@@ -190,7 +190,7 @@ public sealed partial class RecoEngine : IDisposable, IStoreHost
         var doc = default(BsonDocument);
         lock (user.Gate)
         {
-            doc = BsonCodec.User(id, user.Vector, user.LastTicks, user.InteractionCount, user.PositiveCount, user.Consumed, user.Items);
+            doc = BsonCodec.User(user);
         }
 
         if (_recent.TryGetValue(id, out var recent))
@@ -203,6 +203,36 @@ public sealed partial class RecoEngine : IDisposable, IStoreHost
         }
 
         return doc;
+    }
+
+    BsonDocument? IStoreHost.UserItemDocument(string userId, string itemId)
+    {
+        if (!_users.TryGetValue(userId, out var user))
+        {
+            return null;
+        }
+
+        lock (user.Gate)
+        {
+            return user.Items.TryGetValue(itemId, out var st) ? BsonCodec.UserItem(userId, itemId, st) : null;
+        }
+    }
+
+    List<BsonDocument> IStoreHost.UserItemDocuments(string userId)
+    {
+        var docs = new List<BsonDocument>();
+        if (_users.TryGetValue(userId, out var user))
+        {
+            lock (user.Gate)
+            {
+                foreach (var pair in user.Items)
+                {
+                    docs.Add(BsonCodec.UserItem(userId, pair.Key, pair.Value));
+                }
+            }
+        }
+
+        return docs;
     }
 
     void IStoreHost.Load(LiteDatabase db)
@@ -253,6 +283,34 @@ public sealed partial class RecoEngine : IDisposable, IStoreHost
                     var recent = new RecentLists { Calls = calls };
                     recent.Import(lists, _options.Policy.RecentLists);
                     _recent[user.Id] = recent;
+                }
+            }
+
+            var histories = new Dictionary<string, List<BsonDocument>>(StringComparer.Ordinal);
+            foreach (var doc in db.GetCollection(BsonCodec.UserItemsCollection).FindAll())
+            {
+                string userId = doc["u"].IsString ? doc["u"].AsString : string.Empty;
+                if (!histories.TryGetValue(userId, out var list))
+                {
+                    histories[userId] = list = new List<BsonDocument>();
+                }
+
+                list.Add(doc);
+            }
+
+            foreach (var pair in histories)
+            {
+                if (!_users.TryGetValue(pair.Key, out var user))
+                {
+                    // The profile write was set aside (the database refused it) while its item states were stored: the states are
+                    // kept in the file but have no profile to belong to.
+                    continue;
+                }
+
+                string? error = BsonCodec.ReadUserItems(pair.Value, user, out string itemId);
+                if (error is not null)
+                {
+                    throw Corrupt($"the state of item '{itemId}' of player '{pair.Key}'", error);
                 }
             }
 

@@ -18,4 +18,10 @@ internal sealed class UserItemState
 
     /// <summary>The latest interaction of any kind, for eviction.</summary>
     public long LastTouchTicks { get; set; }
+
+    /// <summary>
+    /// Position in the player's history (ascending = the order <see cref="UserState.Items"/> enumerates): stored with the state,
+    /// so a reopened engine enumerates the history in the same order and sums scores bit for bit the same.
+    /// </summary>
+    public long Seq { get; set; }
 }

@@ -37,12 +37,21 @@ internal sealed class UserState
     /// <summary>Most items tracked per player in <see cref="Items"/>; the least recently touched is evicted beyond it.</summary>
     public const int MaxItems = 4000;
 
-    /// <summary>Per-item history and exposure of this player (at most <see cref="MaxItems"/>).</summary>
-    public Dictionary<string, UserItemState> Items { get; } = new Dictionary<string, UserItemState>(StringComparer.Ordinal);
+    /// <summary>Per-item history and exposure of this player (at most <see cref="MaxItems"/>).
+    /// Enumerates in ascending <see cref="UserItemState.Seq"/> (an eviction rebuilds the dictionary rather than let a new entry
+    /// reuse the freed slot), so the order survives a reload.</summary>
+    public Dictionary<string, UserItemState> Items { get; private set; } = new Dictionary<string, UserItemState>(StringComparer.Ordinal);
+
+    /// <summary>The <see cref="UserItemState.Seq"/> of the next new item state.</summary>
+    public long NextSeq { get; set; }
 
     /// <summary>The player's state for an item, created when missing (evicting the least recently touched beyond the cap).</summary>
-    public UserItemState Touch(string itemId, long ticks)
+    public UserItemState Touch(string itemId, long ticks) => Touch(itemId, ticks, out _);
+
+    /// <summary>As <see cref="Touch(string, long)"/>; <paramref name="evicted"/> names the item whose state was dropped to make room, if any.</summary>
+    public UserItemState Touch(string itemId, long ticks, out string? evicted)
     {
+        evicted = null;
         if (!Items.TryGetValue(itemId, out var state))
         {
             if (Items.Count >= MaxItems)
@@ -58,10 +67,20 @@ internal sealed class UserState
                     }
                 }
 
-                Items.Remove(oldest!);
+                evicted = oldest;
+                var kept = new Dictionary<string, UserItemState>(Items.Count, StringComparer.Ordinal);
+                foreach (var pair in Items)
+                {
+                    if (!ReferenceEquals(pair.Key, oldest))
+                    {
+                        kept.Add(pair.Key, pair.Value);
+                    }
+                }
+
+                Items = kept;
             }
 
-            state = new UserItemState();
+            state = new UserItemState { Seq = NextSeq++ };
             Items.Add(itemId, state);
         }
 

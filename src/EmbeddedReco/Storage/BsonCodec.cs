@@ -15,6 +15,7 @@ internal static class BsonCodec
     public const string ItemsCollection = "items";
     public const string UsersCollection = "users";
     public const string InteractionsCollection = "interactions";
+    public const string UserItemsCollection = "user_items";
     public const string MetaCollection = "meta";
 
     public static byte[] FloatsToBytes(ReadOnlySpan<float> values)
@@ -64,48 +65,49 @@ internal static class BsonCodec
         };
     }
 
-    public static BsonDocument User(
-        string id,
-        ReadOnlySpan<float> vector,
-        long lastTicks,
-        long count,
-        long positive,
-        IEnumerable<string> consumed,
-        IEnumerable<KeyValuePair<string, UserItemState>> items)
+    /// <summary>A player's profile (without the per-item states, which are documents of their own: see <see cref="UserItem"/>).</summary>
+    public static BsonDocument User(UserState user)
     {
         var consumedArray = new BsonArray();
-        foreach (string c in consumed)
+        foreach (string c in user.Consumed)
         {
             consumedArray.Add(c);
         }
 
-        var itemArray = new BsonArray();
-        foreach (var pair in items)
-        {
-            var st = pair.Value;
-            itemArray.Add(new BsonDocument
-            {
-                ["i"] = pair.Key,
-                ["w"] = (double)st.Weight,
-                ["wt"] = st.WeightTicks,
-                ["ig"] = st.Ignored,
-                ["ls"] = st.LastShownTicks,
-                ["cd"] = st.CooldownUntilTicks,
-                ["lt"] = st.LastTouchTicks,
-            });
-        }
-
         return new BsonDocument
         {
-            ["_id"] = id,
-            ["v"] = FloatsToBytes(vector),
-            ["last"] = lastTicks,
-            ["n"] = count,
-            ["pos"] = positive,
+            ["_id"] = user.Id,
+            ["v"] = FloatsToBytes(user.Vector),
+            ["last"] = user.LastTicks,
+            ["n"] = user.InteractionCount,
+            ["pos"] = user.PositiveCount,
             ["consumed"] = consumedArray,
-            ["items"] = itemArray,
         };
     }
+
+    /// <summary>
+    /// The key of a per-item state: the player id's length, a colon, then both ids (unambiguous whatever characters ids hold).
+    /// </summary>
+    public static string UserItemId(string userId, string itemId) =>
+        userId.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + userId + itemId;
+
+    /// <summary>
+    /// One per-item state of a player, a document of its own: a Record rewrites this small document and the profile, never the
+    /// player's whole history (which made every record cost kilobytes of log and let the commit lag grow under load).
+    /// </summary>
+    public static BsonDocument UserItem(string userId, string itemId, UserItemState st) => new BsonDocument
+    {
+        ["_id"] = UserItemId(userId, itemId),
+        ["u"] = userId,
+        ["i"] = itemId,
+        ["w"] = (double)st.Weight,
+        ["wt"] = st.WeightTicks,
+        ["ig"] = st.Ignored,
+        ["ls"] = st.LastShownTicks,
+        ["cd"] = st.CooldownUntilTicks,
+        ["lt"] = st.LastTouchTicks,
+        ["s"] = st.Seq,
+    };
 
     /// <summary>The remembered lists of a player (oldest first) and how many lists were shown.</summary>
     public static BsonDocument Recent(long calls, List<string[]> lists)
@@ -143,23 +145,55 @@ internal static class BsonCodec
         return true;
     }
 
-    public static void ReadUserItems(BsonValue value, UserState user)
+    /// <summary>Applies one per-item state document (or an entry of a format-1 "items" array) to the player.</summary>
+    public static void ReadUserItem(BsonDocument doc, UserState user)
     {
-        if (!value.IsArray)
+        var st = user.Touch(doc["i"].AsString, doc["lt"].AsInt64);
+        st.Weight = (float)doc["w"].AsDouble;
+        st.WeightTicks = doc["wt"].AsInt64;
+        st.Ignored = doc["ig"].AsInt32;
+        st.LastShownTicks = doc["ls"].AsInt64;
+        st.CooldownUntilTicks = doc["cd"].AsInt64;
+    }
+
+    /// <summary>
+    /// Decodes and validates a player's per-item state documents, in their stored order (<see cref="UserItemState.Seq"/>); returns
+    /// null when sound, else what is wrong.
+    /// </summary>
+    public static string? ReadUserItems(List<BsonDocument> docs, UserState user, out string itemId)
+    {
+        itemId = "?";
+        docs.Sort(static (a, b) => a["s"].AsInt64.CompareTo(b["s"].AsInt64));
+        foreach (var doc in docs)
         {
-            return;
+            string? error = ReadUserItem(doc, user, out itemId);
+            if (error is not null)
+            {
+                return error;
+            }
         }
 
-        foreach (var entry in value.AsArray)
+        return null;
+    }
+
+    private static string? ReadUserItem(BsonDocument doc, UserState user, out string itemId)
+    {
+        itemId = doc["i"].IsString ? doc["i"].AsString : "?";
+        if (!DocumentChecksum.Verify(doc) || !doc["s"].IsInt64)
         {
-            var doc = entry.AsDocument;
-            var st = user.Touch(doc["i"].AsString, doc["lt"].AsInt64);
-            st.Weight = (float)doc["w"].AsDouble;
-            st.WeightTicks = doc["wt"].AsInt64;
-            st.Ignored = doc["ig"].AsInt32;
-            st.LastShownTicks = doc["ls"].AsInt64;
-            st.CooldownUntilTicks = doc["cd"].AsInt64;
+            return "fails its checksum";
         }
+
+        ReadUserItem(doc, user);
+        var st = user.Items[itemId];
+        st.Seq = doc["s"].AsInt64;
+        user.NextSeq = Math.Max(user.NextSeq, st.Seq + 1);
+        if (float.IsNaN(st.Weight) || float.IsInfinity(st.Weight) || st.Ignored < 0)
+        {
+            return "is invalid";
+        }
+
+        return null;
     }
 
     public static BsonDocument Interaction(long id, string userId, string itemId, int kind, double value, long ticks) => new BsonDocument
@@ -271,14 +305,6 @@ internal static class BsonCodec
         }
 
         user.SetConsumed(ReadStrings(doc["consumed"]));
-        ReadUserItems(doc["items"], user);
-        foreach (var st in user.Items.Values)
-        {
-            if (float.IsNaN(st.Weight) || float.IsInfinity(st.Weight) || st.Ignored < 0)
-            {
-                return "has an invalid item history";
-            }
-        }
 
         if (TryReadRecent(doc["shown"], out calls, out var shown))
         {

@@ -122,6 +122,25 @@ internal sealed class DatabaseFile : IDisposable
             : OpenLite(_data, _log!, Collation.Binary, readOnly: false);
     }
 
+    /// <summary>
+    /// Rolls back the open transaction. When LiteDB cannot (pages of a failed write it cannot discard), the instance is kept
+    /// reachable for the life of the process (see <see cref="Reopen"/>) and reported unusable: the caller reopens.
+    /// </summary>
+    /// <returns>True when the instance is still usable.</returns>
+    public bool TryRollback()
+    {
+        try
+        {
+            Db.Rollback();
+            return true;
+        }
+        catch (Exception)
+        {
+            DeadInstances.Keep(Db);
+            return false;
+        }
+    }
+
     public void Dispose()
     {
         Exception? error = null;

@@ -18,6 +18,12 @@ internal interface IStoreHost
     /// <summary>The player's current document, or null when the player was forgotten.</summary>
     BsonDocument? UserDocument(string id);
 
+    /// <summary>The document of one per-item state of a player, or null when it no longer exists (it is then deleted).</summary>
+    BsonDocument? UserItemDocument(string userId, string itemId);
+
+    /// <summary>The documents of every per-item state of a player (empty when the player is unknown).</summary>
+    List<BsonDocument> UserItemDocuments(string userId);
+
     /// <summary>The player's engagement document, or null.</summary>
     BsonDocument? EngagementUserDocument(string id);
 

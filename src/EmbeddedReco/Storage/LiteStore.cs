@@ -41,6 +41,8 @@ internal sealed class LiteStore : IDisposable
     private readonly List<FlushRequest> _waiters = new List<FlushRequest>();
     private readonly HashSet<string> _dirtyUsers = new HashSet<string>(StringComparer.Ordinal);
     private readonly HashSet<string> _dirtyItems = new HashSet<string>(StringComparer.Ordinal);
+    private readonly HashSet<(string User, string Item)> _dirtyUserItems = new HashSet<(string User, string Item)>();
+    private readonly HashSet<string> _replacedUsers = new HashSet<string>(StringComparer.Ordinal);
     private readonly HashSet<string> _dirtyEngagementUsers = new HashSet<string>(StringComparer.Ordinal);
     private readonly HashSet<string> _dirtyEngagementVariants = new HashSet<string>(StringComparer.Ordinal);
     private long _nextLogId = 1; // under _lock
@@ -546,6 +548,8 @@ internal sealed class LiteStore : IDisposable
         var log = db.GetCollection(BsonCodec.InteractionsCollection, BsonAutoId.Int64);
         _dirtyUsers.Clear();
         _dirtyItems.Clear();
+        _dirtyUserItems.Clear();
+        _replacedUsers.Clear();
         _dirtyEngagementUsers.Clear();
         _dirtyEngagementVariants.Clear();
         db.BeginTrans();
@@ -567,8 +571,16 @@ internal sealed class LiteStore : IDisposable
                 case WriteOpKind.ItemChanged:
                     _dirtyItems.Add(op.Key);
                     break;
+                case WriteOpKind.UserItemChanged:
+                    _dirtyUserItems.Add((op.Key, op.Key2!));
+                    break;
+                case WriteOpKind.UserReplaced:
+                    ReplaceUserItems(db, op.Key);
+                    _dirtyUsers.Add(op.Key);
+                    break;
                 case WriteOpKind.ForgetUser:
                     log.DeleteMany(Query.EQ("u", op.Key));
+                    db.GetCollection(BsonCodec.UserItemsCollection).DeleteMany(Query.EQ("u", op.Key));
                     db.GetCollection(BsonCodec.UsersCollection).Delete(op.Key);
                     _dirtyUsers.Add(op.Key);
                     _dirtyEngagementUsers.Add(op.Key);
@@ -582,6 +594,20 @@ internal sealed class LiteStore : IDisposable
 
         Persist(db.GetCollection(BsonCodec.ItemsCollection), _dirtyItems, _host.ItemDocument);
         Persist(db.GetCollection(BsonCodec.UsersCollection), _dirtyUsers, _host.UserDocument);
+        var userItems = db.GetCollection(BsonCodec.UserItemsCollection);
+        foreach (var (user, item) in _dirtyUserItems)
+        {
+            var doc = _host.UserItemDocument(user, item);
+            if (doc is not null)
+            {
+                userItems.Upsert(DocumentChecksum.Seal(doc));
+            }
+            else
+            {
+                userItems.Delete(BsonCodec.UserItemId(user, item));
+            }
+        }
+
         Persist(db.GetCollection(Engagement.EngagementBson.UsersCollection), _dirtyEngagementUsers, _host.EngagementUserDocument);
         Persist(db.GetCollection(Engagement.EngagementBson.VariantsCollection), _dirtyEngagementVariants, _host.EngagementVariantDocument, deleteMissing: false);
 
@@ -595,6 +621,28 @@ internal sealed class LiteStore : IDisposable
         if (AfterCommitFaultInjector?.Invoke() is { } afterCommit)
         {
             throw afterCommit;
+        }
+    }
+
+    /// <summary>Rewrites every per-item state of a player (a snapshot replaced it): the old ones go, the current ones are inserted.</summary>
+    private void ReplaceUserItems(LiteDatabase db, string userId)
+    {
+        if (!_replacedUsers.Add(userId))
+        {
+            return;
+        }
+
+        var userItems = db.GetCollection(BsonCodec.UserItemsCollection);
+        userItems.DeleteMany(Query.EQ("u", userId));
+        var docs = _host.UserItemDocuments(userId);
+        foreach (var doc in docs)
+        {
+            DocumentChecksum.Seal(doc);
+        }
+
+        if (docs.Count > 0)
+        {
+            userItems.Insert(docs);
         }
     }
 
@@ -641,15 +689,21 @@ internal sealed class LiteStore : IDisposable
         }
     }
 
+    /// <summary>Rolls back after a failed write; reopens the file when LiteDB could not roll back (its instance is then unusable).</summary>
     private void TryRollback()
     {
+        if (_file is null || _file.TryRollback() || _inMemory)
+        {
+            return;
+        }
+
         try
         {
-            _file?.Db.Rollback();
+            _file.Reopen();
         }
         catch (Exception)
         {
-            // A failed instance cannot roll back; the retry reopens the file (and keeps the dead instance, see DatabaseFile.Reopen).
+            // The file cannot be reopened now; the kept writes wait for the retry, which reopens again.
         }
     }
 }

@@ -18,6 +18,7 @@ internal static class StorageFormat
     {
         BsonCodec.ItemsCollection,
         BsonCodec.UsersCollection,
+        BsonCodec.UserItemsCollection,
         Engagement.EngagementBson.UsersCollection,
         Engagement.EngagementBson.VariantsCollection,
     };
@@ -29,8 +30,11 @@ internal static class StorageFormat
         EnsureIndexes(db);
     }
 
-    public static void EnsureIndexes(LiteDatabase db) =>
+    public static void EnsureIndexes(LiteDatabase db)
+    {
         db.GetCollection(BsonCodec.InteractionsCollection, BsonAutoId.Int64).EnsureIndex("u");
+        db.GetCollection(BsonCodec.UserItemsCollection).EnsureIndex("u");
+    }
 
     /// <summary>True when an unmarked LiteDB database holds EmbeddedReco metadata of format 1 (read only; writes nothing).</summary>
     public static bool IsFormatOne(LiteDatabase db)
@@ -62,6 +66,11 @@ internal static class StorageFormat
                     doc["format"] = Version;
                 }
 
+                if (name == BsonCodec.UsersCollection)
+                {
+                    SplitUserItems(doc, fresh);
+                }
+
                 buffer.Add(seal ? DocumentChecksum.Seal(doc) : doc);
                 if (buffer.Count == Chunk)
                 {
@@ -77,6 +86,35 @@ internal static class StorageFormat
         }
 
         EnsureIndexes(fresh);
+    }
+
+    /// <summary>Format 1 kept a player's per-item states in an array of the player's document; format 2 keeps one document each.</summary>
+    private static void SplitUserItems(BsonDocument user, LiteDatabase fresh)
+    {
+        if (!user.TryGetValue("items", out var items))
+        {
+            return;
+        }
+
+        user.Remove("items");
+        if (!items.IsArray || items.AsArray.Count == 0)
+        {
+            return;
+        }
+
+        string userId = user["_id"].AsString;
+        var docs = new System.Collections.Generic.List<BsonDocument>(items.AsArray.Count);
+        long seq = 0;
+        foreach (var entry in items.AsArray)
+        {
+            var doc = entry.AsDocument;
+            doc["_id"] = BsonCodec.UserItemId(userId, doc["i"].AsString);
+            doc["u"] = userId;
+            doc["s"] = seq++;
+            docs.Add(DocumentChecksum.Seal(doc));
+        }
+
+        fresh.GetCollection(BsonCodec.UserItemsCollection).Insert(docs);
     }
 
     /// <summary>Checks the metadata of an open database of ours against the engine's settings.</summary>

@@ -11,6 +11,12 @@ internal enum WriteOpKind : byte
     ForgetUser,
     EngagementChanged,
     Flush,
+
+    /// <summary>One per-item state of a player changed (Key = player, Key2 = item): a small document, not the whole history.</summary>
+    UserItemChanged,
+
+    /// <summary>A player's whole state was replaced (a snapshot load): the profile and every per-item state are rewritten.</summary>
+    UserReplaced,
 }
 
 /// <summary>One queued write. A value type: queuing a Record's writes allocates nothing in steady state.</summary>

@@ -65,7 +65,8 @@ public class StorageFaultTests
                 }
             }
 
-            Assert.Throws<RecoException>(() => engine.Flush());
+            Assert.True(SpinWait.SpinUntil(() => engine.Store.IsFaulted, TimeSpan.FromSeconds(10)), "the commit did not report its failure");
+            engine.Flush(); // reopens and replays the kept batch
             engine.Flush();
         }
 
@@ -112,11 +113,12 @@ public class StorageFaultTests
         using (var engine = RecoEngine.Open(options))
         {
             engine.UpsertItems(TestCatalog.Random(10, 8));
+            engine.Record(new Interaction("u1", "unknown-item", InteractionKind.Click)); // logs a warning on this thread: the sink throws
             bool failing = true;
-            engine.Store.WriteFaultInjector = op => failing && op.Kind == WriteOpKind.Flush ? new IOException("No space left on device (simulated)") : null;
+            engine.Store.WriteFaultInjector = _ => failing ? new IOException("No space left on device (simulated)") : null;
             engine.Record(new Interaction("u1", "item-0001", InteractionKind.Like));
-            engine.Record(new Interaction("u1", "unknown-item", InteractionKind.Click)); // logs a warning on this thread
-            Assert.Throws<RecoException>(() => engine.Flush()); // the writer logged an error: the sink threw, the process lives
+            Assert.True(SpinWait.SpinUntil(() => engine.Store.IsFaulted, TimeSpan.FromSeconds(10))); // the writer logged an error: the sink threw
+            Assert.Throws<RecoException>(() => engine.Flush()); // the retry fails too, and the process lives
             failing = false;
             engine.Flush();
         }
