@@ -60,7 +60,7 @@ public sealed partial class RecoEngine : IDisposable, IStoreHost
         _catalog = CatalogSnapshot.Empty(options.Dimensions);
         _pipeline = new ScoringPipeline(options.Scorers, _logger);
         InitEngagement();
-        _store = LiteStore.Open(options.DatabasePath!, options.Dimensions, _logger, options.CheckpointInterval, this);
+        _store = LiteStore.Open(options.DatabasePath!, options.Dimensions, options.MaxPendingWrites, _logger, options.CheckpointInterval, this);
     }
 
     /// <summary>Number of items in the catalog.</summary>

@@ -83,6 +83,14 @@ public sealed class RecoEngineOptions
     /// </summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The most writes queued for the writer thread before <see cref="RecoEngine.Record"/>, <see cref="RecoEngine.UpsertItems"/>
+    /// and <see cref="RecoEngine.ForgetUser"/> wait for it to catch up (a Record queues about five). This bounds how far the file
+    /// can lag behind memory, so how much a crash of the process can take, under a flood that outruns the disk; below the writer's
+    /// throughput (see docs/RELIABILITY.md) nothing ever waits. Default 10,000; at least 100.
+    /// </summary>
+    public int MaxPendingWrites { get; set; } = 10_000;
+
     /// <summary>The clock used for interactions without a timestamp and for decay at suggestion time. Default: <see cref="DateTimeOffset.UtcNow"/>.</summary>
     public Func<DateTimeOffset> Clock { get; set; } = static () => DateTimeOffset.UtcNow;
 
@@ -166,6 +174,11 @@ public sealed class RecoEngineOptions
         if (CheckpointInterval != Timeout.InfiniteTimeSpan && CheckpointInterval < TimeSpan.FromMilliseconds(100))
         {
             throw new ArgumentOutOfRangeException("options." + nameof(CheckpointInterval), CheckpointInterval, "RecoEngineOptions.CheckpointInterval must be at least 100 ms, or Timeout.InfiniteTimeSpan.");
+        }
+
+        if (MaxPendingWrites < 100)
+        {
+            throw new ArgumentOutOfRangeException("options." + nameof(MaxPendingWrites), MaxPendingWrites, "RecoEngineOptions.MaxPendingWrites must be at least 100.");
         }
 
         if (Clock is null)

@@ -53,8 +53,13 @@ internal sealed class LiteStore : IDisposable
     private long _lastCheckpoint;
     private int _setAside;
 
-    private LiteStore(string path, int dimensions, ILogger logger, TimeSpan checkpointInterval, IStoreHost host)
+    private readonly int _maxPending;
+    private int _producersWaiting; // under _lock
+    private long _backPressureWaits;
+
+    private LiteStore(string path, int dimensions, int maxPending, ILogger logger, TimeSpan checkpointInterval, IStoreHost host)
     {
+        _maxPending = maxPending;
         _path = path;
         _inMemory = string.Equals(path, RecoEngineOptions.InMemory, StringComparison.Ordinal);
         _dimensions = dimensions;
@@ -85,9 +90,9 @@ internal sealed class LiteStore : IDisposable
     public bool IsFaulted => Volatile.Read(ref _fault) is not null;
 
     /// <summary>Opens the file on the writer thread, loads it through <paramref name="host"/> there, and returns once both are done.</summary>
-    public static LiteStore Open(string path, int dimensions, ILogger logger, TimeSpan checkpointInterval, IStoreHost host)
+    public static LiteStore Open(string path, int dimensions, int maxPendingWrites, ILogger logger, TimeSpan checkpointInterval, IStoreHost host)
     {
-        var store = new LiteStore(path, dimensions, logger, checkpointInterval, host);
+        var store = new LiteStore(path, dimensions, maxPendingWrites, logger, checkpointInterval, host);
         store._thread.Start();
         store._opened.Wait();
         var error = store._openError;
@@ -132,6 +137,19 @@ internal sealed class LiteStore : IDisposable
     public QueueBatch BeginBatch()
     {
         Monitor.Enter(_lock);
+        if (_queue.Count >= _maxPending && _fault is null && !_stop)
+        {
+            // Back-pressure: a flood that outruns the disk waits here (documented bound: MaxPendingWrites), never anywhere else.
+            _backPressureWaits++;
+            _producersWaiting++;
+            while (_queue.Count >= _maxPending && _fault is null && !_stop)
+            {
+                Monitor.Wait(_lock);
+            }
+
+            _producersWaiting--;
+        }
+
         if (_stop)
         {
             Monitor.Exit(_lock);
@@ -140,6 +158,21 @@ internal sealed class LiteStore : IDisposable
 
         return new QueueBatch(this, _queue.Count == 0);
     }
+
+    /// <summary>Writes queued and not yet taken by the writer thread (for tests and diagnostics).</summary>
+    internal int PendingWrites
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _queue.Count;
+            }
+        }
+    }
+
+    /// <summary>How many times a producer waited because <see cref="RecoEngineOptions.MaxPendingWrites"/> writes were pending.</summary>
+    internal long BackPressureWaits => Interlocked.Read(ref _backPressureWaits);
 
     /// <summary>Writes queued under the store's lock; see <see cref="BeginBatch"/>.</summary>
     internal readonly ref struct QueueBatch
@@ -159,7 +192,8 @@ internal sealed class LiteStore : IDisposable
         {
             if (_wasEmpty && _store._queue.Count > 0)
             {
-                Monitor.Pulse(_store._lock);
+                // PulseAll: producers held back by MaxPendingWrites wait on the same lock as the writer.
+                Monitor.PulseAll(_store._lock);
             }
 
             Monitor.Exit(_store._lock);
@@ -183,7 +217,7 @@ internal sealed class LiteStore : IDisposable
                 _retryRequested = true;
             }
 
-            Monitor.Pulse(_lock);
+            Monitor.PulseAll(_lock);
         }
 
         request.Done.Wait();
@@ -204,7 +238,7 @@ internal sealed class LiteStore : IDisposable
             }
 
             _stop = true;
-            Monitor.Pulse(_lock);
+            Monitor.PulseAll(_lock);
         }
 
         _thread.Join();
@@ -379,6 +413,11 @@ internal sealed class LiteStore : IDisposable
                 (_queue, _work) = (_work, _queue);
             }
 
+            if (_producersWaiting > 0)
+            {
+                Monitor.PulseAll(_lock);
+            }
+
             return _stop;
         }
     }
@@ -502,6 +541,7 @@ internal sealed class LiteStore : IDisposable
 
             kept = _failed.Count + _queue.Count;
             _fault = ex;
+            Monitor.PulseAll(_lock); // producers held back by MaxPendingWrites see the fault and stop waiting
         }
 
         Log.StorageWriteFailed(_logger, ex, kept);
