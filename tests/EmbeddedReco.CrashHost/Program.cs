@@ -7,9 +7,16 @@ using EmbeddedReco;
 //        EmbeddedReco.CrashHost <database path> <dimensions>
 // Creates 50 items, then records interactions forever in batches; after each Flush it prints "ack <n>" where n is the number of
 // interactions recorded before that Flush. The test kills this process at a random moment and checks every acknowledged write.
+//        EmbeddedReco.CrashHost crash <mode> <database path> <seed> <run>
+// The workloads of the crash campaign (tests/EmbeddedReco.CrashCampaign): see CrashWorkloads and CrashProtocol.
 if (args[0] == "kernels")
 {
     return KernelCheck.Run();
+}
+
+if (args[0] == "crash")
+{
+    return EmbeddedReco.Crash.CrashWorkloads.Run(args);
 }
 
 string path = args[0];
