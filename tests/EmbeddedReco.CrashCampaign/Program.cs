@@ -12,6 +12,11 @@ using EmbeddedReco.Crash;
 //       [--work <folder>] [--keep] [--host <EmbeddedReco.CrashHost.dll>] [--json] [--quiet]
 // Prints one line per kill (stderr), a table per mode and the summary line (stdout; --json: one JSON document instead).
 // Exit code 0 when every invariant held, 1 when one broke (the first failure is printed), 2 for bad arguments.
+if (args.Length > 0 && args[0] == "lag")
+{
+    return EmbeddedReco.Crash.CommitLag.Run(args, DefaultHostPath());
+}
+
 var options = new CampaignOptions { HostPath = DefaultHostPath(), Progress = Console.Error };
 bool json = false;
 try

@@ -9,9 +9,16 @@ using EmbeddedReco;
 // interactions recorded before that Flush. The test kills this process at a random moment and checks every acknowledged write.
 //        EmbeddedReco.CrashHost crash <mode> <database path> <seed> <run>
 // The workloads of the crash campaign (tests/EmbeddedReco.CrashCampaign): see CrashWorkloads and CrashProtocol.
+//        EmbeddedReco.CrashHost lag <database path> <records per second> <players>
+// Records at a fixed rate without Flush, for the campaign's commit-lag measurement (LagWorkload).
 if (args[0] == "kernels")
 {
     return KernelCheck.Run();
+}
+
+if (args[0] == "lag")
+{
+    return LagWorkload.Run(args);
 }
 
 if (args[0] == "crash")
