@@ -80,15 +80,17 @@ public sealed partial class RecoEngine
     public int Suggest(string userId, Span<Suggestion> destination, SuggestOptions? options) =>
         SuggestCore(userId, destination, options, options?.Explain ?? false, validated: false);
 
-    /// <summary>The state of every registered scorer (weight, enabled, faults).</summary>
+    /// <summary>The state of every registered scorer (weight, enabled, faults, slow calls, probation) at the engine clock's now; a
+    /// disabled scorer whose <see cref="ScorerCollection.RecoveryPeriod"/> has passed comes back here or at the next Suggest.</summary>
     /// <returns>One entry per scorer, in blending order.</returns>
     public IReadOnlyList<ScorerStatus> GetScorers()
     {
         ThrowIfDisposed();
-        return _pipeline.Status();
+        return _pipeline.Status(NowTicks());
     }
 
-    /// <summary>Re-enables a scorer that was disabled after repeated faults.</summary>
+    /// <summary>Re-enables a scorer that was disabled after repeated faults, at once and without probation (a scorer also comes
+    /// back on its own after <see cref="ScorerCollection.RecoveryPeriod"/>).</summary>
     /// <param name="name">The scorer's name.</param>
     /// <returns>True when a scorer with that name is registered.</returns>
     public bool EnableScorer(string name)

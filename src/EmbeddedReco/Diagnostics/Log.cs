@@ -42,11 +42,17 @@ internal static partial class Log
     [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Scorer {Scorer} faulted and was skipped for this call: {Reason}")]
     public static partial void ScorerFault(ILogger logger, Exception? exception, string scorer, string reason);
 
-    [LoggerMessage(EventId = 31, Level = LogLevel.Error, Message = "Scorer {Scorer} is disabled after {Faults} faults; Suggest serves from the other scorers (RecoEngine.EnableScorer re-enables it)")]
-    public static partial void ScorerDisabled(ILogger logger, string scorer, int faults);
+    [LoggerMessage(EventId = 31, Level = LogLevel.Error, Message = "Scorer {Scorer} is disabled after {Faults} faults; Suggest serves from the other scorers. It comes back {Recovery} (RecoEngine.EnableScorer re-enables it at once)")]
+    public static partial void ScorerDisabled(ILogger logger, string scorer, int faults, string recovery);
 
     [LoggerMessage(EventId = 32, Level = LogLevel.Information, Message = "Scorer {Scorer} re-enabled")]
     public static partial void ScorerEnabled(ILogger logger, string scorer);
+
+    [LoggerMessage(EventId = 33, Level = LogLevel.Warning, Message = "Scorer {Scorer} re-enabled on its own after a quiet period of {RecoveryPeriod}; on probation for {FaultWindow}: one more fault disables it again")]
+    public static partial void ScorerReenabledAfterRecovery(ILogger logger, string scorer, TimeSpan recoveryPeriod, TimeSpan faultWindow);
+
+    [LoggerMessage(EventId = 34, Level = LogLevel.Debug, Message = "Scorer {Scorer} took {Milliseconds} ms, over its {BudgetMilliseconds} ms budget; kept as a suspect, a fault only if over budget on its next {Confirmations} call(s) too")]
+    public static partial void ScorerSlowCall(ILogger logger, string scorer, double milliseconds, double budgetMilliseconds, int confirmations);
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Plugin {Plugin}: loaded scorer {Scorer}")]
     public static partial void PluginScorerLoaded(ILogger logger, string plugin, string scorer);

@@ -15,7 +15,9 @@ namespace EmbeddedReco;
 /// <item>Allocation and I/O: do neither in <see cref="Score"/>; it runs on the game's frame. Precompute in the constructor.</item>
 /// <item>Outputs: write a finite value for every item. <see cref="ScorerContract.Exclude"/> removes an item from this call's
 /// list (a gate). NaN or infinity is a fault: the scorer's output is dropped for that call.</item>
-/// <item>Time: a call longer than the registration's time budget is dropped for that call; repeated faults disable the scorer.</item>
+/// <item>Time: a call longer than the registration's time budget is a suspect (its results are kept); it is a fault, dropped for
+/// that call, only when the next call is over budget too (<see cref="ScorerCollection.SlowCallConfirmations"/>), and a call during
+/// which a garbage collection ran is excused. Repeated faults disable the scorer for <see cref="ScorerCollection.RecoveryPeriod"/>.</item>
 /// <item>Never block, never throw on purpose, never mutate the context's data. A busy loop cannot be stopped (no sandbox in .NET).</item>
 /// </list>
 /// </remarks>

@@ -28,11 +28,47 @@ public sealed class ScorerCollection : IEnumerable<ScorerRegistration>
     /// <summary>The per-call time budget of a scorer unless given: 20 ms (more than a frame: a scorer that slow is broken).</summary>
     public static readonly TimeSpan DefaultTimeBudget = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>Faults (throw, NaN/infinity, over budget) within <see cref="FaultWindow"/> after which a scorer is disabled. Default 3; at least 1.</summary>
+    /// <summary>The <see cref="RecoveryPeriod"/> unless set: 5 minutes.</summary>
+    public static readonly TimeSpan DefaultRecoveryPeriod = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Faults within <see cref="FaultWindow"/> after which a scorer is disabled. Default 3; at least 1. A fault is a call that threw,
+    /// wrote NaN or infinity, or was over its time budget as confirmed by <see cref="SlowCallConfirmations"/>; a single slow call is
+    /// not one.
+    /// </summary>
     public int FaultLimit { get; set; } = 3;
 
     /// <summary>The window in which faults are counted. Default 1 minute (by the engine's clock).</summary>
     public TimeSpan FaultWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How many further calls in a row must also be over the time budget before an over-budget call counts as a fault. Default 1:
+    /// a call over budget is only a suspect (its results are kept, it is counted in <see cref="ScorerStatus.SlowCalls"/>), and it
+    /// becomes a fault when the scorer's next call is over budget too; every further call of that streak is a fault as well, and a
+    /// call within budget ends the streak. A call during which a garbage collection ran (<see cref="GC.CollectionCount"/> changed;
+    /// the pause is the host's, not the scorer's) is not counted, unless the scorer's previous call was over budget too: a scorer that
+    /// is slow on every call is caught even in a host that collects on every call. 0 = every counted over-budget call is a fault.
+    /// At least 0.
+    /// </summary>
+    /// <remarks>
+    /// Wall-clock time includes preemption, GC pauses, a debugger or a suspended app; a hitch rarely hits the same scorer twice in a
+    /// row, a slow scorer always does. The cost of a late call is already paid when it returns, so dropping its valid results would
+    /// only change the list without saving time.
+    /// </remarks>
+    public int SlowCallConfirmations { get; set; } = 1;
+
+    /// <summary>
+    /// How long a disabled scorer stays off before the engine tries it again on its own, by the engine's clock
+    /// (<see cref="RecoEngineOptions.Clock"/>). Default <see cref="DefaultRecoveryPeriod"/> (5 minutes);
+    /// <see cref="Timeout.InfiniteTimeSpan"/> = stay disabled until <see cref="RecoEngine.EnableScorer"/>. Otherwise positive.
+    /// </summary>
+    /// <remarks>
+    /// A scorer that comes back is on probation until it has gone one <see cref="FaultWindow"/> without a fault: a single fault
+    /// disables it again, and the next period is doubled (at most 16 x <see cref="RecoveryPeriod"/>). After a fault-free
+    /// <see cref="FaultWindow"/> the period is back to <see cref="RecoveryPeriod"/>. <see cref="RecoEngine.EnableScorer"/> ends
+    /// probation and resets the period.
+    /// </remarks>
+    public TimeSpan RecoveryPeriod { get; set; } = DefaultRecoveryPeriod;
 
     /// <summary>Number of registered scorers.</summary>
     public int Count => _items.Count;
@@ -41,7 +77,8 @@ public sealed class ScorerCollection : IEnumerable<ScorerRegistration>
     /// <param name="scorer">The scorer; its <see cref="IScorer.Name"/> must be unique in the collection.</param>
     /// <param name="weight">Its weight in the blend, finite and >= 0. Default 1.</param>
     /// <param name="normalization">How its outputs are mapped before weighting. Default <see cref="ScoreNormalization.MinMax"/>.</param>
-    /// <param name="timeBudget">Longest allowed call; longer calls are dropped as faults. Default <see cref="DefaultTimeBudget"/>;
+    /// <param name="timeBudget">Longest allowed call. A longer call is a suspect, and a fault (dropped for that call) only when the
+    /// following call is over budget too (<see cref="SlowCallConfirmations"/>). Default <see cref="DefaultTimeBudget"/>;
     /// <see cref="Timeout.InfiniteTimeSpan"/> = no budget.</param>
     /// <returns>The registration.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="scorer"/> is null.</exception>
@@ -115,7 +152,13 @@ public sealed class ScorerCollection : IEnumerable<ScorerRegistration>
 
     internal ScorerCollection Clone()
     {
-        var copy = new ScorerCollection { FaultLimit = FaultLimit, FaultWindow = FaultWindow };
+        var copy = new ScorerCollection
+        {
+            FaultLimit = FaultLimit,
+            FaultWindow = FaultWindow,
+            SlowCallConfirmations = SlowCallConfirmations,
+            RecoveryPeriod = RecoveryPeriod,
+        };
         copy._items.Clear();
         foreach (var r in _items)
         {
@@ -135,6 +178,16 @@ public sealed class ScorerCollection : IEnumerable<ScorerRegistration>
         if (FaultWindow <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException("options.Scorers.FaultWindow", FaultWindow, "RecoEngineOptions.Scorers.FaultWindow must be positive.");
+        }
+
+        if (SlowCallConfirmations < 0)
+        {
+            throw new ArgumentOutOfRangeException("options.Scorers.SlowCallConfirmations", SlowCallConfirmations, "RecoEngineOptions.Scorers.SlowCallConfirmations must be at least 0 (0 = every call over budget is a fault).");
+        }
+
+        if (RecoveryPeriod != Timeout.InfiniteTimeSpan && RecoveryPeriod <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException("options.Scorers.RecoveryPeriod", RecoveryPeriod, "RecoEngineOptions.Scorers.RecoveryPeriod must be positive, or Timeout.InfiniteTimeSpan to keep a disabled scorer off.");
         }
 
         if (_items.Count > 32)
@@ -179,7 +232,7 @@ public sealed class ScorerRegistration
 /// <summary>The state of one scorer in an open engine: <see cref="RecoEngine.GetScorers"/>.</summary>
 public sealed class ScorerStatus
 {
-    internal ScorerStatus(string name, double weight, bool enabled, long faults, long calls, string? lastFault)
+    internal ScorerStatus(string name, double weight, bool enabled, long faults, long calls, string? lastFault, long slowCalls, bool onProbation, DateTimeOffset? reenableAt)
     {
         Name = name;
         Weight = weight;
@@ -187,6 +240,9 @@ public sealed class ScorerStatus
         Faults = faults;
         Calls = calls;
         LastFault = lastFault;
+        SlowCalls = slowCalls;
+        OnProbation = onProbation;
+        ReenableAt = reenableAt;
     }
 
     /// <summary>The scorer's name.</summary>
@@ -195,10 +251,10 @@ public sealed class ScorerStatus
     /// <summary>Its registered weight.</summary>
     public double Weight { get; }
 
-    /// <summary>False after too many faults; <see cref="RecoEngine.EnableScorer"/> turns it back on.</summary>
+    /// <summary>False after too many faults, until <see cref="ReenableAt"/> or <see cref="RecoEngine.EnableScorer"/>.</summary>
     public bool Enabled { get; }
 
-    /// <summary>Faults since the engine opened.</summary>
+    /// <summary>Faults since the engine opened (throws, NaN/infinity, confirmed over-budget calls).</summary>
     public long Faults { get; }
 
     /// <summary>Calls since the engine opened.</summary>
@@ -206,4 +262,16 @@ public sealed class ScorerStatus
 
     /// <summary>A description of the latest fault, or null.</summary>
     public string? LastFault { get; }
+
+    /// <summary>Calls over the time budget since the engine opened, suspects included (calls during a garbage collection are not
+    /// counted); only those confirmed by <see cref="ScorerCollection.SlowCallConfirmations"/> are also <see cref="Faults"/>.</summary>
+    public long SlowCalls { get; }
+
+    /// <summary>True when the scorer came back on its own after <see cref="ScorerCollection.RecoveryPeriod"/> and has not yet gone one
+    /// <see cref="ScorerCollection.FaultWindow"/> without a fault: one fault disables it again.</summary>
+    public bool OnProbation { get; }
+
+    /// <summary>When a disabled scorer comes back on its own (engine clock); null while enabled, or when
+    /// <see cref="ScorerCollection.RecoveryPeriod"/> is <see cref="Timeout.InfiniteTimeSpan"/>.</summary>
+    public DateTimeOffset? ReenableAt { get; }
 }

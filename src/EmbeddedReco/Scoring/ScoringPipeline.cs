@@ -12,11 +12,26 @@ namespace EmbeddedReco.Scoring;
 /// blended[i] = sum over active scorers s of weight_s x normalized_s[i]; an item any scorer excluded is NaN (never selected).
 /// Normalized per-scorer values stay in the scratch so the breakdown of a selected item can be reported.
 /// </summary>
+/// <remarks>
+/// Fault rule (docs/plugins.md): a throw or a NaN/infinity output is a fault at once and the call's output is dropped. A call
+/// over its time budget is a suspect: its valid results are kept, and it becomes a fault (dropped) only when the scorer is over
+/// budget again on its next <see cref="ScorerCollection.SlowCallConfirmations"/> calls. An over-budget call during which a garbage
+/// collection ran is excused unless the previous call was over budget too. <see cref="ScorerCollection.FaultLimit"/> faults within
+/// <see cref="ScorerCollection.FaultWindow"/> disable the scorer for <see cref="ScorerCollection.RecoveryPeriod"/> (engine clock),
+/// after which it comes back on probation. Nothing on the no-fault path allocates.
+/// </remarks>
 internal sealed class ScoringPipeline
 {
+    private const int MaxRecoveryDoublings = 4; // a relapse on probation doubles the period, up to 16 x RecoveryPeriod
+
+    private static readonly int MaxGeneration = GC.MaxGeneration;
+
     private readonly Entry[] _entries;
     private readonly int _faultLimit;
     private readonly long _faultWindowTicks;
+    private readonly int _slowCallConfirmations;
+    private readonly long _recoveryTicks; // 0 = never re-enabled on its own
+    private readonly long _maxRecoveryTicks;
     private readonly ILogger _logger;
     private readonly int _popularityIndex;
 
@@ -31,6 +46,9 @@ internal sealed class ScoringPipeline
         _entries = list.ToArray();
         _faultLimit = scorers.FaultLimit;
         _faultWindowTicks = scorers.FaultWindow.Ticks;
+        _slowCallConfirmations = scorers.SlowCallConfirmations;
+        _recoveryTicks = scorers.RecoveryPeriod == Timeout.InfiniteTimeSpan ? 0 : scorers.RecoveryPeriod.Ticks;
+        _maxRecoveryTicks = _recoveryTicks > long.MaxValue >> MaxRecoveryDoublings ? long.MaxValue : _recoveryTicks << MaxRecoveryDoublings;
         _logger = logger;
         _popularityIndex = Array.FindIndex(_entries, e => e.Name == ScorerContract.Popularity);
     }
@@ -65,7 +83,7 @@ internal sealed class ScoringPipeline
                 w = o;
             }
 
-            if (w <= 0 || e.Disabled)
+            if (w <= 0 || (e.Disabled && !TryRecover(e, nowTicks)))
             {
                 continue;
             }
@@ -80,7 +98,7 @@ internal sealed class ScoringPipeline
         }
 
         // Nothing spoke (a cold player under a content-only setting): fall back to popularity at full weight.
-        if (!any && _popularityIndex >= 0 && !_entries[_popularityIndex].Disabled
+        if (!any && _popularityIndex >= 0 && (!_entries[_popularityIndex].Disabled || TryRecover(_entries[_popularityIndex], nowTicks))
             && RunOne(_popularityIndex, in context, perScorer[_popularityIndex].AsSpan(0, blended.Length), nowTicks))
         {
             weightsUsed[_popularityIndex] = 1f;
@@ -103,14 +121,33 @@ internal sealed class ScoringPipeline
         return any;
     }
 
-    public IReadOnlyList<ScorerStatus> Status()
+    /// <summary>The state of every scorer at <paramref name="nowTicks"/> (a scorer whose recovery period has passed comes back).</summary>
+    public IReadOnlyList<ScorerStatus> Status(long nowTicks)
     {
         var result = new List<ScorerStatus>(_entries.Length);
         foreach (var e in _entries)
         {
+            if (e.Disabled)
+            {
+                TryRecover(e, nowTicks);
+            }
+
             lock (e.Gate)
             {
-                result.Add(new ScorerStatus(e.Name, e.Registration.Weight, !e.Disabled, e.Faults, Interlocked.Read(ref e.Calls), e.LastFault));
+                EndProbationIfQuiet(e, nowTicks);
+                DateTimeOffset? reenableAt = e.Disabled && e.ReenableAtTicks != long.MaxValue
+                    ? new DateTimeOffset(e.ReenableAtTicks, TimeSpan.Zero)
+                    : null;
+                result.Add(new ScorerStatus(
+                    e.Name,
+                    e.Registration.Weight,
+                    !e.Disabled,
+                    e.Faults,
+                    Interlocked.Read(ref e.Calls),
+                    e.LastFault,
+                    Interlocked.Read(ref e.SlowCalls),
+                    e.OnProbation,
+                    reenableAt));
             }
         }
 
@@ -127,6 +164,11 @@ internal sealed class ScoringPipeline
                 {
                     e.Disabled = false;
                     e.RecentFaults.Clear();
+                    e.OnProbation = false;
+                    e.RecoveryTicks = 0;
+                    Interlocked.Exchange(ref e.ReenableAtTicks, long.MaxValue);
+                    Interlocked.Exchange(ref e.SlowStreak, 0);
+                    e.PreviousCallOver = false;
                 }
 
                 Log.ScorerEnabled(_logger, name);
@@ -146,10 +188,17 @@ internal sealed class ScoringPipeline
         }
     }
 
+    /// <summary>Garbage collections so far, of any generation (a collection of generation n also counts in generation 0 on
+    /// CoreCLR; Mono counts minor and major collections apart). Allocation-free on every runtime.</summary>
+    private static int GcCount() => GC.CollectionCount(0) + (MaxGeneration > 0 ? GC.CollectionCount(MaxGeneration) : 0);
+
     private bool RunOne(int index, in ScoringContext context, Span<float> scores, long nowTicks)
     {
         var e = _entries[index];
         Interlocked.Increment(ref e.Calls);
+        long budget = e.BudgetStopwatchTicks;
+        int gcBefore = budget > 0 ? GcCount() : 0;
+
         long start = Stopwatch.GetTimestamp();
         bool produced;
         try
@@ -162,11 +211,13 @@ internal sealed class ScoringPipeline
             return false;
         }
 
-        long elapsed = Stopwatch.GetTimestamp() - start;
-        if (e.BudgetStopwatchTicks > 0 && elapsed > e.BudgetStopwatchTicks)
+        if (budget > 0)
         {
-            Fault(e, $"took {elapsed * 1000.0 / Stopwatch.Frequency:0.0} ms, over its budget", null, nowTicks);
-            return false;
+            long elapsed = Stopwatch.GetTimestamp() - start;
+            if (CheckTime(e, elapsed, elapsed > budget && GcCount() != gcBefore, nowTicks))
+            {
+                return false; // a confirmed slow call: a fault, its output dropped
+            }
         }
 
         if (!produced)
@@ -217,30 +268,135 @@ internal sealed class ScoringPipeline
         return true;
     }
 
+    /// <summary>
+    /// Applies the time rule to a finished call (<paramref name="gcRan"/> = a garbage collection ran during it). Returns true when
+    /// the call is a fault. Allocation-free unless it is one.
+    /// </summary>
+    private bool CheckTime(Entry e, long elapsed, bool gcRan, long nowTicks)
+    {
+        if (elapsed <= e.BudgetStopwatchTicks)
+        {
+            if (e.PreviousCallOver || Volatile.Read(ref e.SlowStreak) != 0)
+            {
+                e.PreviousCallOver = false;
+                Interlocked.Exchange(ref e.SlowStreak, 0); // within budget: a streak of slow calls ends
+            }
+
+            return false;
+        }
+
+        // A collection ran during the call (its pause is the host's, and not measurable on every runtime): excused, unless the
+        // previous call was over budget too, so a scorer that is slow on every call is caught even in a host that collects on every
+        // call (one call later).
+        bool excused = gcRan && !e.PreviousCallOver;
+        e.PreviousCallOver = true;
+        return !excused && SlowCallIsFault(e, elapsed, nowTicks);
+    }
+
+    /// <summary>
+    /// Counts an over-budget call. The first <see cref="ScorerCollection.SlowCallConfirmations"/> calls of a
+    /// streak are suspects (results kept, logged at debug level); the call that confirms the streak and every later one of it are
+    /// faults. Returns true when this call is a fault (its output is dropped).
+    /// </summary>
+    private bool SlowCallIsFault(Entry e, long elapsed, long nowTicks)
+    {
+        Interlocked.Increment(ref e.SlowCalls);
+        int streak = Interlocked.Increment(ref e.SlowStreak);
+        double ms = elapsed * 1000.0 / Stopwatch.Frequency;
+        double budgetMs = e.BudgetStopwatchTicks * 1000.0 / Stopwatch.Frequency;
+        if (streak <= _slowCallConfirmations)
+        {
+            Log.ScorerSlowCall(_logger, e.Name, ms, budgetMs, _slowCallConfirmations);
+            return false;
+        }
+
+        Fault(e, streak == 1 ? $"took {ms:0.0} ms, over its {budgetMs:0.###} ms budget" : $"took {ms:0.0} ms, over its {budgetMs:0.###} ms budget on {streak} calls in a row", null, nowTicks);
+        return true;
+    }
+
+    /// <summary>Re-enables a disabled scorer whose recovery period has passed, on probation. True when it is enabled now.</summary>
+    private bool TryRecover(Entry e, long nowTicks)
+    {
+        if (Interlocked.Read(ref e.ReenableAtTicks) > nowTicks)
+        {
+            return false;
+        }
+
+        long period;
+        lock (e.Gate)
+        {
+            if (!e.Disabled)
+            {
+                return true;
+            }
+
+            if (e.ReenableAtTicks > nowTicks)
+            {
+                return false;
+            }
+
+            period = e.RecoveryTicks;
+            e.Disabled = false;
+            e.OnProbation = true;
+            e.ProbationUntilTicks = SaturatingAdd(nowTicks, _faultWindowTicks);
+            e.RecentFaults.Clear();
+            Interlocked.Exchange(ref e.ReenableAtTicks, long.MaxValue);
+            Interlocked.Exchange(ref e.SlowStreak, 0);
+            e.PreviousCallOver = false;
+        }
+
+        Log.ScorerReenabledAfterRecovery(_logger, e.Name, TimeSpan.FromTicks(period), TimeSpan.FromTicks(_faultWindowTicks));
+        return true;
+    }
+
+    /// <summary>Ends probation once the scorer has gone one fault window without a fault. Call under the entry's gate.</summary>
+    private static void EndProbationIfQuiet(Entry e, long nowTicks)
+    {
+        if (e.OnProbation && nowTicks > e.ProbationUntilTicks)
+        {
+            e.OnProbation = false;
+            e.RecoveryTicks = 0;
+        }
+    }
+
+    private static long SaturatingAdd(long a, long b) => b > long.MaxValue - a ? long.MaxValue : a + b;
+
     private void Fault(Entry e, string reason, Exception? ex, long nowTicks)
     {
-        bool disabledNow = false;
+        int faults = 0;
+        string? recovery = null;
         lock (e.Gate)
         {
             e.Faults++;
             e.LastFault = reason;
+            EndProbationIfQuiet(e, nowTicks);
             e.RecentFaults.Enqueue(nowTicks);
             while (e.RecentFaults.Count > 0 && nowTicks - e.RecentFaults.Peek() > _faultWindowTicks)
             {
                 e.RecentFaults.Dequeue();
             }
 
-            if (!e.Disabled && e.RecentFaults.Count >= _faultLimit)
+            if (!e.Disabled && (e.OnProbation || e.RecentFaults.Count >= _faultLimit))
             {
+                // A relapse on probation doubles the period (at most 16 x RecoveryPeriod); a first disable uses the option.
+                e.RecoveryTicks = _recoveryTicks == 0 ? 0
+                    : e.OnProbation && e.RecoveryTicks > 0 ? Math.Min(SaturatingAdd(e.RecoveryTicks, e.RecoveryTicks), _maxRecoveryTicks)
+                    : _recoveryTicks;
                 e.Disabled = true;
-                disabledNow = true;
+                e.OnProbation = false;
+                faults = e.RecentFaults.Count;
+                long reenableAt = e.RecoveryTicks == 0 ? long.MaxValue : SaturatingAdd(nowTicks, e.RecoveryTicks);
+                Interlocked.Exchange(ref e.ReenableAtTicks, reenableAt);
+                recovery = reenableAt == long.MaxValue
+                    ? "only by RecoEngine.EnableScorer (RecoveryPeriod is infinite)"
+                    : "on its own at " + new DateTimeOffset(reenableAt, TimeSpan.Zero).ToString("o", System.Globalization.CultureInfo.InvariantCulture) + ", on probation";
             }
         }
 
         Log.ScorerFault(_logger, ex, e.Name, reason);
-        if (disabledNow)
+        if (recovery is not null)
         {
-            Log.ScorerDisabled(_logger, e.Name, _faultLimit);
+            Log.ScorerDisabled(_logger, e.Name, faults, recovery);
         }
     }
 
@@ -267,6 +423,24 @@ internal sealed class ScoringPipeline
         public Queue<long> RecentFaults { get; }
 
         public volatile bool Disabled;
+
+        /// <summary>When a disabled scorer comes back (engine ticks); long.MaxValue = not scheduled. Read without the gate.</summary>
+        public long ReenableAtTicks = long.MaxValue;
+
+        /// <summary>The period of the current or latest disable (ticks; 0 = infinite or none).</summary>
+        public long RecoveryTicks;
+
+        public bool OnProbation;
+
+        public long ProbationUntilTicks;
+
+        /// <summary>Counted over-budget calls in a row (Interlocked); a call within budget ends the streak.</summary>
+        public int SlowStreak;
+
+        /// <summary>The previous call was over budget (counted or excused); only a GC excuse reads it.</summary>
+        public volatile bool PreviousCallOver;
+
+        public long SlowCalls;
 
         public long Calls;
 

@@ -1,4 +1,5 @@
 using EmbeddedReco.Collaborative;
+using EmbeddedReco.Tests.Infrastructure;
 
 namespace EmbeddedReco.Tests.Collaborative;
 
@@ -192,14 +193,15 @@ public sealed class EaseTests
         ease.Score(history, weights, s1);
         knn.Score(history, weights, s2);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
-        {
-            ease.Score(history, weights, s1);
-            knn.Score(history, weights, s2);
-        }
+        long allocated = AllocationMeter.SteadyStateBytes(
+            () =>
+            {
+                ease.Score(history, weights, s1);
+                knn.Score(history, weights, s2);
+            },
+            cleanCalls: 100);
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, allocated);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using EmbeddedReco.Engagement;
+using EmbeddedReco.Tests.Infrastructure;
 
 namespace EmbeddedReco.Tests.Engagement;
 
@@ -208,12 +209,16 @@ public sealed class EngagementAggregatorAllocationTests
         agg.Add("u", "A", InteractionKind.Click, 1, t0);
         agg.Add("u", "A", InteractionKind.Play, 30, t0 + 1);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
-        {
-            agg.Add("u", "A", (InteractionKind)(i % 4), 10, t0 + 2 + i);
-        }
+        int i = 0;
+        long allocated = AllocationMeter.SteadyStateBytes(
+            () =>
+            {
+                agg.Add("u", "A", (InteractionKind)(i % 4), 10, t0 + 2 + i);
+                i++;
+            },
+            cleanCalls: 1000,
+            windowCalls: 100);
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, allocated);
     }
 }

@@ -21,6 +21,10 @@ public class RecoEngineOptionsTests
         { o => o.CheckpointInterval = TimeSpan.FromMilliseconds(1), "CheckpointInterval" },
         { o => o.Clock = null!, "Clock" },
         { o => o.LoggerFactory = null!, "LoggerFactory" },
+        { o => o.Scorers.FaultLimit = 0, "FaultLimit" },
+        { o => o.Scorers.SlowCallConfirmations = -1, "SlowCallConfirmations" },
+        { o => o.Scorers.RecoveryPeriod = TimeSpan.Zero, "RecoveryPeriod" },
+        { o => o.Scorers.RecoveryPeriod = TimeSpan.FromMinutes(-1), "RecoveryPeriod" },
     };
 
     [Theory]

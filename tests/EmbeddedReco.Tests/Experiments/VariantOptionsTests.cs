@@ -1,5 +1,6 @@
 using System.Reflection;
 using EmbeddedReco.Experiments;
+using EmbeddedReco.Tests.Infrastructure;
 
 namespace EmbeddedReco.Tests.Experiments;
 
@@ -81,12 +82,8 @@ public sealed class VariantOptionsTests
         var scratch = new SuggestOptions();
         VariantOptions.Merge(settings, caller, scratch);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
-        {
-            VariantOptions.Merge(settings, caller, scratch);
-        }
+        long allocated = AllocationMeter.SteadyStateBytes(() => VariantOptions.Merge(settings, caller, scratch), cleanCalls: 100);
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, allocated);
     }
 }

@@ -114,14 +114,13 @@ public class SuggestTests
         engine.Suggest("u", buffer);
         engine.Suggest("cold", buffer);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 50; i++)
+        long allocated = AllocationMeter.SteadyStateBytes(() =>
         {
             engine.Suggest("u", buffer);
             engine.Suggest("cold", buffer);
-        }
+        });
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, allocated);
     }
 
     [Fact]
