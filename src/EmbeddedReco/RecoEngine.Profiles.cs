@@ -148,7 +148,7 @@ public sealed partial class RecoEngine
     /// <param name="userId">The player's id.</param>
     /// <returns>A snapshot of the profile, or null.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="userId"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="userId"/> is empty or over-long.</exception>
+    /// <exception cref="ArgumentException"><paramref name="userId"/> is empty, over-long or ill-formed (an unpaired UTF-16 surrogate).</exception>
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
     public UserProfile? GetProfile(string userId)
     {
@@ -172,7 +172,7 @@ public sealed partial class RecoEngine
     /// <param name="userId">The player's id.</param>
     /// <returns>True when the player had a profile; false when unknown.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="userId"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="userId"/> is empty or over-long.</exception>
+    /// <exception cref="ArgumentException"><paramref name="userId"/> is empty, over-long or ill-formed (an unpaired UTF-16 surrogate).</exception>
     /// <exception cref="RecoException">A previous storage failure has not been resolved by <see cref="Flush"/>.</exception>
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
     public bool ForgetUser(string userId)

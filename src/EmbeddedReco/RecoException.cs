@@ -29,7 +29,8 @@ public enum RecoErrorCode
     /// <summary>A snapshot ends before the length its header announces.</summary>
     SnapshotTruncated = 103,
 
-    /// <summary>A snapshot is well-formed but its content is invalid (counts, dimensions, non-finite values, duplicate or over-long ids).</summary>
+    /// <summary>A snapshot is well-formed but its content is invalid (counts, dimensions, non-finite values, duplicate, over-long or
+    /// ill-formed ids or tags, too many tags).</summary>
     SnapshotInvalid = 104,
 
     /// <summary>A snapshot is larger than the configured size cap.</summary>

@@ -16,6 +16,7 @@ public class RecoEngineOptionsTests
         { o => o.PopularityHalfLife = TimeSpan.FromDays(-1), "PopularityHalfLife" },
         { o => o.EngagementWeights = null!, "EngagementWeights" },
         { o => o.EngagementWeights.Click = double.NaN, "EngagementWeights" },
+        { o => o.Experiment = new Experiment("e", new[] { new ExperimentVariant("a", 1), new ExperimentVariant(new string('v', 257), 1) }), "Experiment" },
         { o => o.ConsumedKinds = null!, "ConsumedKinds" },
         { o => o.MaxIdBytes = 1023, "MaxIdBytes" },
         { o => o.CheckpointInterval = TimeSpan.FromMilliseconds(1), "CheckpointInterval" },

@@ -29,6 +29,8 @@ public class RecordTests
         { new Interaction("u", "action-1", InteractionKind.Rating, double.PositiveInfinity), typeof(ArgumentException) },
         { new Interaction("u", "action-1", InteractionKind.Play, -5), typeof(ArgumentOutOfRangeException) },
         { new Interaction("u", "action-1", (InteractionKind)42), typeof(ArgumentException) },
+        { new Interaction("u\uD800", "action-1", InteractionKind.Click), typeof(ArgumentException) },
+        { new Interaction("u", "action-\uDC01", InteractionKind.Click), typeof(ArgumentException) },
         { default, typeof(ArgumentNullException) },
     };
 
