@@ -107,9 +107,12 @@ public sealed partial class RecoEngine
             _store.ThrowIfFaulted();
             var next = _catalog.With(batch, null);
             PublishCatalog(next);
+
+            // One batch: the writer commits all of the call's items in one transaction or none of them.
+            using var writes = _store.BeginBatch();
             foreach (var entry in batch)
             {
-                _store.Enqueue(new WriteOp(WriteOpKind.ItemChanged, entry.Id));
+                writes.Add(new WriteOp(WriteOpKind.ItemChanged, entry.Id));
             }
 
             Log.CatalogChanged(_logger, next.Count, batch.Count, 0);

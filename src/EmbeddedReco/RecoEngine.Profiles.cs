@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using EmbeddedReco.Catalog;
 using EmbeddedReco.Diagnostics;
 using EmbeddedReco.Profiles;
 using EmbeddedReco.Storage;
@@ -10,7 +11,8 @@ public sealed partial class RecoEngine
 {
     /// <summary>
     /// Records what a player did. The player's profile and the item's popularity change in memory before this returns, so the
-    /// next <see cref="Suggest(string)"/> already reflects it; the write to the file is queued (this never waits for the disk).
+    /// next <see cref="Suggest(string)"/> already reflects it; the writes to the file (log row, profile, item counters, engagement)
+    /// are queued as one batch that the writer commits in one transaction (this never waits for the disk).
     /// </summary>
     /// <remarks>
     /// An interaction on an item that is not in the catalog is written to the interaction log and counted in the player's
@@ -20,7 +22,8 @@ public sealed partial class RecoEngine
     /// </remarks>
     /// <param name="interaction">The interaction.</param>
     /// <exception cref="ArgumentNullException">An id is null.</exception>
-    /// <exception cref="ArgumentException">An id is empty or over-long, the kind is undefined, or the value is not finite.</exception>
+    /// <exception cref="ArgumentException">An id is empty, over-long or ill-formed (an unpaired UTF-16 surrogate), the kind is
+    /// undefined, or the value is not finite.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A negative value for <see cref="InteractionKind.Play"/> or <see cref="InteractionKind.Rating"/>.</exception>
     /// <exception cref="RecoException">A previous storage failure has not been resolved by <see cref="Flush"/>; nothing was changed.</exception>
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
@@ -52,96 +55,109 @@ public sealed partial class RecoEngine
         RecordCore(userId, itemId, kind, value, ticks);
     }
 
-    /// <summary>Applies a validated interaction: profile, per-item history and exposure, item counters, queued writes.</summary>
+    /// <summary>Applies a validated interaction and queues its writes as one batch (committed in one transaction: a crash never leaves part of it).</summary>
     private void RecordCore(string userId, string itemId, InteractionKind kind, double value, long ticks)
     {
         double weight = _options.EngagementWeights.WeightOf(kind, value);
-        var policy = _options.Policy;
+        bool known;
         lock (_mutation)
         {
             ThrowIfDisposed();
             _store.ThrowIfFaulted();
             var catalog = _catalog;
-            bool known = catalog.Index.TryGetValue(itemId, out int row);
-            var user = _users.GetOrAdd(userId, static (id, dims) => new UserState(id, dims), _options.Dimensions);
-            lock (user.Gate)
-            {
-                user.InteractionCount++;
-                if (known)
-                {
-                    string id = catalog.Ids[row];
-                    user.Apply(catalog.Row(row), weight, ticks, _profileDecay);
-                    if (weight > 0)
-                    {
-                        user.PositiveCount++;
-                    }
+            using var writes = _store.BeginBatch();
+            known = ApplyInteraction(writes, catalog, userId, itemId, kind, value, weight, ticks);
+        }
 
-                    if (_consumedKinds[(int)kind])
-                    {
-                        user.AddConsumed(id);
-                    }
-
-                    var st = user.Touch(id, ticks);
-                    if (kind == InteractionKind.Impression)
-                    {
-                        st.Ignored++;
-                        st.LastShownTicks = Math.Max(st.LastShownTicks, ticks);
-                        if (policy.CooldownImpressions > 0 && st.Ignored >= policy.CooldownImpressions)
-                        {
-                            st.CooldownUntilTicks = ticks + policy.CooldownPeriod.Ticks;
-                            st.Ignored = 0;
-                        }
-                    }
-                    else if (weight != 0)
-                    {
-                        if (ticks >= st.WeightTicks)
-                        {
-                            st.Weight = (float)((st.Weight * _profileDecay.Factor(ticks - st.WeightTicks)) + weight);
-                            st.WeightTicks = ticks;
-                        }
-                        else
-                        {
-                            st.Weight += (float)(weight * _profileDecay.Factor(st.WeightTicks - ticks));
-                        }
-
-                        if (weight > 0)
-                        {
-                            st.Ignored = 0;
-                            st.CooldownUntilTicks = 0;
-                        }
-                    }
-                }
-            }
-
-            if (known)
-            {
-                var counters = catalog.Counters;
-                if (kind == InteractionKind.Impression)
-                {
-                    counters.Impressions[row]++;
-                }
-
-                if (weight > 0)
-                {
-                    counters.Engagements[row]++;
-                    counters.PopularityLog2[row] = _popularityDecay.AddLog2(counters.PopularityLog2[row], weight, ticks);
-                }
-
-                _store.Enqueue(new WriteOp(WriteOpKind.ItemChanged, catalog.Ids[row]));
-            }
-            else
-            {
-                Log.UnknownItemInteraction(_logger, userId, itemId);
-            }
-
-            string variant = _options.Experiment?.Assign(userId).Name ?? string.Empty;
-            _engagement.Add(userId, variant, kind, value, ticks);
-            _store.Enqueue(new WriteOp(WriteOpKind.LogInteraction, userId, itemId, (int)kind, value, ticks));
-            _store.Enqueue(new WriteOp(WriteOpKind.UserChanged, userId));
-            _store.Enqueue(new WriteOp(WriteOpKind.EngagementChanged, userId, variant));
+        if (!known)
+        {
+            Log.UnknownItemInteraction(_logger, userId, itemId);
         }
 
         MaybeRetrain();
+    }
+
+    /// <summary>
+    /// Applies one validated interaction (under the mutation lock): profile, per-item history and exposure, item counters,
+    /// engagement; adds its writes to <paramref name="writes"/>. Returns whether the item is in the catalog.
+    /// </summary>
+    private bool ApplyInteraction(LiteStore.QueueBatch writes, CatalogSnapshot catalog, string userId, string itemId, InteractionKind kind, double value, double weight, long ticks)
+    {
+        var policy = _options.Policy;
+        bool known = catalog.Index.TryGetValue(itemId, out int row);
+        var user = _users.GetOrAdd(userId, static (id, dims) => new UserState(id, dims), _options.Dimensions);
+        lock (user.Gate)
+        {
+            user.InteractionCount++;
+            if (known)
+            {
+                string id = catalog.Ids[row];
+                user.Apply(catalog.Row(row), weight, ticks, _profileDecay);
+                if (weight > 0)
+                {
+                    user.PositiveCount++;
+                }
+
+                if (_consumedKinds[(int)kind])
+                {
+                    user.AddConsumed(id);
+                }
+
+                var st = user.Touch(id, ticks);
+                if (kind == InteractionKind.Impression)
+                {
+                    st.Ignored++;
+                    st.LastShownTicks = Math.Max(st.LastShownTicks, ticks);
+                    if (policy.CooldownImpressions > 0 && st.Ignored >= policy.CooldownImpressions)
+                    {
+                        st.CooldownUntilTicks = ticks + policy.CooldownPeriod.Ticks;
+                        st.Ignored = 0;
+                    }
+                }
+                else if (weight != 0)
+                {
+                    if (ticks >= st.WeightTicks)
+                    {
+                        st.Weight = (float)((st.Weight * _profileDecay.Factor(ticks - st.WeightTicks)) + weight);
+                        st.WeightTicks = ticks;
+                    }
+                    else
+                    {
+                        st.Weight += (float)(weight * _profileDecay.Factor(st.WeightTicks - ticks));
+                    }
+
+                    if (weight > 0)
+                    {
+                        st.Ignored = 0;
+                        st.CooldownUntilTicks = 0;
+                    }
+                }
+            }
+        }
+
+        if (known)
+        {
+            var counters = catalog.Counters;
+            if (kind == InteractionKind.Impression)
+            {
+                counters.Impressions[row]++;
+            }
+
+            if (weight > 0)
+            {
+                counters.Engagements[row]++;
+                counters.PopularityLog2[row] = _popularityDecay.AddLog2(counters.PopularityLog2[row], weight, ticks);
+            }
+
+            writes.Add(new WriteOp(WriteOpKind.ItemChanged, catalog.Ids[row]));
+        }
+
+        string variant = _options.Experiment?.Assign(userId).Name ?? string.Empty;
+        _engagement.Add(userId, variant, kind, value, ticks);
+        writes.Add(new WriteOp(WriteOpKind.LogInteraction, userId, itemId, (int)kind, value, ticks));
+        writes.Add(new WriteOp(WriteOpKind.UserChanged, userId));
+        writes.Add(new WriteOp(WriteOpKind.EngagementChanged, userId, variant));
+        return known;
     }
 
     /// <summary>Returns a copy of what the engine knows about a player, or null for a player with no recorded interaction.</summary>
@@ -186,7 +202,7 @@ public sealed partial class RecoEngine
             bool removed = _users.TryRemove(userId, out _);
             _recent.TryRemove(userId, out _);
             _engagement.ForgetUser(userId);
-            _store.Enqueue(new WriteOp(WriteOpKind.ForgetUser, userId));
+            _store.Enqueue(new WriteOp(WriteOpKind.ForgetUser, userId)); // one write (profile, log rows, engagement): one commit
             return removed;
         }
     }
