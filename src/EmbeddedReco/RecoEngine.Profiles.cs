@@ -24,7 +24,9 @@ public sealed partial class RecoEngine
     /// <exception cref="ArgumentNullException">An id is null.</exception>
     /// <exception cref="ArgumentException">An id is empty, over-long or ill-formed (an unpaired UTF-16 surrogate), the kind is
     /// undefined, or the value is not finite.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A negative value for <see cref="InteractionKind.Play"/> or <see cref="InteractionKind.Rating"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A <see cref="InteractionKind.Play"/> value outside 0 to
+    /// <see cref="Interaction.MaxPlaySeconds"/> (seven days) or a <see cref="InteractionKind.Rating"/> value outside 0 to
+    /// <see cref="Interaction.MaxRatingStars"/> (1000).</exception>
     /// <exception cref="RecoException">A previous storage failure has not been resolved by <see cref="Flush"/>; nothing was changed.</exception>
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
     public void Record(in Interaction interaction)
@@ -46,19 +48,33 @@ public sealed partial class RecoEngine
             throw new ArgumentException($"Interaction value must be finite, not {value}.", nameof(interaction));
         }
 
-        if (value < 0 && (kind == InteractionKind.Play || kind == InteractionKind.Rating))
+        if (kind == InteractionKind.Play && !(value >= 0 && value <= Interaction.MaxPlaySeconds))
         {
-            throw new ArgumentOutOfRangeException(nameof(interaction), value, $"A {kind} value (seconds or stars) must be zero or more.");
+            throw new ArgumentOutOfRangeException(
+                nameof(interaction), value, $"A Play value (seconds) must be between 0 and {Interaction.MaxPlaySeconds} (Interaction.MaxPlaySeconds, seven days).");
+        }
+
+        if (kind == InteractionKind.Rating && !(value >= 0 && value <= Interaction.MaxRatingStars))
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(interaction), value, $"A Rating value (stars) must be between 0 and {Interaction.MaxRatingStars} (Interaction.MaxRatingStars).");
         }
 
         long ticks = interaction.Timestamp?.UtcTicks ?? NowTicks();
         RecordCore(userId, itemId, kind, value, ticks);
     }
 
+    /// <summary>
+    /// The largest magnitude of one interaction's weight. Validated settings stay within it (a rating at most
+    /// 2 x <see cref="Interaction.MaxRatingStars"/> stars from neutral, times at most <see cref="EngagementWeights.MaxWeight"/> per
+    /// star); the clamp is a second line of defence for the profile.
+    /// </summary>
+    private const double MaxInteractionWeight = 2 * Interaction.MaxRatingStars * EngagementWeights.MaxWeight;
+
     /// <summary>Applies a validated interaction and queues its writes as one batch (committed in one transaction: a crash never leaves part of it).</summary>
     private void RecordCore(string userId, string itemId, InteractionKind kind, double value, long ticks)
     {
-        double weight = _options.EngagementWeights.WeightOf(kind, value);
+        double weight = WeightOf(kind, value);
         bool known;
         lock (_mutation)
         {
@@ -77,6 +93,13 @@ public sealed partial class RecoEngine
         MaybeRetrain();
     }
 
+    /// <summary>The engagement weight of an interaction, clamped to <see cref="MaxInteractionWeight"/>.</summary>
+    private double WeightOf(InteractionKind kind, double value)
+    {
+        double weight = _options.EngagementWeights.WeightOf(kind, value);
+        return weight > MaxInteractionWeight ? MaxInteractionWeight : weight < -MaxInteractionWeight ? -MaxInteractionWeight : weight;
+    }
+
     /// <summary>
     /// Applies one validated interaction (under the mutation lock): profile, per-item history and exposure, item counters,
     /// engagement; adds its writes to <paramref name="writes"/>. Returns whether the item is in the catalog.
@@ -92,6 +115,8 @@ public sealed partial class RecoEngine
             if (known)
             {
                 string id = catalog.Ids[row];
+
+                // False only when the vector would overflow (it is then left as it was): the profile stays finite.
                 user.Apply(catalog.Row(row), weight, ticks, _profileDecay);
                 if (weight > 0)
                 {

@@ -37,7 +37,7 @@ public sealed class RecoEngineOptions
     /// <summary>Half-life of item popularity (the cold-start ranking). Default 7 days. <see cref="Timeout.InfiniteTimeSpan"/> = no decay.</summary>
     public TimeSpan PopularityHalfLife { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>The weight of each interaction kind. Default: see <see cref="EngagementWeights"/>.</summary>
+    /// <summary>The weight of each interaction kind, each within +-<see cref="EngagementWeights.MaxWeight"/> (1000). Default: see <see cref="EngagementWeights"/>.</summary>
     public EngagementWeights EngagementWeights { get; set; } = new EngagementWeights();
 
     /// <summary>

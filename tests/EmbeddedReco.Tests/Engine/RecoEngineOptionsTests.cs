@@ -16,6 +16,8 @@ public class RecoEngineOptionsTests
         { o => o.PopularityHalfLife = TimeSpan.FromDays(-1), "PopularityHalfLife" },
         { o => o.EngagementWeights = null!, "EngagementWeights" },
         { o => o.EngagementWeights.Click = double.NaN, "EngagementWeights" },
+        { o => o.EngagementWeights.RatingPerStar = 1e300, "EngagementWeights" },
+        { o => o.EngagementWeights.Dislike = -1001, "EngagementWeights" },
         { o => o.Experiment = new Experiment("e", new[] { new ExperimentVariant("a", 1), new ExperimentVariant(new string('v', 257), 1) }), "Experiment" },
         { o => o.ConsumedKinds = null!, "ConsumedKinds" },
         { o => o.MaxIdBytes = 1023, "MaxIdBytes" },
