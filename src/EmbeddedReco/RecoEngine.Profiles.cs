@@ -9,6 +9,9 @@ namespace EmbeddedReco;
 
 public sealed partial class RecoEngine
 {
+    private long _skippedImpressions; // shown-list impressions skipped while the store was faulted
+    private bool _skippingImpressions; // under _mutation: the skip was logged for the current failure
+
     /// <summary>
     /// Records what a player did. The player's profile and the item's popularity change in memory before this returns, so the
     /// next <see cref="Suggest(string)"/> already reflects it; the writes to the file (log row, profile, item counters, engagement)
@@ -91,6 +94,81 @@ public sealed partial class RecoEngine
         }
 
         MaybeRetrain();
+    }
+
+    /// <summary>
+    /// Records the list a <c>Suggest</c> returned as impressions (<see cref="PolicyOptions.RecordShownAsImpressions"/>): applied like
+    /// <see cref="Record(in Interaction)"/> under one lock, their writes queued as one batch. While the store is faulted the
+    /// impressions are skipped (counted in <see cref="SkippedImpressions"/>, logged once per failure), so that <c>Suggest</c> still
+    /// serves its list and memory does not run ahead of what can be persisted.
+    /// </summary>
+    private void RecordShownImpressions(string userId, ReadOnlySpan<Suggestion> list, long ticks)
+    {
+        double weight = WeightOf(InteractionKind.Impression, 1);
+        string? unknown = null;
+        bool warn = false;
+        int recorded = 0;
+        lock (_mutation)
+        {
+            ThrowIfDisposed();
+            if (IsStoreFaulted())
+            {
+                Interlocked.Add(ref _skippedImpressions, list.Length);
+                warn = !_skippingImpressions;
+                _skippingImpressions = true;
+            }
+            else
+            {
+                _skippingImpressions = false;
+                var catalog = _catalog;
+                using var writes = _store.BeginBatch();
+                foreach (var s in list)
+                {
+                    if (!ApplyInteraction(writes, catalog, userId, s.ItemId, InteractionKind.Impression, 1, weight, ticks))
+                    {
+                        unknown = s.ItemId;
+                    }
+
+                    recorded++;
+                }
+            }
+        }
+
+        if (warn)
+        {
+            Log.ImpressionsSkipped(_logger, list.Length);
+        }
+
+        if (unknown is not null)
+        {
+            Log.UnknownItemInteraction(_logger, userId, unknown);
+        }
+
+        for (int i = 0; i < recorded; i++)
+        {
+            MaybeRetrain(); // counts interactions, as for Record
+        }
+    }
+
+    /// <summary>Impressions of shown lists skipped because the store was faulted (see <see cref="RecordShownImpressions"/>).</summary>
+    internal long SkippedImpressions => Interlocked.Read(ref _skippedImpressions);
+
+    /// <summary>
+    /// Whether a storage failure is pending. <see cref="LiteStore"/> only offers a throwing check; this path runs while the
+    /// store is faulted, so the exception is caught here (a failure is rare and short-lived; a non-throwing
+    /// <c>LiteStore.IsFaulted</c> would spare the throw).
+    /// </summary>
+    private bool IsStoreFaulted()
+    {
+        try
+        {
+            _store.ThrowIfFaulted();
+            return false;
+        }
+        catch (RecoException)
+        {
+            return true;
+        }
     }
 
     /// <summary>The engagement weight of an interaction, clamped to <see cref="MaxInteractionWeight"/>.</summary>

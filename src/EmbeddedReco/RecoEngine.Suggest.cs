@@ -576,10 +576,7 @@ public sealed partial class RecoEngine
 
         if (policy.RecordShownAsImpressions)
         {
-            foreach (var s in list)
-            {
-                RecordCore(userId, s.ItemId, InteractionKind.Impression, 1, now);
-            }
+            RecordShownImpressions(userId, list, now);
         }
     }
 

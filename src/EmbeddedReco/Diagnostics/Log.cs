@@ -27,6 +27,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 22, Level = LogLevel.Debug, Message = "Checkpoint done ({Reason})")]
     public static partial void Checkpointed(ILogger logger, string reason);
 
+    [LoggerMessage(EventId = 23, Level = LogLevel.Warning, Message = "Storage is faulted: impressions of shown lists are not recorded until Flush recovers it ({Count} skipped in this list; logged once per failure)")]
+    public static partial void ImpressionsSkipped(ILogger logger, int count);
+
     [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Scorer {Scorer} faulted and was skipped for this call: {Reason}")]
     public static partial void ScorerFault(ILogger logger, Exception? exception, string scorer, string reason);
 
