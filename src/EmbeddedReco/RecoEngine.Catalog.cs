@@ -15,7 +15,9 @@ public sealed partial class RecoEngine
     /// <remarks>The catalog is an immutable matrix replaced atomically, so each call copies it: add many items with
     /// <see cref="UpsertItems"/>.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="item"/> or its id is null.</exception>
-    /// <exception cref="ArgumentException">Empty or over-long id, wrong vector length, non-finite value, or an empty tag.</exception>
+    /// <exception cref="ArgumentException">Empty, over-long or ill-formed (unpaired UTF-16 surrogate) id, wrong vector length,
+    /// non-finite value, more than <see cref="ItemDefinition.MaxTags"/> (64) tags, or an empty, ill-formed or over-long tag
+    /// (tags share the id limit, <see cref="RecoEngineOptions.MaxIdBytes"/>).</exception>
     /// <exception cref="RecoException">A previous storage failure has not been resolved by <see cref="Flush"/>.</exception>
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
     public void UpsertItem(ItemDefinition item)
@@ -61,16 +63,31 @@ public sealed partial class RecoEngine
                 throw new ArgumentException($"Item id '{item.Id}' appears more than once in the batch.", nameof(items));
             }
 
+            if (item.Tags.Count > ItemDefinition.MaxTags)
+            {
+                throw new ArgumentException(
+                    $"Item '{item.Id}' has {item.Tags.Count} tags; the limit is {ItemDefinition.MaxTags} (ItemDefinition.MaxTags).", nameof(items));
+            }
+
             var tags = new string[item.Tags.Count];
             for (int t = 0; t < tags.Length; t++)
             {
                 string? tag = item.Tags[t];
-                if (string.IsNullOrWhiteSpace(tag))
+                int position = -1;
+                var problem = tag is null ? TextProblem.Empty : Guard.Inspect(tag, _options.MaxIdBytes, out position);
+                if (problem == TextProblem.Empty)
                 {
                     throw new ArgumentException($"Item '{item.Id}' has an empty or null tag at index {t}.", nameof(items));
                 }
 
-                tags[t] = tag;
+                if (problem != TextProblem.None)
+                {
+                    throw new ArgumentException(
+                        Guard.Describe(problem, $"Tag {t} of item '{item.Id}'", tag!, _options.MaxIdBytes, position, "RecoEngineOptions.MaxIdBytes"),
+                        nameof(items));
+                }
+
+                tags[t] = tag!;
             }
 
             var row = new float[dims];
@@ -90,9 +107,12 @@ public sealed partial class RecoEngine
             _store.ThrowIfFaulted();
             var next = _catalog.With(batch, null);
             PublishCatalog(next);
+
+            // One batch: the writer commits all of the call's items in one transaction or none of them.
+            using var writes = _store.BeginBatch();
             foreach (var entry in batch)
             {
-                _store.Enqueue(new WriteOp(WriteOpKind.ItemChanged, entry.Id));
+                writes.Add(new WriteOp(WriteOpKind.ItemChanged, entry.Id));
             }
 
             Log.CatalogChanged(_logger, next.Count, batch.Count, 0);
@@ -105,7 +125,7 @@ public sealed partial class RecoEngine
     /// <param name="itemId">The item's id.</param>
     /// <returns>True when the item existed and was removed; false when it was unknown.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="itemId"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="itemId"/> is empty or over-long.</exception>
+    /// <exception cref="ArgumentException"><paramref name="itemId"/> is empty, over-long or ill-formed (an unpaired UTF-16 surrogate).</exception>
     /// <exception cref="RecoException">A previous storage failure has not been resolved by <see cref="Flush"/>.</exception>
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
     public bool RemoveItem(string itemId)

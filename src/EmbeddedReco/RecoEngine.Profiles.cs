@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using EmbeddedReco.Catalog;
 using EmbeddedReco.Diagnostics;
 using EmbeddedReco.Profiles;
 using EmbeddedReco.Storage;
@@ -8,9 +9,13 @@ namespace EmbeddedReco;
 
 public sealed partial class RecoEngine
 {
+    private long _skippedImpressions; // shown-list impressions skipped while the store was faulted
+    private bool _skippingImpressions; // under _mutation: the skip was logged for the current failure
+
     /// <summary>
     /// Records what a player did. The player's profile and the item's popularity change in memory before this returns, so the
-    /// next <see cref="Suggest(string)"/> already reflects it; the write to the file is queued (this never waits for the disk).
+    /// next <see cref="Suggest(string)"/> already reflects it; the writes to the file (log row, profile, item counters, engagement)
+    /// are queued as one batch that the writer commits in one transaction (this never waits for the disk).
     /// </summary>
     /// <remarks>
     /// An interaction on an item that is not in the catalog is written to the interaction log and counted in the player's
@@ -20,8 +25,11 @@ public sealed partial class RecoEngine
     /// </remarks>
     /// <param name="interaction">The interaction.</param>
     /// <exception cref="ArgumentNullException">An id is null.</exception>
-    /// <exception cref="ArgumentException">An id is empty or over-long, the kind is undefined, or the value is not finite.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A negative value for <see cref="InteractionKind.Play"/> or <see cref="InteractionKind.Rating"/>.</exception>
+    /// <exception cref="ArgumentException">An id is empty, over-long or ill-formed (an unpaired UTF-16 surrogate), the kind is
+    /// undefined, or the value is not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A <see cref="InteractionKind.Play"/> value outside 0 to
+    /// <see cref="Interaction.MaxPlaySeconds"/> (seven days) or a <see cref="InteractionKind.Rating"/> value outside 0 to
+    /// <see cref="Interaction.MaxRatingStars"/> (1000).</exception>
     /// <exception cref="RecoException">A previous storage failure has not been resolved by <see cref="Flush"/>; nothing was changed.</exception>
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
     public void Record(in Interaction interaction)
@@ -43,122 +51,217 @@ public sealed partial class RecoEngine
             throw new ArgumentException($"Interaction value must be finite, not {value}.", nameof(interaction));
         }
 
-        if (value < 0 && (kind == InteractionKind.Play || kind == InteractionKind.Rating))
+        if (kind == InteractionKind.Play && !(value >= 0 && value <= Interaction.MaxPlaySeconds))
         {
-            throw new ArgumentOutOfRangeException(nameof(interaction), value, $"A {kind} value (seconds or stars) must be zero or more.");
+            throw new ArgumentOutOfRangeException(
+                nameof(interaction), value, $"A Play value (seconds) must be between 0 and {Interaction.MaxPlaySeconds} (Interaction.MaxPlaySeconds, seven days).");
+        }
+
+        if (kind == InteractionKind.Rating && !(value >= 0 && value <= Interaction.MaxRatingStars))
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(interaction), value, $"A Rating value (stars) must be between 0 and {Interaction.MaxRatingStars} (Interaction.MaxRatingStars).");
         }
 
         long ticks = interaction.Timestamp?.UtcTicks ?? NowTicks();
         RecordCore(userId, itemId, kind, value, ticks);
     }
 
-    /// <summary>Applies a validated interaction: profile, per-item history and exposure, item counters, queued writes.</summary>
+    /// <summary>
+    /// The largest magnitude of one interaction's weight. Validated settings stay within it (a rating at most
+    /// 2 x <see cref="Interaction.MaxRatingStars"/> stars from neutral, times at most <see cref="EngagementWeights.MaxWeight"/> per
+    /// star); the clamp is a second line of defence for the profile.
+    /// </summary>
+    private const double MaxInteractionWeight = 2 * Interaction.MaxRatingStars * EngagementWeights.MaxWeight;
+
+    /// <summary>Applies a validated interaction and queues its writes as one batch (committed in one transaction: a crash never leaves part of it).</summary>
     private void RecordCore(string userId, string itemId, InteractionKind kind, double value, long ticks)
     {
-        double weight = _options.EngagementWeights.WeightOf(kind, value);
-        var policy = _options.Policy;
+        double weight = WeightOf(kind, value);
+        bool known;
         lock (_mutation)
         {
             ThrowIfDisposed();
             _store.ThrowIfFaulted();
             var catalog = _catalog;
-            bool known = catalog.Index.TryGetValue(itemId, out int row);
-            var user = _users.GetOrAdd(userId, static (id, dims) => new UserState(id, dims), _options.Dimensions);
-            string? evicted = null;
-            lock (user.Gate)
-            {
-                user.InteractionCount++;
-                if (known)
-                {
-                    string id = catalog.Ids[row];
-                    user.Apply(catalog.Row(row), weight, ticks, _profileDecay);
-                    if (weight > 0)
-                    {
-                        user.PositiveCount++;
-                    }
+            using var writes = _store.BeginBatch();
+            known = ApplyInteraction(writes, catalog, userId, itemId, kind, value, weight, ticks);
+        }
 
-                    if (_consumedKinds[(int)kind])
-                    {
-                        user.AddConsumed(id);
-                    }
-
-                    var st = user.Touch(id, ticks, out evicted);
-                    if (kind == InteractionKind.Impression)
-                    {
-                        st.Ignored++;
-                        st.LastShownTicks = Math.Max(st.LastShownTicks, ticks);
-                        if (policy.CooldownImpressions > 0 && st.Ignored >= policy.CooldownImpressions)
-                        {
-                            st.CooldownUntilTicks = ticks + policy.CooldownPeriod.Ticks;
-                            st.Ignored = 0;
-                        }
-                    }
-                    else if (weight != 0)
-                    {
-                        if (ticks >= st.WeightTicks)
-                        {
-                            st.Weight = (float)((st.Weight * _profileDecay.Factor(ticks - st.WeightTicks)) + weight);
-                            st.WeightTicks = ticks;
-                        }
-                        else
-                        {
-                            st.Weight += (float)(weight * _profileDecay.Factor(st.WeightTicks - ticks));
-                        }
-
-                        if (weight > 0)
-                        {
-                            st.Ignored = 0;
-                            st.CooldownUntilTicks = 0;
-                        }
-                    }
-                }
-            }
-
-            if (known)
-            {
-                var counters = catalog.Counters;
-                if (kind == InteractionKind.Impression)
-                {
-                    counters.Impressions[row]++;
-                }
-
-                if (weight > 0)
-                {
-                    counters.Engagements[row]++;
-                    counters.PopularityLog2[row] = _popularityDecay.AddLog2(counters.PopularityLog2[row], weight, ticks);
-                }
-
-                _store.Enqueue(new WriteOp(WriteOpKind.ItemChanged, catalog.Ids[row]));
-            }
-            else
-            {
-                Log.UnknownItemInteraction(_logger, userId, itemId);
-            }
-
-            string variant = _options.Experiment?.Assign(userId).Name ?? string.Empty;
-            _engagement.Add(userId, variant, kind, value, ticks);
-            _store.Enqueue(new WriteOp(WriteOpKind.LogInteraction, userId, itemId, (int)kind, value, ticks));
-            _store.Enqueue(new WriteOp(WriteOpKind.UserChanged, userId));
-            if (known)
-            {
-                _store.Enqueue(new WriteOp(WriteOpKind.UserItemChanged, userId, catalog.Ids[row]));
-            }
-
-            if (evicted is not null)
-            {
-                _store.Enqueue(new WriteOp(WriteOpKind.UserItemChanged, userId, evicted));
-            }
-            _store.Enqueue(new WriteOp(WriteOpKind.EngagementChanged, userId, variant));
+        if (!known)
+        {
+            Log.UnknownItemInteraction(_logger, userId, itemId);
         }
 
         MaybeRetrain();
+    }
+
+    /// <summary>
+    /// Records the list a <c>Suggest</c> returned as impressions (<see cref="PolicyOptions.RecordShownAsImpressions"/>): applied like
+    /// <see cref="Record(in Interaction)"/> under one lock, their writes queued as one batch. While the store is faulted the
+    /// impressions are skipped (counted in <see cref="SkippedImpressions"/>, logged once per failure), so that <c>Suggest</c> still
+    /// serves its list and memory does not run ahead of what can be persisted.
+    /// </summary>
+    private void RecordShownImpressions(string userId, ReadOnlySpan<Suggestion> list, long ticks)
+    {
+        double weight = WeightOf(InteractionKind.Impression, 1);
+        string? unknown = null;
+        bool warn = false;
+        int recorded = 0;
+        lock (_mutation)
+        {
+            ThrowIfDisposed();
+            if (_store.IsFaulted)
+            {
+                Interlocked.Add(ref _skippedImpressions, list.Length);
+                warn = !_skippingImpressions;
+                _skippingImpressions = true;
+            }
+            else
+            {
+                _skippingImpressions = false;
+                var catalog = _catalog;
+                using var writes = _store.BeginBatch();
+                foreach (var s in list)
+                {
+                    if (!ApplyInteraction(writes, catalog, userId, s.ItemId, InteractionKind.Impression, 1, weight, ticks))
+                    {
+                        unknown = s.ItemId;
+                    }
+
+                    recorded++;
+                }
+            }
+        }
+
+        if (warn)
+        {
+            Log.ImpressionsSkipped(_logger, list.Length);
+        }
+
+        if (unknown is not null)
+        {
+            Log.UnknownItemInteraction(_logger, userId, unknown);
+        }
+
+        for (int i = 0; i < recorded; i++)
+        {
+            MaybeRetrain(); // counts interactions, as for Record
+        }
+    }
+
+    /// <summary>Impressions of shown lists skipped because the store was faulted (see <see cref="RecordShownImpressions"/>).</summary>
+    internal long SkippedImpressions => Interlocked.Read(ref _skippedImpressions);
+
+    /// <summary>The engagement weight of an interaction, clamped to <see cref="MaxInteractionWeight"/>.</summary>
+    private double WeightOf(InteractionKind kind, double value)
+    {
+        double weight = _options.EngagementWeights.WeightOf(kind, value);
+        return weight > MaxInteractionWeight ? MaxInteractionWeight : weight < -MaxInteractionWeight ? -MaxInteractionWeight : weight;
+    }
+
+    /// <summary>
+    /// Applies one validated interaction (under the mutation lock): profile, per-item history and exposure, item counters,
+    /// engagement; adds its writes to <paramref name="writes"/>. Returns whether the item is in the catalog.
+    /// </summary>
+    private bool ApplyInteraction(LiteStore.QueueBatch writes, CatalogSnapshot catalog, string userId, string itemId, InteractionKind kind, double value, double weight, long ticks)
+    {
+        var policy = _options.Policy;
+        bool known = catalog.Index.TryGetValue(itemId, out int row);
+        var user = _users.GetOrAdd(userId, static (id, dims) => new UserState(id, dims), _options.Dimensions);
+        string? evicted = null;
+        lock (user.Gate)
+        {
+            user.InteractionCount++;
+            if (known)
+            {
+                string id = catalog.Ids[row];
+
+                // False only when the vector would overflow (it is then left as it was): the profile stays finite.
+                user.Apply(catalog.Row(row), weight, ticks, _profileDecay);
+                if (weight > 0)
+                {
+                    user.PositiveCount++;
+                }
+
+                if (_consumedKinds[(int)kind])
+                {
+                    user.AddConsumed(id);
+                }
+
+                var st = user.Touch(id, ticks, out evicted);
+                if (kind == InteractionKind.Impression)
+                {
+                    st.Ignored++;
+                    st.LastShownTicks = Math.Max(st.LastShownTicks, ticks);
+                    if (policy.CooldownImpressions > 0 && st.Ignored >= policy.CooldownImpressions)
+                    {
+                        st.CooldownUntilTicks = ticks + policy.CooldownPeriod.Ticks;
+                        st.Ignored = 0;
+                    }
+                }
+                else if (weight != 0)
+                {
+                    if (ticks >= st.WeightTicks)
+                    {
+                        st.Weight = (float)((st.Weight * _profileDecay.Factor(ticks - st.WeightTicks)) + weight);
+                        st.WeightTicks = ticks;
+                    }
+                    else
+                    {
+                        st.Weight += (float)(weight * _profileDecay.Factor(st.WeightTicks - ticks));
+                    }
+
+                    if (weight > 0)
+                    {
+                        st.Ignored = 0;
+                        st.CooldownUntilTicks = 0;
+                    }
+                }
+            }
+        }
+
+        if (known)
+        {
+            var counters = catalog.Counters;
+            if (kind == InteractionKind.Impression)
+            {
+                counters.Impressions[row]++;
+            }
+
+            if (weight > 0)
+            {
+                counters.Engagements[row]++;
+                counters.PopularityLog2[row] = _popularityDecay.AddLog2(counters.PopularityLog2[row], weight, ticks);
+            }
+
+            writes.Add(new WriteOp(WriteOpKind.ItemChanged, catalog.Ids[row]));
+        }
+
+        string variant = _options.Experiment?.Assign(userId).Name ?? string.Empty;
+        _engagement.Add(userId, variant, kind, value, ticks);
+        writes.Add(new WriteOp(WriteOpKind.LogInteraction, userId, itemId, (int)kind, value, ticks));
+        writes.Add(new WriteOp(WriteOpKind.UserChanged, userId));
+        if (known)
+        {
+            // The per-item state is a document of its own: a Record writes this small delta, never the player's whole history.
+            writes.Add(new WriteOp(WriteOpKind.UserItemChanged, userId, catalog.Ids[row]));
+        }
+
+        if (evicted is not null)
+        {
+            writes.Add(new WriteOp(WriteOpKind.UserItemChanged, userId, evicted)); // gone from memory: deleted from the file
+        }
+
+        writes.Add(new WriteOp(WriteOpKind.EngagementChanged, userId, variant));
+        return known;
     }
 
     /// <summary>Returns a copy of what the engine knows about a player, or null for a player with no recorded interaction.</summary>
     /// <param name="userId">The player's id.</param>
     /// <returns>A snapshot of the profile, or null.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="userId"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="userId"/> is empty or over-long.</exception>
+    /// <exception cref="ArgumentException"><paramref name="userId"/> is empty, over-long or ill-formed (an unpaired UTF-16 surrogate).</exception>
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
     public UserProfile? GetProfile(string userId)
     {
@@ -182,7 +285,7 @@ public sealed partial class RecoEngine
     /// <param name="userId">The player's id.</param>
     /// <returns>True when the player had a profile; false when unknown.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="userId"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="userId"/> is empty or over-long.</exception>
+    /// <exception cref="ArgumentException"><paramref name="userId"/> is empty, over-long or ill-formed (an unpaired UTF-16 surrogate).</exception>
     /// <exception cref="RecoException">A previous storage failure has not been resolved by <see cref="Flush"/>.</exception>
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
     public bool ForgetUser(string userId)
@@ -196,7 +299,7 @@ public sealed partial class RecoEngine
             bool removed = _users.TryRemove(userId, out _);
             _recent.TryRemove(userId, out _);
             _engagement.ForgetUser(userId);
-            _store.Enqueue(new WriteOp(WriteOpKind.ForgetUser, userId));
+            _store.Enqueue(new WriteOp(WriteOpKind.ForgetUser, userId)); // one write (profile, log rows, engagement): one commit
             return removed;
         }
     }

@@ -32,7 +32,9 @@ public sealed partial class RecoEngine
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="stream"/> is not writable, or an option is invalid.</exception>
     /// <exception cref="RecoException">The snapshot would exceed <see cref="SnapshotOptions.MaxSnapshotBytes"/>
-    /// (<see cref="RecoErrorCode.SnapshotTooLarge"/>, nothing written), or writing to the stream failed (<see cref="RecoErrorCode.SnapshotWriteFailed"/>).</exception>
+    /// (<see cref="RecoErrorCode.SnapshotTooLarge"/>, nothing written), or the stream failed: an I/O error, a stream that cannot grow
+    /// (a fixed-size <see cref="MemoryStream"/>), a closed stream or denied access (<see cref="RecoErrorCode.SnapshotWriteFailed"/>,
+    /// the stream's exception as <see cref="Exception.InnerException"/>; the stream may hold part of the snapshot). The engine is unchanged.</exception>
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
     public void SaveSnapshot(Stream stream, SnapshotOptions? options = null)
     {
@@ -55,7 +57,7 @@ public sealed partial class RecoEngine
             SnapshotWriter.Write(stream, model, options.Compression, options.MaxSnapshotBytes);
             stream.Flush();
         }
-        catch (IOException ex)
+        catch (Exception ex) when (IsIoFailure(ex))
         {
             throw new RecoException(RecoErrorCode.SnapshotWriteFailed, $"Writing the snapshot failed: {ex.Message}", ex);
         }
@@ -74,8 +76,10 @@ public sealed partial class RecoEngine
     /// <param name="options">What to include; null = <see cref="SnapshotOptions"/> defaults.</param>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or an option is invalid.</exception>
-    /// <exception cref="RecoException"><see cref="RecoErrorCode.SnapshotWriteFailed"/> when the file cannot be written or renamed
-    /// (the previous file is intact); <see cref="RecoErrorCode.SnapshotTooLarge"/> as for the stream overload.</exception>
+    /// <exception cref="RecoException"><see cref="RecoErrorCode.SnapshotWriteFailed"/> when the file cannot be created, written or
+    /// renamed (missing folder, a directory at <paramref name="path"/>, denied access, full disk, over-long path; the original error is
+    /// the <see cref="Exception.InnerException"/>; the previous file is intact); <see cref="RecoErrorCode.SnapshotTooLarge"/> as for the
+    /// stream overload. The engine is unchanged.</exception>
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
     public void SaveSnapshot(string path, SnapshotOptions? options = null)
     {
@@ -84,10 +88,11 @@ public sealed partial class RecoEngine
         options ??= SnapshotOptions.Default;
         options.Validate(nameof(options));
         var model = CaptureSnapshot(options);
-        string full = Path.GetFullPath(path);
-        string temp = full + "." + Guid.NewGuid().ToString("N").Substring(0, 12) + ".tmp";
+        string? temp = null;
         try
         {
+            string full = Path.GetFullPath(path);
+            temp = full + "." + Guid.NewGuid().ToString("N").Substring(0, 12) + ".tmp";
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
                 var target = SnapshotFileStreamDecorator?.Invoke(file) ?? file;
@@ -98,9 +103,13 @@ public sealed partial class RecoEngine
 
             ReplaceFile(temp, full);
         }
-        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is RecoException)
+        catch (Exception ex) when (IsIoFailure(ex) || ex is RecoException)
         {
-            TryDelete(temp);
+            if (temp is not null)
+            {
+                TryDelete(temp);
+            }
+
             if (ex is RecoException reco && reco.Code != RecoErrorCode.SnapshotWriteFailed)
             {
                 throw;
@@ -145,8 +154,9 @@ public sealed partial class RecoEngine
     /// <see cref="RecoErrorCode.SnapshotUnsupportedVersion"/>, <see cref="RecoErrorCode.SnapshotChecksumMismatch"/>,
     /// <see cref="RecoErrorCode.SnapshotTruncated"/>, <see cref="RecoErrorCode.SnapshotTooLarge"/> or
     /// <see cref="RecoErrorCode.SnapshotInvalid"/> (including a dimension mismatch). Or a storage code: a previous storage failure
-    /// has not been resolved by <see cref="Flush"/>. The engine is unchanged.</exception>
-    /// <exception cref="IOException">Reading the stream failed.</exception>
+    /// has not been resolved by <see cref="Flush"/>. Or <see cref="RecoErrorCode.SnapshotReadFailed"/>: the stream threw (an I/O error,
+    /// a closed stream, an unsupported operation, denied access; the original error is the <see cref="Exception.InnerException"/>).
+    /// The engine is unchanged.</exception>
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
     public void LoadSnapshot(Stream stream, SnapshotOptions? options = null)
     {
@@ -164,7 +174,16 @@ public sealed partial class RecoEngine
         options ??= SnapshotOptions.Default;
         options.Validate(nameof(options));
         var recycle = TakeSpareCatalog();
-        var model = SnapshotReader.Read(stream, options.MaxSnapshotBytes, recycle);
+        SnapshotModel model;
+        try
+        {
+            model = SnapshotReader.Read(stream, options.MaxSnapshotBytes, recycle);
+        }
+        catch (Exception ex) when (IsIoFailure(ex))
+        {
+            throw new RecoException(RecoErrorCode.SnapshotReadFailed, $"Reading the snapshot failed: {ex.Message}", ex);
+        }
+
         ApplySnapshot(model, recycle, options.ReuseReplacedCatalog);
     }
 
@@ -174,9 +193,9 @@ public sealed partial class RecoEngine
     /// are used; null = their defaults (1 GiB; true).</param>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or an option is invalid.</exception>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="IOException">The file cannot be opened or read.</exception>
-    /// <exception cref="RecoException">The snapshot is bad (see the stream overload); the engine is unchanged.</exception>
+    /// <exception cref="RecoException"><see cref="RecoErrorCode.SnapshotReadFailed"/> when the file cannot be opened or read (it does
+    /// not exist, is a directory, access is denied, an I/O error; the original error is the <see cref="Exception.InnerException"/>);
+    /// a snapshot code when the snapshot is bad, or a storage code (see the stream overload). The engine is unchanged.</exception>
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
     public void LoadSnapshot(string path, SnapshotOptions? options = null)
     {
@@ -185,9 +204,10 @@ public sealed partial class RecoEngine
         options ??= SnapshotOptions.Default;
         options.Validate(nameof(options));
         SnapshotModel model;
-        CatalogSnapshot? recycle;
-        using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+        CatalogSnapshot? recycle = null;
+        try
         {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             recycle = TakeSpareCatalog();
             model = SnapshotReader.Read(file, options.MaxSnapshotBytes, recycle);
             if (file.Position != file.Length)
@@ -195,9 +215,22 @@ public sealed partial class RecoEngine
                 throw new RecoException(RecoErrorCode.SnapshotInvalid, $"The snapshot file '{path}' has {file.Length - file.Position} unexpected bytes after the snapshot.");
             }
         }
+        catch (Exception ex) when (IsIoFailure(ex))
+        {
+            throw new RecoException(RecoErrorCode.SnapshotReadFailed, $"Reading the snapshot file '{path}' failed: {ex.Message}", ex);
+        }
 
         ApplySnapshot(model, recycle, options.ReuseReplacedCatalog);
     }
+
+    /// <summary>
+    /// An error of the file system or of a caller's stream (missing file, directory, denied access, I/O error, a stream that cannot
+    /// grow or was closed): reported as a snapshot read or write failure. Only used around file and stream calls, so an
+    /// <see cref="ObjectDisposedException"/> here is the stream's, not the engine's.
+    /// </summary>
+    private static bool IsIoFailure(Exception ex) =>
+        ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ObjectDisposedException
+        || ex is System.Security.SecurityException;
 
     private static void CheckPath(string path)
     {

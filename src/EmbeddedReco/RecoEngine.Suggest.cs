@@ -21,7 +21,7 @@ public sealed partial class RecoEngine
     /// <returns>Up to DefaultCount suggestions, best first, each with a <see cref="Suggestion.Breakdown"/> (fewer when fewer items are
     /// eligible; empty for an empty catalog).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="userId"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="userId"/> is empty or over-long.</exception>
+    /// <exception cref="ArgumentException"><paramref name="userId"/> is empty, over-long or ill-formed (an unpaired UTF-16 surrogate).</exception>
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
     public IReadOnlyList<Suggestion> Suggest(string userId) => SuggestList(userId, _options.DefaultCount, null);
 
@@ -31,7 +31,7 @@ public sealed partial class RecoEngine
     /// <returns>The suggestions, best first, each with a breakdown.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is zero or negative.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="userId"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="userId"/> is empty or over-long.</exception>
+    /// <exception cref="ArgumentException"><paramref name="userId"/> is empty, over-long or ill-formed (an unpaired UTF-16 surrogate).</exception>
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
     public IReadOnlyList<Suggestion> Suggest(string userId, int count)
     {
@@ -47,7 +47,7 @@ public sealed partial class RecoEngine
     /// <param name="userId">The player's id; unknown players get the cold-start list.</param>
     /// <param name="options">The call's options; null = defaults.</param>
     /// <returns>The suggestions, best first, each with a breakdown.</returns>
-    /// <exception cref="ArgumentException">An option is invalid (the message names it), or the id is empty or over-long.</exception>
+    /// <exception cref="ArgumentException">An option is invalid (the message names it), or the id is empty, over-long or ill-formed (an unpaired UTF-16 surrogate).</exception>
     /// <exception cref="ArgumentNullException"><paramref name="userId"/> is null.</exception>
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
     public IReadOnlyList<Suggestion> Suggest(string userId, SuggestOptions? options) =>
@@ -60,7 +60,7 @@ public sealed partial class RecoEngine
     /// <param name="userId">The player's id; unknown players get the cold-start list.</param>
     /// <param name="destination">Where to write; its length is the requested count (at least 1).</param>
     /// <returns>The number of suggestions written: min(destination length, eligible items).</returns>
-    /// <exception cref="ArgumentException"><paramref name="destination"/> is empty, or <paramref name="userId"/> is empty or over-long.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is empty, or <paramref name="userId"/> is empty, over-long or ill-formed (an unpaired UTF-16 surrogate).</exception>
     /// <exception cref="ArgumentNullException"><paramref name="userId"/> is null.</exception>
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
     public int Suggest(string userId, Span<Suggestion> destination) => SuggestCore(userId, destination, null, explain: false, validated: true);
@@ -578,10 +578,7 @@ public sealed partial class RecoEngine
 
         if (policy.RecordShownAsImpressions)
         {
-            foreach (var s in list)
-            {
-                RecordCore(userId, s.ItemId, InteractionKind.Impression, 1, now);
-            }
+            RecordShownImpressions(userId, list, now);
         }
     }
 

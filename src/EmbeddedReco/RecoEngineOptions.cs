@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Text;
 using System.Threading;
+using EmbeddedReco.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -37,7 +37,7 @@ public sealed class RecoEngineOptions
     /// <summary>Half-life of item popularity (the cold-start ranking). Default 7 days. <see cref="Timeout.InfiniteTimeSpan"/> = no decay.</summary>
     public TimeSpan PopularityHalfLife { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>The weight of each interaction kind. Default: see <see cref="EngagementWeights"/>.</summary>
+    /// <summary>The weight of each interaction kind, each within +-<see cref="EngagementWeights.MaxWeight"/> (1000). Default: see <see cref="EngagementWeights"/>.</summary>
     public EngagementWeights EngagementWeights { get; set; } = new EngagementWeights();
 
     /// <summary>
@@ -67,14 +67,18 @@ public sealed class RecoEngineOptions
     /// <summary>
     /// An A/B experiment: each player is assigned a variant by a stable hash of the experiment name and their id, <c>Suggest</c> applies
     /// the variant's settings where the call leaves them unset and tags suggestions with <see cref="Suggestion.Variant"/>, and
-    /// engagement is reported per variant (<see cref="RecoEngine.GetExperimentReport"/>). Default null = no experiment.
+    /// engagement is reported per variant (<see cref="RecoEngine.GetExperimentReport"/>). Variant names are stored as keys: each must be
+    /// at most <see cref="MaxIdBytes"/> UTF-8 bytes (checked by <see cref="RecoEngine.Open"/>). Default null = no experiment.
     /// </summary>
     public Experiment? Experiment { get; set; }
 
     /// <summary>Engagement metrics start a new session after a pause longer than this. Default 30 minutes.</summary>
     public TimeSpan SessionGap { get; set; } = TimeSpan.FromMinutes(30);
 
-    /// <summary>Longest allowed user or item id in UTF-8 bytes. Default 256; 1 to 1000 (LiteDB index keys must stay under 1023 bytes).</summary>
+    /// <summary>
+    /// Longest allowed user or item id, tag and experiment variant name, in UTF-8 bytes. Default 256; 1 to 1000 (LiteDB index keys
+    /// must stay under 1023 bytes). Ids, tags and names must also be well-formed UTF-16 (no unpaired surrogate).
+    /// </summary>
     public int MaxIdBytes { get; set; } = 256;
 
     /// <summary>
@@ -106,6 +110,7 @@ public sealed class RecoEngineOptions
                 "options." + nameof(DatabasePath));
         }
 
+        // At most 4096 x 4 bytes = 16 KB per stored vector: an item or profile document stays far below LiteDB's ~16 MB limit.
         if (Dimensions < 1 || Dimensions > 4096)
         {
             throw new ArgumentOutOfRangeException("options." + nameof(Dimensions), Dimensions, "RecoEngineOptions.Dimensions must be between 1 and 4096.");
@@ -166,9 +171,26 @@ public sealed class RecoEngineOptions
             throw new ArgumentOutOfRangeException("options." + nameof(SessionGap), SessionGap, "RecoEngineOptions.SessionGap must be positive.");
         }
 
+        // LiteDB 5 rejects index keys over 1023 bytes (a string key is stored as type byte + length byte + UTF-8 bytes); ids are
+        // keys (items, users, the log's "u" index) and variant names are keys behind a 2-byte prefix: 1000 leaves room for both.
         if (MaxIdBytes < 1 || MaxIdBytes > 1000)
         {
             throw new ArgumentOutOfRangeException("options." + nameof(MaxIdBytes), MaxIdBytes, "RecoEngineOptions.MaxIdBytes must be between 1 and 1000.");
+        }
+
+        if (Experiment is not null)
+        {
+            // Engagement is stored per variant, keyed by the variant's name: the same limit as ids.
+            foreach (var variant in Experiment.Variants)
+            {
+                var problem = Guard.Inspect(variant.Name, MaxIdBytes, out int position);
+                if (problem != TextProblem.None)
+                {
+                    throw new ArgumentException(
+                        Guard.Describe(problem, $"RecoEngineOptions.Experiment: the name of variant '{variant.Name}'", variant.Name, MaxIdBytes, position, "RecoEngineOptions.MaxIdBytes"),
+                        "options." + nameof(Experiment));
+                }
+            }
         }
 
         if (CheckpointInterval != Timeout.InfiniteTimeSpan && CheckpointInterval < TimeSpan.FromMilliseconds(100))
@@ -210,5 +232,4 @@ public sealed class RecoEngineOptions
         }
     }
 
-    internal static int Utf8Length(string s) => Encoding.UTF8.GetByteCount(s);
 }

@@ -29,14 +29,25 @@ public enum RecoErrorCode
     /// <summary>A snapshot ends before the length its header announces.</summary>
     SnapshotTruncated = 103,
 
-    /// <summary>A snapshot is well-formed but its content is invalid (counts, dimensions, non-finite values, duplicate or over-long ids).</summary>
+    /// <summary>A snapshot is well-formed but its content is invalid (counts, dimensions, non-finite values, duplicate, over-long or
+    /// ill-formed ids or tags, too many tags).</summary>
     SnapshotInvalid = 104,
 
     /// <summary>A snapshot is larger than the configured size cap.</summary>
     SnapshotTooLarge = 105,
 
-    /// <summary>Writing a snapshot failed; a previous snapshot at the same path is left intact.</summary>
+    /// <summary>
+    /// Writing a snapshot failed (an I/O error, a full disk, denied access, a stream that cannot grow or is closed); a previous
+    /// snapshot at the same path is left intact. <see cref="Exception.InnerException"/> holds the original error.
+    /// </summary>
     SnapshotWriteFailed = 106,
+
+    /// <summary>
+    /// Reading a snapshot failed before its content could be checked: the file is missing or is a directory, access is denied,
+    /// or the stream threw (an I/O error, a closed stream, an unsupported operation). <see cref="Exception.InnerException"/> holds the
+    /// original error; the engine is unchanged.
+    /// </summary>
+    SnapshotReadFailed = 107,
 }
 
 /// <summary>

@@ -9,14 +9,22 @@ namespace EmbeddedReco;
 /// </summary>
 public sealed class ItemDefinition
 {
+    /// <summary>
+    /// The most tags one item may have: 64. With tags and ids of at most <see cref="RecoEngineOptions.MaxIdBytes"/> (at most 1000)
+    /// UTF-8 bytes and at most 4096 dimensions, an item's stored document stays below 100 KB, far from LiteDB's ~16 MB document limit.
+    /// </summary>
+    public const int MaxTags = 64;
+
     private static readonly string[] NoTags = Array.Empty<string>();
 
     /// <summary>Creates an item definition.</summary>
-    /// <param name="id">Unique item id (non-empty, at most <see cref="RecoEngineOptions.MaxIdBytes"/> UTF-8 bytes).</param>
+    /// <param name="id">Unique item id (non-empty, well-formed UTF-16, at most <see cref="RecoEngineOptions.MaxIdBytes"/> UTF-8 bytes).</param>
     /// <param name="features">The feature vector. Its length must equal the engine's dimensions and every value must be finite.
     /// The engine stores it normalized to unit length, so only its direction matters. An all-zero vector is allowed: such an item
     /// is reached through popularity and exploration only.</param>
-    /// <param name="tags">Optional tags (genre, slot, rarity, ...), each non-empty. Null means none.</param>
+    /// <param name="tags">Optional tags (genre, slot, rarity, ...): at most <see cref="MaxTags"/> (64), each non-empty, well-formed
+    /// UTF-16 (no unpaired surrogate) and at most <see cref="RecoEngineOptions.MaxIdBytes"/> UTF-8 bytes. Null means none.
+    /// Checked by <see cref="RecoEngine.UpsertItems"/>.</param>
     public ItemDefinition(string id, ReadOnlyMemory<float> features, IReadOnlyList<string>? tags = null)
     {
         Id = id;

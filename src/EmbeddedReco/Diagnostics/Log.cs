@@ -39,6 +39,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 26, Level = LogLevel.Critical, Message = "The engine was disposed while the database could not be written: {Count} writes could not be saved")]
     public static partial void StorageWritesLostAtDispose(ILogger logger, int count);
 
+    [LoggerMessage(EventId = 27, Level = LogLevel.Warning, Message = "Storage is faulted: impressions of shown lists are not recorded until Flush recovers it ({Count} skipped in this list; logged once per failure)")]
+    public static partial void ImpressionsSkipped(ILogger logger, int count);
+
     [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Scorer {Scorer} faulted and was skipped for this call: {Reason}")]
     public static partial void ScorerFault(ILogger logger, Exception? exception, string scorer, string reason);
 

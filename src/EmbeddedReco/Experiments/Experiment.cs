@@ -1,4 +1,5 @@
 using System;
+using EmbeddedReco.Diagnostics;
 using System.Collections.Generic;
 using EmbeddedReco.Experiments;
 
@@ -15,11 +16,12 @@ public sealed class Experiment
     private readonly double[] _cumulative;
 
     /// <summary>Creates an experiment.</summary>
-    /// <param name="name">The experiment's name (non-empty). It is part of the assignment hash: renaming an experiment
+    /// <param name="name">The experiment's name (non-empty, well-formed UTF-16). It is part of the assignment hash: renaming an experiment
     /// reshuffles its players, and two experiments with different names assign independently.</param>
     /// <param name="variants">At least two variants with distinct names; the first is the control. The list is copied.</param>
     /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="variants"/> (or one of its entries) is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is empty, there are fewer than two variants, or two variants share a name.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or ill-formed (an unpaired UTF-16 surrogate), there are
+    /// fewer than two variants, or two variants share a name.</exception>
     public Experiment(string name, IEnumerable<ExperimentVariant> variants)
     {
         if (name is null)
@@ -30,6 +32,11 @@ public sealed class Experiment
         if (string.IsNullOrWhiteSpace(name))
         {
             throw new ArgumentException("The experiment name must not be empty or white space.", nameof(name));
+        }
+
+        if (Guard.Inspect(name, int.MaxValue, out int position) == TextProblem.UnpairedSurrogate)
+        {
+            throw new ArgumentException(Guard.Describe(TextProblem.UnpairedSurrogate, "The experiment name", name, 0, position, string.Empty), nameof(name));
         }
 
         if (variants is null)

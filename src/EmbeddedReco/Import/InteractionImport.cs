@@ -162,6 +162,9 @@ public static class InteractionReader
     /// <param name="progress">Optional progress, the fraction of the file's bytes read (0..1).</param>
     /// <param name="cancellationToken">Cancels reading.</param>
     /// <returns>The counts and errors.</returns>
+    /// <exception cref="System.IO.IOException">The file cannot be opened or read (missing file or folder, a directory, an I/O error);
+    /// <see cref="System.IO.FileNotFoundException"/> and <see cref="System.IO.DirectoryNotFoundException"/> are subtypes.</exception>
+    /// <exception cref="UnauthorizedAccessException">Access to the file is denied.</exception>
     public static ImportResult ReadFile(
         string path, Action<Interaction> sink, InteractionImportOptions? options = null, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -234,6 +237,17 @@ public static class InteractionReader
         {
             ignored = true;
             return null;
+        }
+
+        // The engine's bounds (RecoEngine.Record would throw): reported as a malformed line instead.
+        if (kind.Value == InteractionKind.Play && (value < 0 || value > Interaction.MaxPlaySeconds))
+        {
+            return string.Format(CultureInfo.InvariantCulture, "the play time {0} s is outside 0 to {1} (Interaction.MaxPlaySeconds)", value, Interaction.MaxPlaySeconds);
+        }
+
+        if (kind.Value == InteractionKind.Rating && (value < 0 || value > Interaction.MaxRatingStars))
+        {
+            return string.Format(CultureInfo.InvariantCulture, "the rating {0} is outside 0 to {1} (Interaction.MaxRatingStars)", value, Interaction.MaxRatingStars);
         }
 
         interaction = new Interaction(f[0], f[1], kind.Value, value, timestamp);

@@ -232,6 +232,9 @@ public static class ItemFeatureReader
     /// <param name="progress">Optional progress (fraction of bytes read).</param>
     /// <param name="cancellationToken">Cancels reading.</param>
     /// <returns>See <see cref="ReadMovieLensMovies(TextReader, CancellationToken)"/>.</returns>
+    /// <exception cref="System.IO.IOException">The file cannot be opened or read (missing file or folder, a directory, an I/O error);
+    /// <see cref="System.IO.FileNotFoundException"/> and <see cref="System.IO.DirectoryNotFoundException"/> are subtypes.</exception>
+    /// <exception cref="UnauthorizedAccessException">Access to the file is denied.</exception>
     public static ItemImport ReadMovieLensMoviesFile(string path, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ItemImport? import = null;
@@ -246,6 +249,9 @@ public static class ItemFeatureReader
     /// <param name="progress">Optional progress (fraction of bytes read).</param>
     /// <param name="cancellationToken">Cancels reading.</param>
     /// <returns>See <see cref="ReadFeatureCsv(TextReader, char?, bool?, CancellationToken)"/>.</returns>
+    /// <exception cref="System.IO.IOException">The file cannot be opened or read (missing file or folder, a directory, an I/O error);
+    /// <see cref="System.IO.FileNotFoundException"/> and <see cref="System.IO.DirectoryNotFoundException"/> are subtypes.</exception>
+    /// <exception cref="UnauthorizedAccessException">Access to the file is denied.</exception>
     public static ItemImport ReadFeatureCsvFile(
         string path, char? separator = null, bool? hasHeader = null, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {

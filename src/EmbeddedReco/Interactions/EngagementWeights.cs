@@ -12,6 +12,13 @@ namespace EmbeddedReco;
 /// </summary>
 public sealed class EngagementWeights
 {
+    /// <summary>
+    /// The largest magnitude of each setting (weights, <see cref="PlayCap"/>, <see cref="RatingPerStar"/> and
+    /// <see cref="RatingNeutral"/>): 1000. Weights are relative, so this leaves ample room, and it keeps the weight of any
+    /// interaction (and so every profile) finite. Checked by <see cref="RecoEngine.Open"/>.
+    /// </summary>
+    public const double MaxWeight = 1000;
+
     /// <summary>Weight of an <see cref="InteractionKind.Impression"/>. Default -0.05 (shown, not taken: slightly negative).</summary>
     public double Impression { get; set; } = -0.05;
 
@@ -44,18 +51,19 @@ public sealed class EngagementWeights
 
     /// <summary>The weight of one interaction of the given kind and value under these settings.</summary>
     /// <param name="kind">The interaction kind.</param>
-    /// <param name="value">Seconds for play, stars for rating; ignored otherwise.</param>
+    /// <param name="value">Seconds for play, clamped to 0 to <see cref="Interaction.MaxPlaySeconds"/>; stars for rating, clamped to
+    /// 0 to <see cref="Interaction.MaxRatingStars"/>; ignored otherwise.</param>
     /// <returns>The engagement weight (may be negative).</returns>
     public double WeightOf(InteractionKind kind, double value) => kind switch
     {
         InteractionKind.Impression => Impression,
         InteractionKind.Click => Click,
-        InteractionKind.Play => Math.Min(PlayCap, Math.Max(0, value) / 60.0 * PlayPerMinute),
+        InteractionKind.Play => Math.Min(PlayCap, Clamp(value, Interaction.MaxPlaySeconds) / 60.0 * PlayPerMinute),
         InteractionKind.Purchase => Purchase,
         InteractionKind.Like => Like,
         InteractionKind.Dislike => Dislike,
         InteractionKind.Skip => Skip,
-        InteractionKind.Rating => (value - RatingNeutral) * RatingPerStar,
+        InteractionKind.Rating => (Clamp(value, Interaction.MaxRatingStars) - RatingNeutral) * RatingPerStar,
         _ => 0,
     };
 
@@ -81,11 +89,20 @@ public sealed class EngagementWeights
         }
     }
 
+    /// <summary>A negative value counts as 0 and one above <paramref name="max"/> as <paramref name="max"/>; NaN stays NaN.</summary>
+    private static double Clamp(double value, double max) => value > max ? max : value < 0 ? 0 : value;
+
     private static void Check(double value, string name)
     {
         if (double.IsNaN(value) || double.IsInfinity(value))
         {
             throw new ArgumentException($"EngagementWeights.{name} must be a finite number, not {value}.", "options.EngagementWeights");
+        }
+
+        if (Math.Abs(value) > MaxWeight)
+        {
+            throw new ArgumentOutOfRangeException(
+                "options.EngagementWeights", value, $"EngagementWeights.{name} must be between -{MaxWeight} and {MaxWeight} (EngagementWeights.MaxWeight).");
         }
     }
 }

@@ -8,11 +8,24 @@ namespace EmbeddedReco;
 /// </summary>
 public readonly struct Interaction : IEquatable<Interaction>
 {
+    /// <summary>
+    /// The largest <see cref="Value"/> of a <see cref="InteractionKind.Play"/>: 604,800 seconds (seven days). Report longer sessions
+    /// as several interactions; the profile weight of one play is capped by <see cref="EngagementWeights.PlayCap"/> anyway.
+    /// </summary>
+    public const double MaxPlaySeconds = 7 * 24 * 60 * 60;
+
+    /// <summary>
+    /// The largest <see cref="Value"/> of a <see cref="InteractionKind.Rating"/>: 1000 stars, room for any rating scale
+    /// (5 stars, 10 points, 100 percent) while keeping every profile weight finite.
+    /// </summary>
+    public const double MaxRatingStars = 1000;
+
     /// <summary>Creates an interaction.</summary>
-    /// <param name="userId">The player's id (non-empty, at most <see cref="RecoEngineOptions.MaxIdBytes"/> UTF-8 bytes).</param>
+    /// <param name="userId">The player's id (non-empty, well-formed UTF-16, at most <see cref="RecoEngineOptions.MaxIdBytes"/> UTF-8 bytes).</param>
     /// <param name="itemId">The item's id.</param>
     /// <param name="kind">What the player did.</param>
-    /// <param name="value">Seconds for <see cref="InteractionKind.Play"/>, stars for <see cref="InteractionKind.Rating"/>; ignored otherwise. Default 1. Must be finite.</param>
+    /// <param name="value">Seconds for <see cref="InteractionKind.Play"/> (0 to <see cref="MaxPlaySeconds"/>), stars for
+    /// <see cref="InteractionKind.Rating"/> (0 to <see cref="MaxRatingStars"/>); ignored otherwise (but logged, so it must be finite). Default 1.</param>
     /// <param name="timestamp">When it happened; null (the default) means the engine's clock at the time of <c>Record</c>.</param>
     public Interaction(string userId, string itemId, InteractionKind kind, double value = 1, DateTimeOffset? timestamp = null)
     {

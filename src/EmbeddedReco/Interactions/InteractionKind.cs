@@ -9,7 +9,7 @@ public enum InteractionKind
     /// <summary>The player clicked or opened the item. Value is ignored.</summary>
     Click = 1,
 
-    /// <summary>The player played the item; <see cref="Interaction.Value"/> is the number of seconds played (zero or more).</summary>
+    /// <summary>The player played the item; <see cref="Interaction.Value"/> is the number of seconds played (0 to <see cref="Interaction.MaxPlaySeconds"/>, seven days).</summary>
     Play = 2,
 
     /// <summary>The player bought the item. By default a purchased item is consumed and not suggested again.</summary>
@@ -24,6 +24,6 @@ public enum InteractionKind
     /// <summary>The player skipped the item after it was offered. Value is ignored.</summary>
     Skip = 6,
 
-    /// <summary>The player rated the item; <see cref="Interaction.Value"/> is the number of stars (zero or more).</summary>
+    /// <summary>The player rated the item; <see cref="Interaction.Value"/> is the number of stars (0 to <see cref="Interaction.MaxRatingStars"/>, 1000).</summary>
     Rating = 7,
 }

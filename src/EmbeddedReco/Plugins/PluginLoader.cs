@@ -32,6 +32,8 @@ public static class PluginLoader
     /// <returns>What was loaded and what was skipped, with reasons.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="IOException">The folder cannot be listed (an I/O error).</exception>
+    /// <exception cref="UnauthorizedAccessException">Listing the folder or a subfolder is denied.</exception>
     [RequiresUnreferencedCode(TrimMessage)]
     public static PluginLoadReport LoadInto(ScorerCollection scorers, string folder, ILogger? logger = null)
     {

@@ -44,7 +44,11 @@ public sealed class PolicyOptions
     /// <summary>Subtracted from the blended score of an item that was in one of the player's recent lists. Default 0.3.</summary>
     public double RecentListPenalty { get; set; } = 0.3;
 
-    /// <summary>Record an impression for every item a <c>Suggest</c> returns (with <see cref="SuggestOptions.MarkShown"/>). Default false: the host records impressions.</summary>
+    /// <summary>
+    /// Record an impression for every item a <c>Suggest</c> returns (with <see cref="SuggestOptions.MarkShown"/>), as one batch under
+    /// the engine's mutation lock. While the store is faulted (a storage failure not yet resolved by <see cref="RecoEngine.Flush"/>)
+    /// the list is still returned and its impressions are skipped (logged once per failure). Default false: the host records impressions.
+    /// </summary>
     public bool RecordShownAsImpressions { get; set; }
 
     /// <summary>An item with fewer impressions than this (over all players) counts as new and gets the exploration boost. Default 20.</summary>

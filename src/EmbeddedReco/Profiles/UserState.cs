@@ -92,31 +92,54 @@ internal sealed class UserState
         return state;
     }
 
-    /// <summary>Adds weight x row at a time, decaying the old vector (or the new weight, for an out-of-order event).</summary>
-    public void Apply(ReadOnlySpan<float> row, double weight, long ticks, in Decay decay)
-    {
-        if (ticks >= LastTicks)
-        {
-            if (LastTicks != 0)
-            {
-                float f = (float)decay.Factor(ticks - LastTicks);
-                if (f != 1f)
-                {
-                    System.Numerics.Tensors.TensorPrimitives.Multiply(Vector, f, Vector);
-                }
-            }
+    /// <summary>
+    /// The largest magnitude a profile component may reach: half of <see cref="float.MaxValue"/>, a margin for float rounding in
+    /// the multiply-add. Bounded engagement weights never get near it; it stops a pathological sequence from making a profile
+    /// infinite (an infinite profile scores every item 0 and cannot be saved in a loadable snapshot).
+    /// </summary>
+    internal const double MaxComponent = float.MaxValue / 2.0;
 
-            LastTicks = ticks;
-        }
-        else
+    /// <summary>
+    /// Adds weight x row at a time, decaying the old vector (or the new weight, for an out-of-order event). Returns false and
+    /// changes nothing when a component of the result could exceed <see cref="MaxComponent"/> (or the inputs are not finite).
+    /// </summary>
+    public bool Apply(ReadOnlySpan<float> row, double weight, long ticks, in Decay decay)
+    {
+        bool forward = ticks >= LastTicks;
+        float keep = forward && LastTicks != 0 ? (float)decay.Factor(ticks - LastTicks) : 1f;
+        if (!forward)
         {
             weight *= decay.Factor(LastTicks - ticks);
         }
 
-        if (weight != 0 && !row.IsEmpty)
+        bool add = weight != 0 && !row.IsEmpty;
+        if (add)
+        {
+            // |v * keep + r * w| <= max|v| * keep + max|r| * |w| for every component: checked before anything changes.
+            double bound = ((double)System.Numerics.Tensors.TensorPrimitives.MaxMagnitude((ReadOnlySpan<float>)Vector) * keep)
+                + ((double)System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(row) * Math.Abs(weight));
+            if (!(bound <= MaxComponent) || !(Math.Abs(weight) <= MaxComponent))
+            {
+                return false;
+            }
+        }
+
+        if (forward)
+        {
+            if (keep != 1f)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Multiply(Vector, keep, Vector);
+            }
+
+            LastTicks = ticks;
+        }
+
+        if (add)
         {
             System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(row, (float)weight, Vector, Vector);
         }
+
+        return true;
     }
 
     public void AddConsumed(string itemId)

@@ -1,15 +1,17 @@
 using System;
 using System.Collections.Generic;
-using System.Text;
 using System.Numerics.Tensors;
 using EmbeddedReco.Catalog;
+using EmbeddedReco.Diagnostics;
 using MessagePack;
 
 namespace EmbeddedReco.Snapshots;
 
 /// <summary>
 /// Semantic checks of a decoded snapshot against the engine that loads it: counts agree, dimensions agree, every value finite,
-/// item rows unit-length (or zero), ids non-empty, unique and within the engine's id limit. Throws
+/// item rows unit-length (or zero), ids and tags non-empty, well-formed UTF-16 (they are written to the database, whose UTF-8
+/// encoder rejects unpaired surrogates) and within the engine's id limit, ids unique, at most <see cref="ItemDefinition.MaxTags"/>
+/// tags per item. Throws
 /// <see cref="RecoException"/> with <see cref="RecoErrorCode.SnapshotInvalid"/> and a message naming the first problem.
 /// </summary>
 internal static class SnapshotValidator
@@ -57,11 +59,25 @@ internal static class SnapshotValidator
                 throw Invalid($"The vector of item '{m.ItemIds[i]}' is not unit length (squared length {fast}); snapshots store normalized rows.");
             }
 
-            foreach (string tag in m.ItemTags[i])
+            string[] tags = m.ItemTags[i];
+            if (tags.Length > ItemDefinition.MaxTags)
             {
-                if (string.IsNullOrWhiteSpace(tag))
+                throw Invalid($"Item '{m.ItemIds[i]}' has {tags.Length} tags; the limit is {ItemDefinition.MaxTags} (ItemDefinition.MaxTags).");
+            }
+
+            for (int t = 0; t < tags.Length; t++)
+            {
+                string tag = tags[t];
+                int position = -1;
+                var problem = tag is null ? TextProblem.Empty : Guard.Inspect(tag, maxIdBytes, out position);
+                if (problem == TextProblem.Empty)
                 {
                     throw Invalid($"Item '{m.ItemIds[i]}' has an empty tag.");
+                }
+
+                if (problem != TextProblem.None)
+                {
+                    throw Invalid(Guard.Describe(problem, $"Tag {t} of item '{m.ItemIds[i]}'", tag!, maxIdBytes, position, "the engine's RecoEngineOptions.MaxIdBytes"));
                 }
             }
         }
@@ -248,9 +264,15 @@ internal static class SnapshotValidator
                 throw Invalid($"A {what} id at index {i} is empty.");
             }
 
-            if (id.Length * 3 > maxIdBytes && Encoding.UTF8.GetByteCount(id) > maxIdBytes)
+            var problem = Guard.Inspect(id, maxIdBytes, out int position);
+            if (problem == TextProblem.UnpairedSurrogate)
             {
-                throw Invalid($"The {what} id at index {i} is {Encoding.UTF8.GetByteCount(id)} UTF-8 bytes; the engine's limit is {maxIdBytes} (RecoEngineOptions.MaxIdBytes).");
+                throw Invalid($"The {what} id at index {i} has an unpaired UTF-16 surrogate at index {position}: it is not well-formed Unicode and cannot be stored.");
+            }
+
+            if (problem == TextProblem.TooLong)
+            {
+                throw Invalid($"The {what} id at index {i} is {Guard.Utf8ByteCount(id)} UTF-8 bytes; the engine's limit is {maxIdBytes} (RecoEngineOptions.MaxIdBytes).");
             }
 
 #if NET

@@ -86,6 +86,9 @@ internal sealed class LiteStore : IDisposable
     /// <summary>Writes the database refused and that were set aside (reported in the log); see the remarks of the class.</summary>
     public int SetAsideCount => Volatile.Read(ref _setAside);
 
+    /// <summary>Test seam: the open LiteDB instance (touch it on the writer thread only, e.g. from a fault injector).</summary>
+    internal LiteDatabase? Database => _file?.Db;
+
     /// <summary>True while a storage failure is unresolved (changes are refused until a Flush succeeds).</summary>
     public bool IsFaulted => Volatile.Read(ref _fault) is not null;
 

@@ -20,6 +20,11 @@ public class CatalogTests
                 { new ItemDefinition("a", new float[] { 1, float.NaN, 0, 0 }), typeof(ArgumentException), "non-finite" },
                 { new ItemDefinition("a", new float[] { 1, 0, float.PositiveInfinity, 0 }), typeof(ArgumentException), "non-finite" },
                 { new ItemDefinition("a", ok, new[] { "ok", "" }), typeof(ArgumentException), "empty or null tag" },
+                { new ItemDefinition("a\uD800", ok), typeof(ArgumentException), "unpaired UTF-16 surrogate (U+D800) at index 1" },
+                { new ItemDefinition("\uDC00a", ok), typeof(ArgumentException), "unpaired UTF-16 surrogate (U+DC00) at index 0" },
+                { new ItemDefinition("a", ok, new[] { "ok", "fire\uD83D" }), typeof(ArgumentException), "Tag 1 of item 'a' has an unpaired UTF-16 surrogate" },
+                { new ItemDefinition("a", ok, new[] { new string('t', 257) }), typeof(ArgumentException), "Tag 0 of item 'a' is 257 UTF-8 bytes long" },
+                { new ItemDefinition("a", ok, Enumerable.Range(0, 65).Select(i => $"t{i}").ToArray()), typeof(ArgumentException), "has 65 tags; the limit is 64" },
             };
         }
     }
@@ -37,6 +42,25 @@ public class CatalogTests
         Assert.Contains(messagePart, ex.Message, StringComparison.Ordinal);
         Assert.Equal(1, engine.ItemCount);
         Assert.False(engine.ContainsItem("fine"));
+    }
+
+    [Fact]
+    public void UpsertItem_SixtyFourTagsOfMaximumLength_IsAccepted()
+    {
+        using var engine = TestCatalog.InMemory(dimensions: 4);
+        var tags = Enumerable.Range(0, 64).Select(i => $"{i:D2}" + new string('\u20ac', 84)).ToArray(); // 2 + 252 = 254 bytes each
+
+        engine.UpsertItem(new ItemDefinition("a", new float[] { 1, 0, 0, 0 }, tags));
+
+        Assert.True(engine.ContainsItem("a"));
+    }
+
+    [Fact]
+    public void RemoveItem_UnpairedSurrogate_ThrowsArgumentException()
+    {
+        using var engine = TestCatalog.InMemory(dimensions: 4);
+
+        Assert.Throws<ArgumentException>(() => engine.RemoveItem("x\uDBFF"));
     }
 
     [Fact]

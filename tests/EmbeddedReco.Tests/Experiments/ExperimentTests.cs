@@ -110,6 +110,17 @@ public sealed class ExperimentTests
         Assert.Throws<ArgumentException>(() => new Experiment("x", new[] { new ExperimentVariant("a", 1), new ExperimentVariant("a", 2) }));
     }
 
+    [Fact]
+    public void Constructor_UnpairedSurrogateInNames_Throws()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new ExperimentVariant("treatment\uD800", 1));
+        Assert.Contains("unpaired UTF-16 surrogate", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("name", ex.ParamName);
+
+        var variants = new[] { new ExperimentVariant("a", 1), new ExperimentVariant("b", 1) };
+        Assert.Throws<ArgumentException>(() => new Experiment("\uDC00shop", variants));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]

@@ -115,6 +115,21 @@ public sealed class InteractionReaderTests
     }
 
     [Fact]
+    public void Read_ValuesOutsideTheEngineBounds_CountedAsMalformed()
+    {
+        var (ratings, ratingResult) = Read("u,a,5000\nu,b,-1\nu,c,4\n", new InteractionImportOptions { HasHeader = false });
+        var (plays, playResult) = Read(
+            "u,a,700000\nu,b,600\n",
+            new InteractionImportOptions { HasHeader = false, Mapping = InteractionValueMapping.Always(InteractionKind.Play) });
+
+        Assert.Equal(new[] { "c" }, ratings.Select(i => i.ItemId));
+        Assert.Equal(2, ratingResult.Malformed);
+        Assert.Contains("outside 0 to 1000", ratingResult.Errors[0].Message, StringComparison.Ordinal);
+        Assert.Equal(new[] { "b" }, plays.Select(i => i.ItemId));
+        Assert.Contains("outside 0 to 604800", playResult.Errors[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_ManyMalformedLines_AllCountedFirstHundredKept()
     {
         var text = string.Concat(Enumerable.Repeat("only-one-field\n", 250));

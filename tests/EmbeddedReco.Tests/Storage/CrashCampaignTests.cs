@@ -10,17 +10,13 @@ namespace EmbeddedReco.Tests.Storage;
 /// </summary>
 public class CrashCampaignTests
 {
-    private const string NonAtomicUpsert =
-        "Fails on today's storage: UpsertItems reaches the file in several commits, so a kill can leave a batch half written " +
-        "(docs/RELIABILITY.md). Unskip when the storage rewrite lands.";
-
     [Theory]
     [InlineData(CrashProtocol.Record, 3)]
     [InlineData(CrashProtocol.Forget, 3)]
     [InlineData(CrashProtocol.SnapshotSave, 2)]
     [InlineData(CrashProtocol.SnapshotLoad, 2)]
-    [InlineData(CrashProtocol.Upsert, 2, Skip = NonAtomicUpsert)]
-    [InlineData(CrashProtocol.Mixed, 3, Skip = NonAtomicUpsert)]
+    [InlineData(CrashProtocol.Upsert, 2)]
+    [InlineData(CrashProtocol.Mixed, 3)]
     public void Campaign_KillsDuringMode_EveryInvariantHolds(string mode, int kills)
     {
         using var folder = new TempFolder();

@@ -142,6 +142,38 @@ public class PersistenceTests
     }
 
     [Fact]
+    public void Reopen_IdsTagsAndVariantsAtTheLargestMaxIdBytes_PersistAndReload()
+    {
+        // LiteDB rejects index keys over 1021 UTF-8 bytes; MaxIdBytes' maximum (1000) must stay below it for every key:
+        // item and user ids, the log's user index and variant names (stored behind a 2-byte prefix).
+        string item = new string('\u20ac', 333) + "i";                            // 1000 bytes
+        string user = string.Concat(Enumerable.Repeat("\uD83D\uDE00", 250));      // 1000 bytes, surrogate pairs
+        string variant = new string('\u00e9', 500);                               // 1000 bytes
+        var tags = Enumerable.Range(0, 64).Select(i => $"{i:D3}" + new string('t', 997)).ToArray();
+        using var folder = new TempFolder();
+        string path = folder.File("reco.db");
+        RecoEngineOptions Options()
+        {
+            var options = TestCatalog.Options(path);
+            options.MaxIdBytes = 1000;
+            options.Experiment = new Experiment("e", new[] { new ExperimentVariant(variant, 1), new ExperimentVariant("control", 1e-9) });
+            return options;
+        }
+
+        using (var engine = RecoEngine.Open(Options()))
+        {
+            engine.UpsertItem(new ItemDefinition(item, new float[] { 1, 0, 0, 0, 0, 0, 0, 0 }, tags));
+            engine.Record(new Interaction(user, item, InteractionKind.Like));
+            engine.Flush();
+        }
+
+        using var reopened = RecoEngine.Open(Options());
+        Assert.True(reopened.ContainsItem(item));
+        Assert.Equal(1, reopened.GetProfile(user)!.InteractionCount);
+        Assert.Equal(1, reopened.GetEngagement(variant)!.Totals.Interactions);
+    }
+
+    [Fact]
     public void ForgetUser_RemovesProfileAndLogRowsFromFile()
     {
         using var folder = new TempFolder();

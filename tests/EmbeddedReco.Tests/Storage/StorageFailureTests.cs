@@ -38,4 +38,31 @@ public class StorageFailureTests
         using var reopened = RecoEngine.Open(TestCatalog.Options(path));
         Assert.Equal(2, reopened.GetProfile("u1")!.InteractionCount);
     }
+
+    [Fact]
+    public void Suggest_RecordShownAsImpressionsWhileStoreFaulted_ServesListAndSkipsImpressions()
+    {
+        using var folder = new TempFolder();
+        var options = TestCatalog.Options(folder.File("reco.db"));
+        options.Policy.RecordShownAsImpressions = true;
+        using var engine = RecoEngine.Open(options);
+        engine.UpsertItems(TestCatalog.Random(10, 8));
+        engine.Record(new Interaction("u1", "item-0001", InteractionKind.Like));
+        engine.Flush();
+        bool failing = true;
+        engine.Store.FaultInjector = () => failing ? new IOException("No space left on device (simulated)") : null;
+        engine.Record(new Interaction("u1", "item-0002", InteractionKind.Like));
+        Assert.Throws<RecoException>(() => engine.Flush());
+
+        var list = engine.Suggest("u1", 3);
+
+        Assert.Equal(3, list.Count);
+        Assert.Equal(2, engine.GetProfile("u1")!.InteractionCount); // the impressions were skipped, not half-applied
+        Assert.Equal(3, engine.SkippedImpressions);
+
+        failing = false;
+        engine.Flush();
+        engine.Suggest("u1", 3);
+        Assert.Equal(5, engine.GetProfile("u1")!.InteractionCount); // recorded again once the store is healthy
+    }
 }
