@@ -19,10 +19,12 @@ namespace EmbeddedReco;
 /// that the engine owns. Thread-safe: <c>Suggest</c> may run on many threads while others record, upsert and flush.
 /// </summary>
 /// <remarks>
-/// Durability: <see cref="Record(in Interaction)"/> changes memory at once and queues the write. The writer commits queued
-/// writes within milliseconds (a commit survives a crash of the process); <see cref="Flush"/> returns after everything recorded
-/// before it is committed and checkpointed, which syncs the file to disk (survives power loss). A checkpoint also runs every
-/// <see cref="RecoEngineOptions.CheckpointInterval"/> and on <see cref="Dispose"/>.
+/// Durability: <see cref="Record(in Interaction)"/> changes memory at once and queues its writes as one batch. The writer commits
+/// queued writes within milliseconds at game rates (a commit survives a crash of the process); under a flood that outruns the disk
+/// at most <see cref="RecoEngineOptions.MaxPendingWrites"/> writes wait, and producers wait beyond that. <see cref="Flush"/> returns
+/// after everything recorded before it is committed and checkpointed, which syncs the file to disk (survives power loss). A
+/// checkpoint also runs every <see cref="RecoEngineOptions.CheckpointInterval"/> and on <see cref="Dispose"/>. The engine never
+/// writes to a file that is not a sound database of its own (see <see cref="Open"/>).
 /// </remarks>
 public sealed partial class RecoEngine : IDisposable, IStoreHost
 {
@@ -89,8 +91,10 @@ public sealed partial class RecoEngine : IDisposable, IStoreHost
     /// <returns>An open engine. Dispose it to flush and close the file.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     /// <exception cref="ArgumentException">An option is invalid, or <see cref="RecoEngineOptions.Dimensions"/> differs from the file's.</exception>
-    /// <exception cref="RecoException">The file cannot be opened (<see cref="RecoErrorCode.StorageOpenFailed"/>) or is not
-    /// what this engine wrote (<see cref="RecoErrorCode.StorageCorrupt"/>).</exception>
+    /// <exception cref="RecoException">The file cannot be opened, is open in another engine (this or another process, by any path
+    /// naming the same file) or is not an EmbeddedReco database (<see cref="RecoErrorCode.StorageOpenFailed"/>), or it is empty,
+    /// truncated or damaged (<see cref="RecoErrorCode.StorageCorrupt"/>). Such a file is left exactly as it was. A database of an
+    /// earlier storage format is migrated in place, keeping every row.</exception>
     public static RecoEngine Open(RecoEngineOptions options)
     {
         if (options is null)

@@ -8,13 +8,15 @@ namespace EmbeddedReco;
 /// </summary>
 public enum RecoErrorCode
 {
-    /// <summary>The database file could not be opened (missing folder, no permission, locked by another process, not a LiteDB file).</summary>
+    /// <summary>The database file could not be opened: missing folder, no permission, already open in another engine (this or another
+    /// process), or not an EmbeddedReco database (another file, another application's LiteDB file). The file was not changed.</summary>
     StorageOpenFailed = 1,
 
     /// <summary>Writing to the database failed (disk full, I/O error). Nothing was dropped: the pending writes are kept and retried by the next <see cref="RecoEngine.Flush"/>.</summary>
     StorageWriteFailed = 2,
 
-    /// <summary>The database file exists but its content is not what this engine wrote (wrong dimensions, corrupt documents).</summary>
+    /// <summary>The database file is ours but cannot be trusted: empty, truncated, damaged (a document fails its checksum or
+    /// validation), or of an unknown storage format. The file was not changed; see docs/RELIABILITY.md for recovery.</summary>
     StorageCorrupt = 3,
 
     /// <summary>A snapshot does not start with the EmbeddedReco magic bytes.</summary>
