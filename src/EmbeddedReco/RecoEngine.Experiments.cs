@@ -3,8 +3,6 @@ using System.Collections.Generic;
 using EmbeddedReco.Diagnostics;
 using EmbeddedReco.Engagement;
 using EmbeddedReco.Experiments;
-using EmbeddedReco.Storage;
-using LiteDB;
 
 namespace EmbeddedReco;
 
@@ -86,36 +84,4 @@ public sealed partial class RecoEngine
     {
         _engagement = new EngagementAggregator(_options.SessionGap, _options.EngagementWeights);
     }
-
-    private void LoadEngagement(LiteDatabase db)
-    {
-        var state = new EngagementState { SessionGapTicks = _options.SessionGap.Ticks };
-        foreach (var doc in db.GetCollection(EngagementBson.UsersCollection).FindAll())
-        {
-            if (!DocumentChecksum.Verify(doc) || !EngagementBson.TryReadUser(doc, out var record))
-            {
-                throw new RecoException(RecoErrorCode.StorageCorrupt, $"The database '{DatabasePath}' holds an unreadable engagement record.");
-            }
-
-            state.Users.Add(record);
-        }
-
-        foreach (var doc in db.GetCollection(EngagementBson.VariantsCollection).FindAll())
-        {
-            if (!DocumentChecksum.Verify(doc) || !EngagementBson.TryReadVariant(doc, out var record))
-            {
-                throw new RecoException(RecoErrorCode.StorageCorrupt, $"The database '{DatabasePath}' holds an unreadable engagement record.");
-            }
-
-            state.Variants.Add(record);
-        }
-
-        _engagement.Import(state);
-    }
-
-    BsonDocument? IStoreHost.EngagementUserDocument(string userId) =>
-        _engagement.ExportUser(userId) is { } record ? EngagementBson.User(record) : null;
-
-    BsonDocument? IStoreHost.EngagementVariantDocument(string variant) =>
-        _engagement.ExportVariant(variant) is { } record ? EngagementBson.Variant(record) : null;
 }

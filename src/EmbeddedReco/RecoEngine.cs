@@ -4,11 +4,11 @@ using System.Collections.Generic;
 using System.Threading;
 using EmbeddedReco.Catalog;
 using EmbeddedReco.Diagnostics;
+using EmbeddedReco.Engagement;
 using EmbeddedReco.Policy;
 using EmbeddedReco.Profiles;
 using EmbeddedReco.Scoring;
 using EmbeddedReco.Storage;
-using LiteDB;
 using Microsoft.Extensions.Logging;
 
 namespace EmbeddedReco;
@@ -142,26 +142,15 @@ public sealed partial class RecoEngine : IDisposable, IStoreHost
 
     private long NowTicks() => _options.Clock().UtcTicks;
 
-    // ---- persistence callbacks (run on the writer thread) ----
+    // ---- the writer thread's view of the engine (IStoreHost) ----
 
-    BsonDocument? IStoreHost.ItemDocument(string id)
-    {
-        var catalog = EnterCatalog();
-        try
-        {
-            if (!catalog.Index.TryGetValue(id, out int row))
-            {
-                return null;
-            }
+    CatalogSnapshot IStoreHost.EnterCatalog() => EnterCatalog();
 
-            var c = catalog.Counters;
-            return BsonCodec.Item(id, catalog.Row(row), catalog.Tags[row], c.PopularityLog2[row], c.Impressions[row], c.Engagements[row]);
-        }
-        finally
-        {
-            catalog.Exit();
-        }
-    }
+    UserState? IStoreHost.FindUser(string userId) => _users.TryGetValue(userId, out var user) ? user : null;
+
+    RecentLists? IStoreHost.FindRecent(string userId) => _recent.TryGetValue(userId, out var recent) ? recent : null;
+
+    EngagementAggregator IStoreHost.Engagement => _engagement;
 
     /// <summary>
     /// Writer thread, before a flush, checkpoint or shutdown commits: queues a profile write for every player whose shown lists
@@ -184,149 +173,23 @@ public sealed partial class RecoEngine : IDisposable, IStoreHost
         }
     }
 
-    BsonDocument? IStoreHost.UserDocument(string id)
+    /// <summary>Writer thread, while <see cref="Open"/> waits: takes the state read from the file.</summary>
+    void IStoreHost.Load(LoadedState state)
     {
-        if (!_users.TryGetValue(id, out var user))
+        _catalog = state.Catalog;
+        foreach (var pair in state.Users)
         {
-            return null;
+            _users[pair.Key] = pair.Value;
         }
 
-        var doc = default(BsonDocument);
-        lock (user.Gate)
+        foreach (var pair in state.Recent)
         {
-            doc = BsonCodec.User(user);
+            var recent = new RecentLists { Calls = pair.Value.Calls };
+            recent.Import(pair.Value.Lists, _options.Policy.RecentLists);
+            _recent[pair.Key] = recent;
         }
 
-        if (_recent.TryGetValue(id, out var recent))
-        {
-            lock (recent.Gate)
-            {
-                recent.Dirty = false;
-                doc["shown"] = BsonCodec.Recent(recent.Calls, recent.Export());
-            }
-        }
-
-        return doc;
+        state.Engagement.SessionGapTicks = _options.SessionGap.Ticks;
+        _engagement.Import(state.Engagement);
     }
-
-    BsonDocument? IStoreHost.UserItemDocument(string userId, string itemId)
-    {
-        if (!_users.TryGetValue(userId, out var user))
-        {
-            return null;
-        }
-
-        lock (user.Gate)
-        {
-            return user.Items.TryGetValue(itemId, out var st) ? BsonCodec.UserItem(userId, itemId, st) : null;
-        }
-    }
-
-    List<BsonDocument> IStoreHost.UserItemDocuments(string userId)
-    {
-        var docs = new List<BsonDocument>();
-        if (_users.TryGetValue(userId, out var user))
-        {
-            lock (user.Gate)
-            {
-                foreach (var pair in user.Items)
-                {
-                    docs.Add(BsonCodec.UserItem(userId, pair.Key, pair.Value));
-                }
-            }
-        }
-
-        return docs;
-    }
-
-    void IStoreHost.Load(LiteDatabase db)
-    {
-        int dims = _options.Dimensions;
-        try
-        {
-            var ids = new List<string>();
-            var vectors = new List<float>();
-            var tags = new List<string[]>();
-            var counters = new List<(double Pop, long Imp, long Eng)>();
-            var row = new float[dims];
-            foreach (var doc in db.GetCollection(BsonCodec.ItemsCollection).FindAll())
-            {
-                string? error = BsonCodec.ReadItem(doc, row, out string id, out string[] itemTags, out var c);
-                if (error is not null)
-                {
-                    throw Corrupt($"item '{id}'", error);
-                }
-
-                ids.Add(id);
-                vectors.AddRange(row);
-                tags.Add(itemTags);
-                counters.Add(c);
-            }
-
-            var itemCounters = new ItemCounters(ids.Count);
-            for (int i = 0; i < ids.Count; i++)
-            {
-                itemCounters.PopularityLog2[i] = counters[i].Pop;
-                itemCounters.Impressions[i] = counters[i].Imp;
-                itemCounters.Engagements[i] = counters[i].Eng;
-            }
-
-            _catalog = new CatalogSnapshot(dims, ids.ToArray(), vectors.ToArray(), tags.ToArray(), itemCounters);
-
-            foreach (var doc in db.GetCollection(BsonCodec.UsersCollection).FindAll())
-            {
-                string? error = BsonCodec.ReadUser(doc, dims, out var user, out long calls, out var lists);
-                if (error is not null)
-                {
-                    throw Corrupt($"player '{user.Id}'", error);
-                }
-
-                _users[user.Id] = user;
-                if (lists is not null)
-                {
-                    var recent = new RecentLists { Calls = calls };
-                    recent.Import(lists, _options.Policy.RecentLists);
-                    _recent[user.Id] = recent;
-                }
-            }
-
-            var histories = new Dictionary<string, List<BsonDocument>>(StringComparer.Ordinal);
-            foreach (var doc in db.GetCollection(BsonCodec.UserItemsCollection).FindAll())
-            {
-                string userId = doc["u"].IsString ? doc["u"].AsString : string.Empty;
-                if (!histories.TryGetValue(userId, out var list))
-                {
-                    histories[userId] = list = new List<BsonDocument>();
-                }
-
-                list.Add(doc);
-            }
-
-            foreach (var pair in histories)
-            {
-                if (!_users.TryGetValue(pair.Key, out var user))
-                {
-                    // The profile write was set aside (the database refused it) while its item states were stored: the states are
-                    // kept in the file but have no profile to belong to.
-                    continue;
-                }
-
-                string? error = BsonCodec.ReadUserItems(pair.Value, user, out string itemId);
-                if (error is not null)
-                {
-                    throw Corrupt($"the state of item '{itemId}' of player '{pair.Key}'", error);
-                }
-            }
-
-            LoadEngagement(db);
-        }
-        catch (Exception ex) when (ex is InvalidCastException || ex is NullReferenceException || ex is ArgumentException || ex is FormatException || ex is OverflowException)
-        {
-            throw new RecoException(RecoErrorCode.StorageCorrupt, $"The database '{DatabasePath}' holds a document this engine cannot read: {ex.Message}", ex);
-        }
-    }
-
-    private RecoException Corrupt(string what, string error) => new RecoException(
-        RecoErrorCode.StorageCorrupt,
-        $"The database '{DatabasePath}' is damaged: {what} {error}. Nothing was changed; see docs/RELIABILITY.md for recovery.");
 }

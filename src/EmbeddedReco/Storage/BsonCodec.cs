@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
+using EmbeddedReco.Catalog;
 using EmbeddedReco.Profiles;
 using LiteDB;
 
@@ -45,6 +46,13 @@ internal static class BsonCodec
         ["dims"] = dimensions,
         ["format"] = format,
     };
+
+    /// <summary>The document of the catalog's item at <paramref name="row"/> (vector, tags, popularity counters).</summary>
+    public static BsonDocument Item(CatalogSnapshot catalog, int row)
+    {
+        var c = catalog.Counters;
+        return Item(catalog.Ids[row], catalog.Row(row), catalog.Tags[row], c.PopularityLog2[row], c.Impressions[row], c.Engagements[row]);
+    }
 
     public static BsonDocument Item(string id, ReadOnlySpan<float> row, string[] tags, double popularityLog2, long impressions, long engagements)
     {

@@ -1,35 +1,54 @@
 using System.Collections.Generic;
-using LiteDB;
+using EmbeddedReco.Catalog;
+using EmbeddedReco.Engagement;
+using EmbeddedReco.Policy;
+using EmbeddedReco.Profiles;
 
 namespace EmbeddedReco.Storage;
 
 /// <summary>
-/// What the writer thread needs from the engine: the state to load when the file opens, and the current document of each key
-/// it was told changed. The writer calls these on its own thread; the engine never calls into LiteDB.
+/// What the writer thread needs from the engine, in the engine's own terms: the state it holds (read under each piece's own lock
+/// by <see cref="StoreDocuments"/>, which encodes it) and where to put the state loaded when the file opens. Persistence flows one
+/// way: the engine never sees a LiteDB type, and the writer never changes the engine's state except through <see cref="Load"/>.
 /// </summary>
 internal interface IStoreHost
 {
-    /// <summary>Loads the engine's state from an open database of ours (metadata already checked).</summary>
-    void Load(LiteDatabase db);
+    /// <summary>The current catalog, entered for reading (the caller must <see cref="CatalogSnapshot.Exit"/> it).</summary>
+    CatalogSnapshot EnterCatalog();
 
-    /// <summary>The item's current document, or null when the item no longer exists (it is then deleted).</summary>
-    BsonDocument? ItemDocument(string id);
+    /// <summary>The player's live state, or null when the player is unknown or forgotten.</summary>
+    UserState? FindUser(string userId);
 
-    /// <summary>The player's current document, or null when the player was forgotten.</summary>
-    BsonDocument? UserDocument(string id);
+    /// <summary>The player's shown-list memory, or null.</summary>
+    RecentLists? FindRecent(string userId);
 
-    /// <summary>The document of one per-item state of a player, or null when it no longer exists (it is then deleted).</summary>
-    BsonDocument? UserItemDocument(string userId, string itemId);
-
-    /// <summary>The documents of every per-item state of a player (empty when the player is unknown).</summary>
-    List<BsonDocument> UserItemDocuments(string userId);
-
-    /// <summary>The player's engagement document, or null.</summary>
-    BsonDocument? EngagementUserDocument(string id);
-
-    /// <summary>The variant's engagement document, or null.</summary>
-    BsonDocument? EngagementVariantDocument(string variant);
+    /// <summary>The engagement counters.</summary>
+    EngagementAggregator Engagement { get; }
 
     /// <summary>Before a flush, checkpoint or shutdown commits: appends writes of state that changes too often to queue per change.</summary>
     void CollectDeferredWrites(List<WriteOp> batch);
+
+    /// <summary>Takes the state loaded from the file (on the writer thread, before the engine is returned to the host).</summary>
+    void Load(LoadedState state);
+}
+
+/// <summary>Everything the engine keeps that was read (and validated) from the file when it opened.</summary>
+internal sealed class LoadedState
+{
+    public LoadedState(CatalogSnapshot catalog, Dictionary<string, UserState> users, Dictionary<string, (long Calls, List<string[]> Lists)> recent, EngagementState engagement)
+    {
+        Catalog = catalog;
+        Users = users;
+        Recent = recent;
+        Engagement = engagement;
+    }
+
+    public CatalogSnapshot Catalog { get; }
+
+    public Dictionary<string, UserState> Users { get; }
+
+    /// <summary>Each player's stored shown-list memory: lists shown and the lists (oldest first).</summary>
+    public Dictionary<string, (long Calls, List<string[]> Lists)> Recent { get; }
+
+    public EngagementState Engagement { get; }
 }

@@ -336,7 +336,7 @@ internal sealed class LiteStore : IDisposable
             var db = _file.Db;
             StorageFormat.CheckMeta(db, _dimensions, _path);
             _nextLogId = StorageFormat.NextLogId(db);
-            _host.Load(db);
+            _host.Load(StoreLoader.Load(db, _dimensions, _path));
             _file.AllowWrites();
             StorageFormat.EnsureIndexes(db);
         }
@@ -635,12 +635,12 @@ internal sealed class LiteStore : IDisposable
             }
         }
 
-        Persist(db.GetCollection(BsonCodec.ItemsCollection), _dirtyItems, _host.ItemDocument);
-        Persist(db.GetCollection(BsonCodec.UsersCollection), _dirtyUsers, _host.UserDocument);
+        Persist(db.GetCollection(BsonCodec.ItemsCollection), _dirtyItems, key => StoreDocuments.Item(_host, key));
+        Persist(db.GetCollection(BsonCodec.UsersCollection), _dirtyUsers, key => StoreDocuments.User(_host, key));
         var userItems = db.GetCollection(BsonCodec.UserItemsCollection);
         foreach (var (user, item) in _dirtyUserItems)
         {
-            var doc = _host.UserItemDocument(user, item);
+            var doc = StoreDocuments.UserItem(_host, user, item);
             if (doc is not null)
             {
                 userItems.Upsert(DocumentChecksum.Seal(doc));
@@ -651,8 +651,8 @@ internal sealed class LiteStore : IDisposable
             }
         }
 
-        Persist(db.GetCollection(Engagement.EngagementBson.UsersCollection), _dirtyEngagementUsers, _host.EngagementUserDocument);
-        Persist(db.GetCollection(Engagement.EngagementBson.VariantsCollection), _dirtyEngagementVariants, _host.EngagementVariantDocument, deleteMissing: false);
+        Persist(db.GetCollection(EngagementBson.UsersCollection), _dirtyEngagementUsers, key => StoreDocuments.EngagementUser(_host, key));
+        Persist(db.GetCollection(EngagementBson.VariantsCollection), _dirtyEngagementVariants, key => StoreDocuments.EngagementVariant(_host, key), deleteMissing: false);
 
         var injected = FaultInjector?.Invoke();
         if (injected is not null)
@@ -677,7 +677,7 @@ internal sealed class LiteStore : IDisposable
 
         var userItems = db.GetCollection(BsonCodec.UserItemsCollection);
         userItems.DeleteMany(Query.EQ("u", userId));
-        var docs = _host.UserItemDocuments(userId);
+        var docs = StoreDocuments.UserItems(_host, userId);
         foreach (var doc in docs)
         {
             DocumentChecksum.Seal(doc);

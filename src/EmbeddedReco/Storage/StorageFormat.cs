@@ -19,8 +19,8 @@ internal static class StorageFormat
         BsonCodec.ItemsCollection,
         BsonCodec.UsersCollection,
         BsonCodec.UserItemsCollection,
-        Engagement.EngagementBson.UsersCollection,
-        Engagement.EngagementBson.VariantsCollection,
+        EngagementBson.UsersCollection,
+        EngagementBson.VariantsCollection,
     };
 
     /// <summary>Writes the metadata and indexes of a new database.</summary>

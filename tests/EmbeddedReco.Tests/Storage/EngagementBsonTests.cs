@@ -1,7 +1,8 @@
 using EmbeddedReco.Engagement;
+using EmbeddedReco.Storage;
 using LiteDB;
 
-namespace EmbeddedReco.Tests.Engagement;
+namespace EmbeddedReco.Tests.Storage;
 
 public sealed class EngagementBsonTests
 {

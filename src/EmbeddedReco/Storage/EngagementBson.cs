@@ -1,7 +1,8 @@
 using System;
+using EmbeddedReco.Engagement;
 using LiteDB;
 
-namespace EmbeddedReco.Engagement;
+namespace EmbeddedReco.Storage;
 
 /// <summary>
 /// Explicit BsonDocument mapping of <see cref="EngagementState"/> records for the engine's writer thread: one document per
