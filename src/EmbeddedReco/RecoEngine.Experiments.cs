@@ -8,11 +8,6 @@ namespace EmbeddedReco;
 
 public sealed partial class RecoEngine
 {
-    [ThreadStatic]
-    private static SuggestOptions? t_variantOptions;
-
-    private EngagementAggregator _engagement = null!;
-
     /// <summary>
     /// Engagement metrics (impressions, clicks, click-through rate, purchases, conversion, play time, sessions, repeat sessions and the
     /// weighted engagement score, in total and per UTC day) of the players in a variant; null for a variant without data.
@@ -78,10 +73,5 @@ public sealed partial class RecoEngine
         var assigned = experiment.Assign(userId);
         variant = assigned.Name;
         return VariantOptions.Merge(assigned.Settings, options, t_variantOptions ??= new SuggestOptions());
-    }
-
-    private void InitEngagement()
-    {
-        _engagement = new EngagementAggregator(_options.SessionGap, _options.EngagementWeights);
     }
 }

@@ -9,9 +9,6 @@ namespace EmbeddedReco;
 
 public sealed partial class RecoEngine
 {
-    private long _skippedImpressions; // shown-list impressions skipped while the store was faulted
-    private bool _skippingImpressions; // under _mutation: the skip was logged for the current failure
-
     /// <summary>
     /// Records what a player did. The player's profile and the item's popularity change in memory before this returns, so the
     /// next <see cref="Suggest(string)"/> already reflects it; the writes to the file (log row, profile, item counters, engagement)

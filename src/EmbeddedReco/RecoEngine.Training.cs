@@ -10,10 +10,6 @@ namespace EmbeddedReco;
 
 public sealed partial class RecoEngine
 {
-    private TrainedModel? _model;
-    private int _training;
-    private long _sinceTraining;
-
     /// <summary>The result of the latest training whose model is being served, or null before the first <see cref="Train"/>.</summary>
     public TrainingResult? LastTraining => Volatile.Read(ref _model)?.Result;
 

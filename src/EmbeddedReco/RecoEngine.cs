@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 using EmbeddedReco.Catalog;
+using EmbeddedReco.Collaborative;
 using EmbeddedReco.Diagnostics;
 using EmbeddedReco.Engagement;
 using EmbeddedReco.Policy;
@@ -28,6 +29,20 @@ namespace EmbeddedReco;
 /// </remarks>
 public sealed partial class RecoEngine : IDisposable, IStoreHost
 {
+    // Every field of the engine is declared here (the other partial files hold behaviour only).
+    //
+    // Lock order (a thread holding one may take only those below it, never one above):
+    //   1. _mutation            - serializes state changes: Record, UpsertItems, RemoveItem, ForgetUser, snapshot swap
+    //   2. LiteStore._lock      - the write queue (LiteStore.BeginBatch); held while a Record applies and queues its batch
+    //   3. UserState.Gate       - one player's profile and per-item states
+    //   4. RecentLists.Gate     - one player's shown-list memory
+    //   5. EngagementAggregator / scorer gates / _spareGate - leaves: nothing else is taken while holding them
+    // The writer thread takes 3, 4 and 5 (reading state to encode it) but never 1 or 2 while doing so, so a producer holding 1
+    // and 2 never waits on the writer. Suggest takes only 3 and 4 (and 5 for scorer bookkeeping); with
+    // PolicyOptions.RecordShownAsImpressions it then records the shown list like Record (1, 2, 3, 5) after releasing them.
+    [ThreadStatic]
+    private static SuggestOptions? t_variantOptions;
+
     private readonly RecoEngineOptions _options;
     private readonly ILogger _logger;
     private readonly object _mutation = new object();
@@ -43,6 +58,12 @@ public sealed partial class RecoEngine : IDisposable, IStoreHost
     private readonly object _spareGate = new object();
     private CatalogSnapshot? _spare; // the catalog a snapshot load replaced, for the next load to overwrite (under _spareGate)
     private int _disposed;
+    private readonly EngagementAggregator _engagement;
+    private TrainedModel? _model;
+    private int _training;
+    private long _sinceTraining;
+    private long _skippedImpressions; // shown-list impressions skipped while the store was faulted
+    private bool _skippingImpressions; // under _mutation: the skip was logged for the current failure
 
     private RecoEngine(RecoEngineOptions options)
     {
@@ -61,7 +82,7 @@ public sealed partial class RecoEngine : IDisposable, IStoreHost
 
         _catalog = CatalogSnapshot.Empty(options.Dimensions);
         _pipeline = new ScoringPipeline(options.Scorers, _logger);
-        InitEngagement();
+        _engagement = new EngagementAggregator(options.SessionGap, options.EngagementWeights);
         _store = LiteStore.Open(options.DatabasePath!, options.Dimensions, options.MaxPendingWrites, _logger, options.CheckpointInterval, this);
     }
 
