@@ -266,7 +266,7 @@ public sealed partial class RecoEngine
             blended[scratch.ExcludedRows[i]] = float.NaN;
         }
 
-        int penalized = ApplyRecentPenalty(userId, catalog, blended, scratch, policy);
+        int penalized = RecentPenalty.Apply(_recent.TryGetValue(userId, out var recentLists) ? recentLists : null, catalog, blended, scratch, policy);
 
         // 4. Candidates: filters apply inside the selection, so heavy filtering never shortens the list while items pass.
         var filter = new CallFilter(catalog.Ids, catalog.Tags, options);
@@ -288,7 +288,7 @@ public sealed partial class RecoEngine
         int pool = 0;
         if (epsilon > 0)
         {
-            pool = BuildExplorationPool(catalog, blended, scratch, candidates, greedyN, policy, ref filter, user, userId);
+            pool = ExplorationPool.Build(catalog, blended, scratch, candidates, greedyN, policy, ref filter, user);
         }
 
         // 7. Epsilon-greedy, slot by slot, with exact conditional propensities.
@@ -308,7 +308,7 @@ public sealed partial class RecoEngine
         ulong seed = options?.Seed is int s ? PolicyRandom.Derive(s, 0) : PolicyRandom.ForPlayer(policy.Seed, userId, shownBefore);
         var rng = new PolicyRandom(seed);
         var personalSource = hasProfile ? SuggestionSource.Personalized : SuggestionSource.Popular;
-        double poolWeight = SumWeights(scratch.PoolWeights, pool);
+        double poolWeight = ExplorationPool.SumWeights(scratch.PoolWeights, pool);
         int written = 0, gi = 0;
         while (written < count)
         {
@@ -339,11 +339,11 @@ public sealed partial class RecoEngine
                 continue;
             }
 
-            int pick = SamplePool(scratch.PoolWeights, pool, poolWeight, rng.NextDouble());
+            int pick = ExplorationPool.Sample(scratch.PoolWeights, pool, poolWeight, rng.NextDouble());
             double weight = scratch.PoolWeights[pick];
             double propensity = slotProbability * weight / poolWeight;
             scratch.PoolWeights[pick] = 0;
-            poolWeight = SumWeights(scratch.PoolWeights, pool);
+            poolWeight = ExplorationPool.SumWeights(scratch.PoolWeights, pool);
             destination[written++] = Make(catalog, scratch.PoolRows[pick], blended, SuggestionSource.Explore, propensity, explain, scratch, penalized, variant);
         }
 
@@ -382,154 +382,6 @@ public sealed partial class RecoEngine
         }
 
         return n;
-    }
-
-    private int ApplyRecentPenalty(string userId, CatalogSnapshot catalog, Span<float> blended, SuggestScratch scratch, PolicyOptions policy)
-    {
-        if (policy.RecentLists <= 0 || policy.RecentListPenalty <= 0 || !_recent.TryGetValue(userId, out var recent))
-        {
-            return 0;
-        }
-
-        int ids;
-        lock (recent.Gate)
-        {
-            SuggestScratch.Grow(ref scratch.RecentIds, recent.Capacity);
-            ids = recent.CopyTo(scratch.RecentIds, policy.RecentLists);
-        }
-
-        SuggestScratch.Grow(ref scratch.PenalizedRows, ids);
-        float penalty = (float)policy.RecentListPenalty;
-        int penalized = 0;
-        for (int i = 0; i < ids; i++)
-        {
-            if (catalog.Index.TryGetValue(scratch.RecentIds[i], out int row) && !float.IsNaN(blended[row]))
-            {
-                blended[row] -= penalty;
-                scratch.PenalizedRows[penalized++] = row;
-            }
-        }
-
-        return penalized;
-    }
-
-    private static int BuildExplorationPool(
-        CatalogSnapshot catalog,
-        Span<float> blended,
-        SuggestScratch scratch,
-        int candidates,
-        int greedyN,
-        PolicyOptions policy,
-        ref CallFilter filter,
-        Profiles.UserState? user,
-        string userId)
-    {
-        // The ExplorationPoolSize best-ranked candidates outside the greedy list...
-        int pool = 0;
-        for (int i = 0; i < candidates && pool < policy.ExplorationPoolSize; i++)
-        {
-            if (i >= greedyN || !scratch.MmrTaken[i])
-            {
-                scratch.PoolRows[pool++] = scratch.Candidates[i];
-            }
-        }
-
-        // ...plus up to ExplorationPoolSize new items (fewest impressions first), wherever they rank.
-
-        var impressions = catalog.Counters.Impressions;
-        if (policy.NewItemImpressions > 0)
-        {
-            Span<float> aux = scratch.Aux.AsSpan(0, catalog.Count);
-            long threshold = policy.NewItemImpressions;
-            int fresh = 0;
-            for (int r = 0; r < aux.Length; r++)
-            {
-                bool isNew = impressions[r] < threshold && !float.IsNaN(blended[r]);
-                aux[r] = isNew ? -(float)impressions[r] : float.NaN;
-                fresh += isNew ? 1 : 0;
-            }
-
-            if (fresh > 0)
-            {
-                // Not again what is already in the pool or in the greedy list (a new item ranked further down stays eligible).
-                for (int i = 0; i < pool; i++)
-                {
-                    aux[scratch.PoolRows[i]] = float.NaN;
-                }
-
-                for (int i = 0; i < greedyN; i++)
-                {
-                    if (scratch.MmrTaken[i])
-                    {
-                        aux[scratch.Candidates[i]] = float.NaN;
-                    }
-                }
-
-                int want = Math.Min(policy.ExplorationPoolSize, catalog.Count);
-                SuggestScratch.Grow(ref scratch.PoolRows, pool + want);
-                SuggestScratch.Grow(ref scratch.PoolWeights, pool + want);
-                SuggestScratch.Grow(ref scratch.PoolScores, want);
-                pool += TopK.Select(aux, catalog.IdRank, want, ref filter, scratch.PoolRows.AsSpan(pool), scratch.PoolScores);
-            }
-        }
-
-        double unseenFactor = 1 + policy.UnseenBoost;
-        double newFactor = 1 + policy.NewItemBoost;
-        if (user is not null)
-        {
-            lock (user.Gate)
-            {
-                for (int i = 0; i < pool; i++)
-                {
-                    int row = scratch.PoolRows[i];
-                    string id = catalog.Ids[row];
-                    bool seen = user.Items.ContainsKey(id) || user.Consumed.Contains(id);
-                    scratch.PoolWeights[i] = (seen ? 1 : unseenFactor) * (impressions[row] < policy.NewItemImpressions ? newFactor : 1);
-                }
-            }
-        }
-        else
-        {
-            for (int i = 0; i < pool; i++)
-            {
-                scratch.PoolWeights[i] = unseenFactor * (impressions[scratch.PoolRows[i]] < policy.NewItemImpressions ? newFactor : 1);
-            }
-        }
-
-        return pool;
-    }
-
-    private static double SumWeights(double[] weights, int count)
-    {
-        double sum = 0;
-        for (int i = 0; i < count; i++)
-        {
-            sum += weights[i];
-        }
-
-        return sum;
-    }
-
-    private static int SamplePool(double[] weights, int count, double total, double uniform)
-    {
-        double target = uniform * total;
-        int last = -1;
-        for (int i = 0; i < count; i++)
-        {
-            if (weights[i] <= 0)
-            {
-                continue;
-            }
-
-            last = i;
-            target -= weights[i];
-            if (target < 0)
-            {
-                return i;
-            }
-        }
-
-        return last;
     }
 
     private Suggestion Make(CatalogSnapshot catalog, int row, Span<float> blended, SuggestionSource source, double propensity, bool explain, SuggestScratch scratch, int penalized, string? variant)
@@ -579,72 +431,6 @@ public sealed partial class RecoEngine
         if (policy.RecordShownAsImpressions)
         {
             RecordShownImpressions(userId, list, now);
-        }
-    }
-
-    /// <summary>The per-call filters: required/excluded tags, excluded ids and the host's predicate.</summary>
-    private readonly struct CallFilter : IRowFilter
-    {
-        private readonly string[] _ids;
-        private readonly string[][] _tags;
-        private readonly SuggestOptions? _options;
-        private readonly bool _active;
-
-        public CallFilter(string[] ids, string[][] tags, SuggestOptions? options)
-        {
-            _ids = ids;
-            _tags = tags;
-            _options = options;
-            _active = options is not null
-                && ((options.RequiredTags?.Count ?? 0) > 0 || (options.ExcludedTags?.Count ?? 0) > 0
-                    || (options.ExcludedItems?.Count ?? 0) > 0 || options.Filter is not null);
-        }
-
-        public bool Accept(int row)
-        {
-            if (!_active)
-            {
-                return true;
-            }
-
-            var o = _options!;
-            string id = _ids[row];
-            string[] tags = _tags[row];
-            if (o.ExcludedItems is { Count: > 0 } excludedItems && excludedItems.Contains(id))
-            {
-                return false;
-            }
-
-            if (o.RequiredTags is { Count: > 0 } required)
-            {
-                bool any = false;
-                foreach (string t in tags)
-                {
-                    if (required.Contains(t))
-                    {
-                        any = true;
-                        break;
-                    }
-                }
-
-                if (!any)
-                {
-                    return false;
-                }
-            }
-
-            if (o.ExcludedTags is { Count: > 0 } excluded)
-            {
-                foreach (string t in tags)
-                {
-                    if (excluded.Contains(t))
-                    {
-                        return false;
-                    }
-                }
-            }
-
-            return o.Filter is null || o.Filter(id, tags);
         }
     }
 }

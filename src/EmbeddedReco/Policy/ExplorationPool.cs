@@ -1,0 +1,133 @@
+using System;
+using EmbeddedReco.Catalog;
+using EmbeddedReco.Profiles;
+using EmbeddedReco.Scoring;
+
+namespace EmbeddedReco.Policy;
+
+/// <summary>
+/// The epsilon-greedy exploration pool: the <see cref="PolicyOptions.ExplorationPoolSize"/> best candidates outside the greedy list
+/// plus up to as many new items (fewest impressions first) wherever they rank, each weighted up when the player has not seen it
+/// (<see cref="PolicyOptions.UnseenBoost"/>) and when it is new (<see cref="PolicyOptions.NewItemBoost"/>); an exploration slot
+/// samples it in proportion to the weights.
+/// </summary>
+internal static class ExplorationPool
+{
+    public static int Build(
+        CatalogSnapshot catalog,
+        Span<float> blended,
+        SuggestScratch scratch,
+        int candidates,
+        int greedyN,
+        PolicyOptions policy,
+        ref CallFilter filter,
+        UserState? user)
+    {
+        // The ExplorationPoolSize best-ranked candidates outside the greedy list...
+        int pool = 0;
+        for (int i = 0; i < candidates && pool < policy.ExplorationPoolSize; i++)
+        {
+            if (i >= greedyN || !scratch.MmrTaken[i])
+            {
+                scratch.PoolRows[pool++] = scratch.Candidates[i];
+            }
+        }
+
+        // ...plus up to ExplorationPoolSize new items (fewest impressions first), wherever they rank.
+
+        var impressions = catalog.Counters.Impressions;
+        if (policy.NewItemImpressions > 0)
+        {
+            Span<float> aux = scratch.Aux.AsSpan(0, catalog.Count);
+            long threshold = policy.NewItemImpressions;
+            int fresh = 0;
+            for (int r = 0; r < aux.Length; r++)
+            {
+                bool isNew = impressions[r] < threshold && !float.IsNaN(blended[r]);
+                aux[r] = isNew ? -(float)impressions[r] : float.NaN;
+                fresh += isNew ? 1 : 0;
+            }
+
+            if (fresh > 0)
+            {
+                // Not again what is already in the pool or in the greedy list (a new item ranked further down stays eligible).
+                for (int i = 0; i < pool; i++)
+                {
+                    aux[scratch.PoolRows[i]] = float.NaN;
+                }
+
+                for (int i = 0; i < greedyN; i++)
+                {
+                    if (scratch.MmrTaken[i])
+                    {
+                        aux[scratch.Candidates[i]] = float.NaN;
+                    }
+                }
+
+                int want = Math.Min(policy.ExplorationPoolSize, catalog.Count);
+                SuggestScratch.Grow(ref scratch.PoolRows, pool + want);
+                SuggestScratch.Grow(ref scratch.PoolWeights, pool + want);
+                SuggestScratch.Grow(ref scratch.PoolScores, want);
+                pool += TopK.Select(aux, catalog.IdRank, want, ref filter, scratch.PoolRows.AsSpan(pool), scratch.PoolScores);
+            }
+        }
+
+        double unseenFactor = 1 + policy.UnseenBoost;
+        double newFactor = 1 + policy.NewItemBoost;
+        if (user is not null)
+        {
+            lock (user.Gate)
+            {
+                for (int i = 0; i < pool; i++)
+                {
+                    int row = scratch.PoolRows[i];
+                    string id = catalog.Ids[row];
+                    bool seen = user.Items.ContainsKey(id) || user.Consumed.Contains(id);
+                    scratch.PoolWeights[i] = (seen ? 1 : unseenFactor) * (impressions[row] < policy.NewItemImpressions ? newFactor : 1);
+                }
+            }
+        }
+        else
+        {
+            for (int i = 0; i < pool; i++)
+            {
+                scratch.PoolWeights[i] = unseenFactor * (impressions[scratch.PoolRows[i]] < policy.NewItemImpressions ? newFactor : 1);
+            }
+        }
+
+        return pool;
+    }
+
+    public static double SumWeights(double[] weights, int count)
+    {
+        double sum = 0;
+        for (int i = 0; i < count; i++)
+        {
+            sum += weights[i];
+        }
+
+        return sum;
+    }
+
+    public static int Sample(double[] weights, int count, double total, double uniform)
+    {
+        double target = uniform * total;
+        int last = -1;
+        for (int i = 0; i < count; i++)
+        {
+            if (weights[i] <= 0)
+            {
+                continue;
+            }
+
+            last = i;
+            target -= weights[i];
+            if (target < 0)
+            {
+                return i;
+            }
+        }
+
+        return last;
+    }
+}
