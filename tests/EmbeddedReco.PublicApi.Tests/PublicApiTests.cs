@@ -1,3 +1,5 @@
+using System.Reflection;
+using System.Runtime.Loader;
 using PublicApiGenerator;
 using Snapshooter.Xunit;
 
@@ -5,6 +7,12 @@ namespace EmbeddedReco.PublicApi.Tests;
 
 public class PublicApiTests
 {
+    private static readonly ApiGeneratorOptions Options = new()
+    {
+        IncludeAssemblyAttributes = false,
+        ExcludeAttributes = new[] { "System.Runtime.CompilerServices.NullableContextAttribute", "System.Runtime.CompilerServices.NullableAttribute" },
+    };
+
     /// <summary>
     /// Pins the public surface of the net10.0 build: an accidental API change fails here. After an intended change, delete
     /// __snapshots__/PublicApiTests.PublicApi_NetBuild_MatchesApprovedSnapshot.snap, run the test, review and commit the new file.
@@ -12,12 +20,43 @@ public class PublicApiTests
     [Fact]
     public void PublicApi_NetBuild_MatchesApprovedSnapshot()
     {
-        string api = typeof(RecoEngine).Assembly.GeneratePublicApi(new ApiGeneratorOptions
-        {
-            IncludeAssemblyAttributes = false,
-            ExcludeAttributes = new[] { "System.Runtime.CompilerServices.NullableContextAttribute", "System.Runtime.CompilerServices.NullableAttribute" },
-        });
-
-        Snapshot.Match(api.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'));
+        Snapshot.Match(Lines(NetApi()));
     }
+
+    /// <summary>
+    /// Pins the public surface of the netstandard2.1 build (the DLL Unity gets), loaded from netstandard2.1/EmbeddedReco.dll in
+    /// the test output (copied there by the project file). Regenerate like the net10.0 snapshot.
+    /// </summary>
+    [Fact]
+    public void PublicApi_NetStandardBuild_MatchesApprovedSnapshot()
+    {
+        Snapshot.Match(Lines(NetStandardApi()));
+    }
+
+    /// <summary>The core has one public surface: the netstandard2.1 and net10.0 builds declare the same public API.</summary>
+    [Fact]
+    public void PublicApi_NetStandardAndNetBuilds_AreIdentical()
+    {
+        Assert.Equal(Lines(NetApi()), Lines(NetStandardApi()));
+    }
+
+    private static string NetApi() => typeof(RecoEngine).Assembly.GeneratePublicApi(Options);
+
+    private static string NetStandardApi()
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, "netstandard2.1", "EmbeddedReco.dll");
+        Assert.True(File.Exists(path), $"The netstandard2.1 build of the core is missing at {path}.");
+        var context = new AssemblyLoadContext("netstandard2.1 core", isCollectible: true);
+        try
+        {
+            Assembly assembly = context.LoadFromAssemblyPath(path);
+            return assembly.GeneratePublicApi(Options);
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+
+    private static string[] Lines(string api) => api.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
 }

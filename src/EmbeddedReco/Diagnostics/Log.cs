@@ -57,11 +57,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 34, Level = LogLevel.Debug, Message = "Scorer {Scorer} took {Milliseconds} ms, over its {BudgetMilliseconds} ms budget; kept as a suspect, a fault only if over budget on its next {Confirmations} call(s) too")]
     public static partial void ScorerSlowCall(ILogger logger, string scorer, double milliseconds, double budgetMilliseconds, int confirmations);
 
-    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Plugin {Plugin}: loaded scorer {Scorer}")]
-    public static partial void PluginScorerLoaded(ILogger logger, string plugin, string scorer);
-
-    [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "Plugin {Plugin} skipped: {Reason}")]
-    public static partial void PluginSkipped(ILogger logger, Exception? exception, string plugin, string reason);
+    // Event ids 40 and 41 (plugin loaded / skipped) belong to EmbeddedReco.Plugins' PluginLoader.
 
     [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "Collaborative model trained ({Algorithm}): {Items} items, {Users} users, {Interactions} interactions in {Milliseconds} ms")]
     public static partial void ModelTrained(ILogger logger, string algorithm, int items, int users, int interactions, double milliseconds);

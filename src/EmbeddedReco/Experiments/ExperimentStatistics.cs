@@ -166,16 +166,4 @@ public static class ExperimentStatistics
 
         return result;
     }
-
-    /// <summary>P(T &lt;= t) of Student's t distribution with <paramref name="degreesOfFreedom"/> (may be fractional).</summary>
-    /// <param name="t">The point.</param>
-    /// <param name="degreesOfFreedom">Degrees of freedom, above zero.</param>
-    /// <returns>The cumulative probability; NaN for invalid input.</returns>
-    public static double StudentTCdf(double t, double degreesOfFreedom) => StudentT.Cdf(t, degreesOfFreedom);
-
-    /// <summary>The quantile of Student's t distribution: q with P(T &lt;= q) = <paramref name="probability"/>.</summary>
-    /// <param name="probability">Strictly between 0 and 1.</param>
-    /// <param name="degreesOfFreedom">Degrees of freedom, above zero.</param>
-    /// <returns>The quantile; NaN for invalid input.</returns>
-    public static double StudentTQuantile(double probability, double degreesOfFreedom) => StudentT.Quantile(probability, degreesOfFreedom);
 }

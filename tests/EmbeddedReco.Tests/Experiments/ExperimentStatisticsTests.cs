@@ -47,8 +47,8 @@ public sealed class ExperimentStatisticsTests
     [InlineData(1000, 1.96233908082640848)]
     public void StudentTQuantile_Known975Values_Match(double df, double expected)
     {
-        Assert.Equal(expected, ExperimentStatistics.StudentTQuantile(0.975, df), 8);
-        Assert.Equal(-expected, ExperimentStatistics.StudentTQuantile(0.025, df), 8);
+        Assert.Equal(expected, StudentTDistribution.Quantile(0.975, df), 8);
+        Assert.Equal(-expected, StudentTDistribution.Quantile(0.025, df), 8);
     }
 
     [Theory]
@@ -60,8 +60,8 @@ public sealed class ExperimentStatisticsTests
     public void StudentTCdf_OneAndTwoDegrees_MatchClosedForms(double t)
     {
         // df = 1 is the Cauchy distribution: 1/2 + atan(t)/pi. df = 2: 1/2 + t / (2 sqrt(2 + t^2)).
-        Assert.Equal(0.5 + (Math.Atan(t) / Math.PI), ExperimentStatistics.StudentTCdf(t, 1), 12);
-        Assert.Equal(0.5 + (t / (2 * Math.Sqrt(2 + (t * t)))), ExperimentStatistics.StudentTCdf(t, 2), 12);
+        Assert.Equal(0.5 + (Math.Atan(t) / Math.PI), StudentTDistribution.Cdf(t, 1), 12);
+        Assert.Equal(0.5 + (t / (2 * Math.Sqrt(2 + (t * t)))), StudentTDistribution.Cdf(t, 2), 12);
     }
 
     [Theory]
@@ -71,7 +71,7 @@ public sealed class ExperimentStatisticsTests
     [InlineData(2.5, 100, 0.992977105437961411)]
     public void StudentTCdf_MpmathValues_Match(double t, double df, double expected)
     {
-        Assert.Equal(expected, ExperimentStatistics.StudentTCdf(t, df), 10);
+        Assert.Equal(expected, StudentTDistribution.Cdf(t, df), 10);
     }
 
     [Fact]

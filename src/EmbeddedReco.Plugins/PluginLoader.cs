@@ -1,4 +1,3 @@
-#if NET
 using System;
 using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
@@ -6,7 +5,6 @@ using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Runtime.Loader;
-using EmbeddedReco.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -159,7 +157,7 @@ public static class PluginLoader
         foreach (string scorer in added)
         {
             report.AddLoaded(new LoadedScorer(scorer, path));
-            Log.PluginScorerLoaded(logger, Path.GetFileName(path), scorer);
+            PluginLog.PluginScorerLoaded(logger, Path.GetFileName(path), scorer);
         }
 
         if (added.Count == 0)
@@ -175,7 +173,7 @@ public static class PluginLoader
     private static void Skip(PluginLoadReport report, ILogger logger, string what, string reason, Exception? ex, PluginLoadContext? context)
     {
         report.AddSkipped(new SkippedPlugin(what, reason));
-        Log.PluginSkipped(logger, ex, what, reason);
+        PluginLog.PluginSkipped(logger, ex, what, reason);
         context?.Unload();
     }
 
@@ -278,4 +276,3 @@ public sealed class SkippedPlugin
     /// <inheritdoc />
     public override string ToString() => $"{What}: {Reason}";
 }
-#endif
