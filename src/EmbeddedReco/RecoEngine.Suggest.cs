@@ -436,7 +436,7 @@ public sealed partial class RecoEngine
 
         // ...plus up to ExplorationPoolSize new items (fewest impressions first), wherever they rank.
 
-        var impressions = catalog.Counters.Impressions;
+        var counters = catalog.Counters;
         if (policy.NewItemImpressions > 0)
         {
             Span<float> aux = scratch.Aux.AsSpan(0, catalog.Count);
@@ -444,8 +444,9 @@ public sealed partial class RecoEngine
             int fresh = 0;
             for (int r = 0; r < aux.Length; r++)
             {
-                bool isNew = impressions[r] < threshold && !float.IsNaN(blended[r]);
-                aux[r] = isNew ? -(float)impressions[r] : float.NaN;
+                long impressions = counters.Impressions(r);
+                bool isNew = impressions < threshold && !float.IsNaN(blended[r]);
+                aux[r] = isNew ? -(float)impressions : float.NaN;
                 fresh += isNew ? 1 : 0;
             }
 
@@ -484,7 +485,7 @@ public sealed partial class RecoEngine
                     int row = scratch.PoolRows[i];
                     string id = catalog.Ids[row];
                     bool seen = user.Items.ContainsKey(id) || user.Consumed.Contains(id);
-                    scratch.PoolWeights[i] = (seen ? 1 : unseenFactor) * (impressions[row] < policy.NewItemImpressions ? newFactor : 1);
+                    scratch.PoolWeights[i] = (seen ? 1 : unseenFactor) * (counters.Impressions(row) < policy.NewItemImpressions ? newFactor : 1);
                 }
             }
         }
@@ -492,7 +493,7 @@ public sealed partial class RecoEngine
         {
             for (int i = 0; i < pool; i++)
             {
-                scratch.PoolWeights[i] = unseenFactor * (impressions[scratch.PoolRows[i]] < policy.NewItemImpressions ? newFactor : 1);
+                scratch.PoolWeights[i] = unseenFactor * (counters.Impressions(scratch.PoolRows[i]) < policy.NewItemImpressions ? newFactor : 1);
             }
         }
 

@@ -155,7 +155,7 @@ public sealed partial class RecoEngine : IDisposable, IStoreHost
             }
 
             var c = catalog.Counters;
-            return BsonCodec.Item(id, catalog.Row(row), catalog.Tags[row], c.PopularityLog2[row], c.Impressions[row], c.Engagements[row]);
+            return BsonCodec.Item(id, catalog.Row(row), catalog.Tags[row], c.PopularityLog2(row), c.Impressions(row), c.Engagements(row));
         }
         finally
         {
@@ -263,12 +263,10 @@ public sealed partial class RecoEngine : IDisposable, IStoreHost
                 counters.Add(c);
             }
 
-            var itemCounters = new ItemCounters(ids.Count);
+            var itemCounters = new MutableItemCounters(ids.Count);
             for (int i = 0; i < ids.Count; i++)
             {
-                itemCounters.PopularityLog2[i] = counters[i].Pop;
-                itemCounters.Impressions[i] = counters[i].Imp;
-                itemCounters.Engagements[i] = counters[i].Eng;
+                itemCounters.Set(i, counters[i].Pop, counters[i].Imp, counters[i].Eng);
             }
 
             _catalog = new CatalogSnapshot(dims, ids.ToArray(), vectors.ToArray(), tags.ToArray(), itemCounters);

@@ -30,11 +30,11 @@ internal sealed class PopularityScorer : IScorer
 
     public bool Score(in ScoringContext context, Span<float> scores)
     {
-        var log2 = context.PopularityLog2;
+        var counters = context.Counters;
         double min = double.PositiveInfinity;
         for (int i = 0; i < scores.Length; i++)
         {
-            double v = log2[i];
+            double v = counters.PopularityLog2(i);
             if (!double.IsNegativeInfinity(v) && v < min)
             {
                 min = v;
@@ -49,7 +49,7 @@ internal sealed class PopularityScorer : IScorer
         // Values are relative to the fixed epoch; shift by the minimum so floats keep their precision.
         for (int i = 0; i < scores.Length; i++)
         {
-            double v = log2[i];
+            double v = counters.PopularityLog2(i);
             scores[i] = double.IsNegativeInfinity(v) ? -1f : (float)(v - min);
         }
 
