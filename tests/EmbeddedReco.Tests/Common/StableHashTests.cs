@@ -1,4 +1,4 @@
-using EmbeddedReco.Experiments;
+using EmbeddedReco.Common;
 using EmbeddedReco.Policy;
 
 namespace EmbeddedReco.Tests.Common;
@@ -15,7 +15,7 @@ public class StableHashTests
     [InlineData("", "", 0xaf63c74c8601c8ddUL)]
     public void Fnv1a64_KnownPairs_KnownValues(string first, string second, ulong expected)
     {
-        Assert.Equal(expected, AssignmentHash.Fnv1a64(first, second));
+        Assert.Equal(expected, StableHash.Fnv1a64Utf8(first, second));
     }
 
     [Theory]
