@@ -113,7 +113,12 @@ public class VectorKernelsTests
     [Fact]
     public void DotRows_ZeroRows_WritesNothing()
     {
-        VectorKernels.DotRows(ReadOnlySpan<float>.Empty, 8, new float[8], Span<float>.Empty);
+        var buffer = new float[4];
+        buffer.AsSpan().Fill(-7f);
+
+        VectorKernels.DotRows(ReadOnlySpan<float>.Empty, 8, new float[8], buffer.AsSpan(0, 0));
+
+        Assert.All(buffer, v => Assert.Equal(-7f, v)); // not even past the empty destination
     }
 
     [Fact]
