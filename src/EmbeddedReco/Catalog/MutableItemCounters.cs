@@ -50,6 +50,16 @@ internal sealed class MutableItemCounters
     /// <inheritdoc cref="PopularityLog2Buffer"/>
     public long[] EngagementsBuffer => _engagements;
 
+    /// <summary>
+    /// True in a 64-bit process, where a plain load of an array element is atomic: a hot loop may then read
+    /// <see cref="PopularityLog2Buffer"/> directly instead of calling <see cref="PopularityLog2(int)"/> per item.
+    /// </summary>
+    public static bool PlainReadsAreAtomic
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => IntPtr.Size == 8;
+    }
+
     /// <summary>Zeroed counters for <paramref name="count"/> items, reusing the arrays of <paramref name="recycle"/> when they fit.</summary>
     public static MutableItemCounters Create(int count, MutableItemCounters? recycle)
     {
