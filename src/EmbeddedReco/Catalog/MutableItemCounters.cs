@@ -119,12 +119,17 @@ internal sealed class MutableItemCounters
     public double[] CopyPopularityLog2()
     {
         var copy = new double[_popularityLog2.Length];
-        for (int i = 0; i < copy.Length; i++)
-        {
-            copy[i] = PopularityLog2(i);
-        }
-
+        CopyPopularityLog2(copy);
         return copy;
+    }
+
+    /// <summary>Copies every row's log2 popularity into the start of <paramref name="destination"/>, each value read atomically.</summary>
+    public void CopyPopularityLog2(Span<double> destination)
+    {
+        for (int i = 0; i < _popularityLog2.Length; i++)
+        {
+            destination[i] = PopularityLog2(i);
+        }
     }
 
     /// <summary>A copy of every row's impressions, each value read atomically (for a snapshot capture).</summary>

@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.CompilerServices;
 using EmbeddedReco.Catalog;
 
 namespace EmbeddedReco.Scoring;
@@ -30,24 +29,31 @@ internal sealed class PopularityScorer : IScorer
 {
     public string Name => ScorerContract.Popularity;
 
+    /// <summary>A per-thread copy of the counters for processes where a plain load of a double may tear (32-bit).</summary>
+    [ThreadStatic]
+    private static double[]? t_log2;
+
     public bool Score(in ScoringContext context, Span<float> scores)
     {
+        // The per-item read is on the hot path: in a 64-bit process plain loads are atomic, so the loops read the live array
+        // exactly as before; elsewhere (ARMv7 IL2CPP, x86) each value is first copied atomically into a per-thread buffer.
         var counters = context.Counters;
+        ReadOnlySpan<double> log2;
+        if (MutableItemCounters.PlainReadsAreAtomic)
+        {
+            log2 = counters.PopularityLog2Buffer;
+        }
+        else
+        {
+            var copy = t_log2 is { } buffer && buffer.Length >= counters.Count ? buffer : (t_log2 = new double[counters.Count]);
+            counters.CopyPopularityLog2(copy);
+            log2 = copy;
+        }
 
-        // The per-item read is on the hot path: in a 64-bit process plain loads are atomic, so read the array as before;
-        // elsewhere (ARMv7 IL2CPP, x86) read each value atomically. Each reader is a struct, so each loop is specialized.
-        return MutableItemCounters.PlainReadsAreAtomic
-            ? Score(new ArrayReader(counters.PopularityLog2Buffer), scores)
-            : Score(new AtomicReader(counters), scores);
-    }
-
-    private static bool Score<TReader>(TReader log2, Span<float> scores)
-        where TReader : struct, ILog2Reader
-    {
         double min = double.PositiveInfinity;
         for (int i = 0; i < scores.Length; i++)
         {
-            double v = log2.Read(i);
+            double v = log2[i];
             if (!double.IsNegativeInfinity(v) && v < min)
             {
                 min = v;
@@ -62,38 +68,10 @@ internal sealed class PopularityScorer : IScorer
         // Values are relative to the fixed epoch; shift by the minimum so floats keep their precision.
         for (int i = 0; i < scores.Length; i++)
         {
-            double v = log2.Read(i);
+            double v = log2[i];
             scores[i] = double.IsNegativeInfinity(v) ? -1f : (float)(v - min);
         }
 
         return true;
-    }
-
-    /// <summary>Reads one row's log2 popularity.</summary>
-    private interface ILog2Reader
-    {
-        double Read(int row);
-    }
-
-    /// <summary>Plain loads (atomic in a 64-bit process).</summary>
-    private readonly struct ArrayReader : ILog2Reader
-    {
-        private readonly double[] _values;
-
-        public ArrayReader(double[] values) => _values = values;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public double Read(int row) => _values[row];
-    }
-
-    /// <summary>Atomic loads (32-bit processes).</summary>
-    private readonly struct AtomicReader : ILog2Reader
-    {
-        private readonly MutableItemCounters _counters;
-
-        public AtomicReader(MutableItemCounters counters) => _counters = counters;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public double Read(int row) => _counters.PopularityLog2(row);
     }
 }
