@@ -437,6 +437,7 @@ public sealed partial class RecoEngine
         // ...plus up to ExplorationPoolSize new items (fewest impressions first), wherever they rank.
 
         var counters = catalog.Counters;
+        var impressionsBuffer = counters.ImpressionsBuffer; // plain loads where they are atomic (64-bit): the per-item hot loop
         if (policy.NewItemImpressions > 0)
         {
             Span<float> aux = scratch.Aux.AsSpan(0, catalog.Count);
@@ -444,7 +445,7 @@ public sealed partial class RecoEngine
             int fresh = 0;
             for (int r = 0; r < aux.Length; r++)
             {
-                long impressions = counters.Impressions(r);
+                long impressions = MutableItemCounters.PlainReadsAreAtomic ? impressionsBuffer[r] : counters.Impressions(r);
                 bool isNew = impressions < threshold && !float.IsNaN(blended[r]);
                 aux[r] = isNew ? -(float)impressions : float.NaN;
                 fresh += isNew ? 1 : 0;
