@@ -223,13 +223,13 @@ public sealed partial class RecoEngine
             var counters = catalog.Counters;
             if (kind == InteractionKind.Impression)
             {
-                counters.Impressions[row]++;
+                counters.AddImpression(row);
             }
 
             if (weight > 0)
             {
-                counters.Engagements[row]++;
-                counters.PopularityLog2[row] = _popularityDecay.AddLog2(counters.PopularityLog2[row], weight, ticks);
+                counters.AddEngagement(row);
+                counters.SetPopularityLog2(row, _popularityDecay.AddLog2(counters.PopularityLog2(row), weight, ticks));
             }
 
             writes.Add(new WriteOp(WriteOpKind.ItemChanged, catalog.Ids[row]));

@@ -286,9 +286,9 @@ public sealed partial class RecoEngine
             if (options.IncludePopularity)
             {
                 var c = catalog.Counters;
-                model.PopularityLog2 = (double[])c.PopularityLog2.Clone();
-                model.Impressions = (long[])c.Impressions.Clone();
-                model.Engagements = (long[])c.Engagements.Clone();
+                model.PopularityLog2 = c.CopyPopularityLog2();
+                model.Impressions = c.CopyImpressions();
+                model.Engagements = c.CopyEngagements();
             }
 
             if (options.IncludeProfiles)
@@ -378,8 +378,8 @@ public sealed partial class RecoEngine
 
         int items = model.ItemIds.Length;
         var counters = model.HasPopularity
-            ? new ItemCounters(model.PopularityLog2!, model.Impressions!, model.Engagements!)
-            : ItemCounters.Create(items, recycle?.Counters);
+            ? new MutableItemCounters(model.PopularityLog2!, model.Impressions!, model.Engagements!)
+            : MutableItemCounters.Create(items, recycle?.Counters);
 
         var next = new CatalogSnapshot(dims, model.ItemIds, model.ItemVectors, model.ItemTags, counters, model.ItemIndex, model.ItemRank);
 

@@ -71,7 +71,7 @@ public sealed partial class RecoEngine : IDisposable, IStoreHost
         _logger = new SafeLogger(options.LoggerFactory.CreateLogger("EmbeddedReco"));
         _profileDecay = new Decay(options.ProfileHalfLife);
         _popularityDecay = new Decay(options.PopularityHalfLife);
-        _consumedKinds = new bool[8];
+        _consumedKinds = new bool[InteractionKinds.Count];
         foreach (var kind in options.ConsumedKinds)
         {
             if ((int)kind >= 0 && (int)kind < _consumedKinds.Length)

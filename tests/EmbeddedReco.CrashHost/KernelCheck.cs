@@ -37,7 +37,10 @@ internal static class KernelCheck
             }
         }
 
-        Console.WriteLine($"kernels ok (Vector256 accelerated: {System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated})");
+        Console.WriteLine(
+            $"kernels ok (arch: {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}, "
+            + $"Vector128 accelerated: {System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated}, "
+            + $"Vector256 accelerated: {System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated})");
         return 0;
     }
 }

@@ -62,7 +62,7 @@ public class StrangerScorerTests
         var list = engine.Suggest("hero", new SuggestOptions { Context = new Dictionary<string, object?> { ["budget"] = 150 } });
 
         Assert.Equal(new[] { "iron-sword", "wood-sword" }, list.Select(s => s.ItemId).OrderBy(x => x, StringComparer.Ordinal));
-        Assert.Equal(ScorerContract.Version, 1);
+        Assert.Equal(1, ScorerContract.Version);
     }
 
     [Fact]

@@ -6,9 +6,10 @@ using System.Threading;
 namespace EmbeddedReco.Catalog;
 
 /// <summary>
-/// The catalog as one immutable value: ids, a contiguous row-major matrix of unit-length rows, tags and an id index.
-/// Upserts and removals build a new snapshot and publish it with one reference write, so a reader never sees a half-applied
-/// change. The per-item counters travel with it but are mutated in place under the engine's mutation lock.
+/// The catalog as one value: ids, a contiguous row-major matrix of unit-length rows, tags and an id index, none of which change
+/// once published. Upserts and removals build a new snapshot and publish it with one reference write, so a reader never sees a
+/// half-applied change. The exception is <see cref="Counters"/>, a <see cref="MutableItemCounters"/> that travels with the
+/// snapshot and is updated in place (under the engine's mutation lock) while readers read it without a lock.
 /// </summary>
 internal sealed class CatalogSnapshot
 {
@@ -28,7 +29,7 @@ internal sealed class CatalogSnapshot
     /// <param name="counters">Counters per row.</param>
     /// <param name="index">A ready id → row index of exactly <paramref name="ids"/> (ordinal), or null to build it.</param>
     /// <param name="idRank">A ready, verified <see cref="IdRank"/> for <paramref name="ids"/>, or null to compute it (a sort).</param>
-    public CatalogSnapshot(int dimensions, string[] ids, float[] vectors, string[][] tags, ItemCounters counters, Dictionary<string, int>? index = null, int[]? idRank = null)
+    public CatalogSnapshot(int dimensions, string[] ids, float[] vectors, string[][] tags, MutableItemCounters counters, Dictionary<string, int>? index = null, int[]? idRank = null)
     {
         Dimensions = dimensions;
         Ids = ids;
@@ -151,10 +152,11 @@ internal sealed class CatalogSnapshot
 
     public Dictionary<string, int> Index { get; }
 
-    public ItemCounters Counters { get; }
+    /// <summary>The live per-item counters: the one mutable part of the snapshot (see <see cref="MutableItemCounters"/>).</summary>
+    public MutableItemCounters Counters { get; }
 
     public static CatalogSnapshot Empty(int dimensions) =>
-        new CatalogSnapshot(dimensions, Array.Empty<string>(), Array.Empty<float>(), Array.Empty<string[]>(), new ItemCounters(0));
+        new CatalogSnapshot(dimensions, Array.Empty<string>(), Array.Empty<float>(), Array.Empty<string[]>(), new MutableItemCounters(0));
 
     public ReadOnlySpan<float> Row(int row) => new ReadOnlySpan<float>(Vectors, row * Dimensions, Dimensions);
 
@@ -175,7 +177,7 @@ internal sealed class CatalogSnapshot
         var ids = new List<string>(capacity);
         var vectors = new float[capacity * dims];
         var tags = new List<string[]>(capacity);
-        var counters = new ItemCounters(capacity);
+        var counters = new MutableItemCounters(capacity);
         int n = 0;
         for (int i = 0; i < Count; i++)
         {
@@ -223,67 +225,5 @@ internal sealed class CatalogSnapshot
         }
 
         return new CatalogSnapshot(dims, ids.ToArray(), vectors, tags.ToArray(), counters);
-    }
-}
-
-/// <summary>
-/// Per-item engagement counters aligned with the rows of a <see cref="CatalogSnapshot"/>. Written only under the engine's
-/// mutation lock; read without a lock by <c>Suggest</c> (a stale value only shifts one ranking slightly).
-/// </summary>
-internal sealed class ItemCounters
-{
-    public ItemCounters(int count)
-        : this(new double[count], new long[count], new long[count])
-    {
-        PopularityLog2.AsSpan().Fill(double.NegativeInfinity);
-    }
-
-    /// <summary>Wraps existing arrays (of equal length), which must not be used elsewhere afterwards.</summary>
-    public ItemCounters(double[] popularityLog2, long[] impressions, long[] engagements)
-    {
-        PopularityLog2 = popularityLog2;
-        Impressions = impressions;
-        Engagements = engagements;
-    }
-
-    /// <summary>Zeroed counters for <paramref name="count"/> items, reusing the arrays of <paramref name="recycle"/> when they fit.</summary>
-    public static ItemCounters Create(int count, ItemCounters? recycle)
-    {
-        if (recycle is null || recycle.PopularityLog2.Length != count)
-        {
-            return new ItemCounters(count);
-        }
-
-        recycle.PopularityLog2.AsSpan().Fill(double.NegativeInfinity);
-        recycle.Impressions.AsSpan().Clear();
-        recycle.Engagements.AsSpan().Clear();
-        return new ItemCounters(recycle.PopularityLog2, recycle.Impressions, recycle.Engagements);
-    }
-
-    /// <summary>log2 of the decayed positive engagement, in epoch half-lives (see <see cref="Profiles.Decay"/>).</summary>
-    public double[] PopularityLog2 { get; private set; }
-
-    /// <summary>Impressions recorded for the item.</summary>
-    public long[] Impressions { get; private set; }
-
-    /// <summary>Interactions with a positive engagement weight.</summary>
-    public long[] Engagements { get; private set; }
-
-    public void CopyFrom(ItemCounters source, int from, int to)
-    {
-        PopularityLog2[to] = source.PopularityLog2[from];
-        Impressions[to] = source.Impressions[from];
-        Engagements[to] = source.Engagements[from];
-    }
-
-    public ItemCounters Trim(int count)
-    {
-        var trimmed = new ItemCounters(0)
-        {
-            PopularityLog2 = PopularityLog2.AsSpan(0, count).ToArray(),
-            Impressions = Impressions.AsSpan(0, count).ToArray(),
-            Engagements = Engagements.AsSpan(0, count).ToArray(),
-        };
-        return trimmed;
     }
 }

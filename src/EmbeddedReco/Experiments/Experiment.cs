@@ -1,6 +1,7 @@
 using System;
 using EmbeddedReco.Diagnostics;
 using System.Collections.Generic;
+using EmbeddedReco.Common;
 using EmbeddedReco.Experiments;
 
 namespace EmbeddedReco;
@@ -163,8 +164,8 @@ public sealed class Experiment
             throw new ArgumentException("The user id must not be empty.", nameof(userId));
         }
 
-        ulong h = AssignmentHash.Fnv1a64(experimentName, userId);
-        return AssignmentHash.ToUnitInterval(AssignmentHash.Mix(h));
+        ulong h = StableHash.Fnv1a64Utf8(experimentName, userId);
+        return StableHash.ToUnitInterval(StableHash.Mix(h));
     }
 
     /// <inheritdoc />

@@ -35,7 +35,8 @@ internal static class ExplorationPool
 
         // ...plus up to ExplorationPoolSize new items (fewest impressions first), wherever they rank.
 
-        var impressions = catalog.Counters.Impressions;
+        var counters = catalog.Counters;
+        var impressionsBuffer = counters.ImpressionsBuffer; // plain loads where they are atomic (64-bit): the per-item hot loop
         if (policy.NewItemImpressions > 0)
         {
             Span<float> aux = scratch.Aux.AsSpan(0, catalog.Count);
@@ -43,8 +44,9 @@ internal static class ExplorationPool
             int fresh = 0;
             for (int r = 0; r < aux.Length; r++)
             {
-                bool isNew = impressions[r] < threshold && !float.IsNaN(blended[r]);
-                aux[r] = isNew ? -(float)impressions[r] : float.NaN;
+                long impressions = MutableItemCounters.PlainReadsAreAtomic ? impressionsBuffer[r] : counters.Impressions(r);
+                bool isNew = impressions < threshold && !float.IsNaN(blended[r]);
+                aux[r] = isNew ? -(float)impressions : float.NaN;
                 fresh += isNew ? 1 : 0;
             }
 
@@ -83,7 +85,7 @@ internal static class ExplorationPool
                     int row = scratch.PoolRows[i];
                     string id = catalog.Ids[row];
                     bool seen = user.Items.ContainsKey(id) || user.Consumed.Contains(id);
-                    scratch.PoolWeights[i] = (seen ? 1 : unseenFactor) * (impressions[row] < policy.NewItemImpressions ? newFactor : 1);
+                    scratch.PoolWeights[i] = (seen ? 1 : unseenFactor) * (counters.Impressions(row) < policy.NewItemImpressions ? newFactor : 1);
                 }
             }
         }
@@ -91,7 +93,7 @@ internal static class ExplorationPool
         {
             for (int i = 0; i < pool; i++)
             {
-                scratch.PoolWeights[i] = unseenFactor * (impressions[scratch.PoolRows[i]] < policy.NewItemImpressions ? newFactor : 1);
+                scratch.PoolWeights[i] = unseenFactor * (counters.Impressions(scratch.PoolRows[i]) < policy.NewItemImpressions ? newFactor : 1);
             }
         }
 

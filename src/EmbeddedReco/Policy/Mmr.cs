@@ -36,14 +36,8 @@ internal static class Mmr
         taken.Clear();
         maxSim.Fill(float.NegativeInfinity);
 
-        float min = float.PositiveInfinity, max = float.NegativeInfinity;
-        for (int i = 0; i < n; i++)
-        {
-            min = Math.Min(min, relevance[i]);
-            max = Math.Max(max, relevance[i]);
-        }
-
-        float scale = max > min ? 1f / (max - min) : 0f;
+        MinMax.Range(relevance.Slice(0, n), out float min, out float max);
+        float scale = MinMax.Scale(min, max);
         for (int i = 0; i < n; i++)
         {
             rel[i] = (relevance[i] - min) * scale;

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using EmbeddedReco.Common;
 
 namespace EmbeddedReco.Policy;
 
@@ -31,15 +32,10 @@ internal struct PolicyRandom
     /// </summary>
     public static ulong ForPlayer(int engineSeed, string userId, long calls)
     {
-        ulong hash = 14695981039346656037UL;
-        foreach (char c in userId)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
+        ulong hash = StableHash.AppendUtf16(StableHash.OffsetBasis, userId);
         return Derive(engineSeed, (long)(hash ^ (ulong)calls));
     }
 
     /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
-    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+    public double NextDouble() => StableHash.ToUnitInterval(NextUInt64());
 }

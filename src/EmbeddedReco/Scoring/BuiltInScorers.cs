@@ -1,4 +1,5 @@
 using System;
+using EmbeddedReco.Catalog;
 
 namespace EmbeddedReco.Scoring;
 
@@ -28,9 +29,27 @@ internal sealed class PopularityScorer : IScorer
 {
     public string Name => ScorerContract.Popularity;
 
+    /// <summary>A per-thread copy of the counters for processes where a plain load of a double may tear (32-bit).</summary>
+    [ThreadStatic]
+    private static double[]? t_log2;
+
     public bool Score(in ScoringContext context, Span<float> scores)
     {
-        var log2 = context.PopularityLog2;
+        // The per-item read is on the hot path: in a 64-bit process plain loads are atomic, so the loops read the live array
+        // exactly as before; elsewhere (ARMv7 IL2CPP, x86) each value is first copied atomically into a per-thread buffer.
+        var counters = context.Counters;
+        ReadOnlySpan<double> log2;
+        if (MutableItemCounters.PlainReadsAreAtomic)
+        {
+            log2 = counters.PopularityLog2Buffer;
+        }
+        else
+        {
+            var copy = t_log2 is { } buffer && buffer.Length >= counters.Count ? buffer : (t_log2 = new double[counters.Count]);
+            counters.CopyPopularityLog2(copy);
+            log2 = copy;
+        }
+
         double min = double.PositiveInfinity;
         for (int i = 0; i < scores.Length; i++)
         {

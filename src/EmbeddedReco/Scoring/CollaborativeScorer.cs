@@ -30,15 +30,8 @@ internal sealed class CollaborativeScorer : IScorer
         SuggestScratch.Grow(ref b.ModelScores, model.ItemCount);
         var modelScores = b.ModelScores.AsSpan(0, model.ItemCount);
         model.Score(context.ModelItems, context.ModelWeights, modelScores);
-        float min = float.PositiveInfinity, max = float.NegativeInfinity;
-        for (int i = 0; i < modelScores.Length; i++)
-        {
-            float v = modelScores[i];
-            min = v < min ? v : min;
-            max = v > max ? v : max;
-        }
-
-        float scale = max > min ? context.CollaborativeConfidence / (max - min) : 0f;
+        MinMax.Range(modelScores, out float min, out float max);
+        float scale = MinMax.Scale(min, max, context.CollaborativeConfidence);
         var rows = trained.RowsToModel(context.CatalogSnapshot);
         for (int r = 0; r < scores.Length; r++)
         {

@@ -103,17 +103,17 @@ public readonly ref struct ScoringContext
     /// <summary>The item's time-decayed positive engagement (sum of weights, halved every <see cref="RecoEngineOptions.PopularityHalfLife"/>) at <see cref="Now"/>.</summary>
     /// <param name="row">0..ItemCount-1.</param>
     /// <returns>The decayed engagement, 0 when none.</returns>
-    public double Popularity(int row) => _popularityDecay.ValueAt(_catalog.Counters.PopularityLog2[row], _nowTicks);
+    public double Popularity(int row) => _popularityDecay.ValueAt(_catalog.Counters.PopularityLog2(row), _nowTicks);
 
     /// <summary>Impressions recorded for the item over all players.</summary>
     /// <param name="row">0..ItemCount-1.</param>
     /// <returns>The count.</returns>
-    public long Impressions(int row) => _catalog.Counters.Impressions[row];
+    public long Impressions(int row) => _catalog.Counters.Impressions(row);
 
     /// <summary>Positive interactions recorded for the item over all players.</summary>
     /// <param name="row">0..ItemCount-1.</param>
     /// <returns>The count.</returns>
-    public long Engagements(int row) => _catalog.Counters.Engagements[row];
+    public long Engagements(int row) => _catalog.Counters.Engagements(row);
 
     /// <summary>The trained collaborative model, or null (engine-internal, for the built-in scorer).</summary>
     internal Collaborative.TrainedModel? Collaborative { get; }
@@ -130,8 +130,8 @@ public readonly ref struct ScoringContext
     /// <summary>The catalog snapshot (engine-internal).</summary>
     internal CatalogSnapshot CatalogSnapshot => _catalog;
 
-    /// <summary>log2 popularity per row (engine-internal fast path for the built-in popularity scorer).</summary>
-    internal ReadOnlySpan<double> PopularityLog2 => _catalog.Counters.PopularityLog2;
+    /// <summary>The live per-item counters (engine-internal fast path for the built-in popularity scorer).</summary>
+    internal MutableItemCounters Counters => _catalog.Counters;
 
     /// <summary>Reads a typed value from <see cref="Context"/>; numeric values convert between int, long, float and double.</summary>
     /// <typeparam name="T">The expected type.</typeparam>

@@ -225,36 +225,20 @@ internal sealed class ScoringPipeline
             return false;
         }
 
-        float min = float.PositiveInfinity, max = float.NegativeInfinity;
         for (int i = 0; i < scores.Length; i++)
         {
             float v = scores[i];
-            if (v == ScorerContract.Exclude)
-            {
-                continue;
-            }
-
-            if (float.IsNaN(v) || float.IsInfinity(v))
+            if (v != ScorerContract.Exclude && (float.IsNaN(v) || float.IsInfinity(v)))
             {
                 Fault(e, $"returned {v} for item row {i}", null, nowTicks);
                 return false;
             }
-
-            if (v < min)
-            {
-                min = v;
-            }
-
-            if (v > max)
-            {
-                max = v;
-            }
         }
 
+        MinMax.Range(scores, ScorerContract.Exclude, out float min, out float max);
         if (e.Registration.Normalization == ScoreNormalization.MinMax && min <= max)
         {
-            float range = max - min;
-            float scale = range > 0 ? 1f / range : 0f;
+            float scale = MinMax.Scale(min, max);
             for (int i = 0; i < scores.Length; i++)
             {
                 float v = scores[i];

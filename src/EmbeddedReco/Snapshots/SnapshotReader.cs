@@ -347,7 +347,7 @@ internal static class SnapshotReader
         return c;
     }
 
-    private static void ReadPopularity(ref MessagePackReader r, SnapshotModel model, MessagePackSecurity security, ItemCounters? recycle)
+    private static void ReadPopularity(ref MessagePackReader r, SnapshotModel model, MessagePackSecurity security, MutableItemCounters? recycle)
     {
         int fields = MapHeader(ref r, "the popularity section");
         for (int f = 0; f < fields; f++)
@@ -355,13 +355,13 @@ internal static class SnapshotReader
             switch (Key(ref r, "popularity field"))
             {
                 case SnapshotFormat.Log2:
-                    model.PopularityLog2 = Block(ref r, "popularity log2", recycle?.PopularityLog2);
+                    model.PopularityLog2 = Block(ref r, "popularity log2", recycle?.PopularityLog2Buffer);
                     break;
                 case SnapshotFormat.Impressions:
-                    model.Impressions = Block(ref r, "popularity impressions", recycle?.Impressions);
+                    model.Impressions = Block(ref r, "popularity impressions", recycle?.ImpressionsBuffer);
                     break;
                 case SnapshotFormat.Engagements:
-                    model.Engagements = Block(ref r, "popularity engagements", recycle?.Engagements);
+                    model.Engagements = Block(ref r, "popularity engagements", recycle?.EngagementsBuffer);
                     break;
                 default:
                     SkipBounded(ref r, security);

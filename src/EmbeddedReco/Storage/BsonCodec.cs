@@ -51,7 +51,7 @@ internal static class BsonCodec
     public static BsonDocument Item(CatalogSnapshot catalog, int row)
     {
         var c = catalog.Counters;
-        return Item(catalog.Ids[row], catalog.Row(row), catalog.Tags[row], c.PopularityLog2[row], c.Impressions[row], c.Engagements[row]);
+        return Item(catalog.Ids[row], catalog.Row(row), catalog.Tags[row], c.PopularityLog2(row), c.Impressions(row), c.Engagements(row));
     }
 
     public static BsonDocument Item(string id, ReadOnlySpan<float> row, string[] tags, double popularityLog2, long impressions, long engagements)

@@ -56,6 +56,7 @@ internal sealed class LiteStore : IDisposable
     private readonly int _maxPending;
     private int _producersWaiting; // under _lock
     private long _backPressureWaits;
+    private long _batchesBegun;
 
     private LiteStore(string path, int dimensions, int maxPending, ILogger logger, TimeSpan checkpointInterval, IStoreHost host)
     {
@@ -140,6 +141,7 @@ internal sealed class LiteStore : IDisposable
     public QueueBatch BeginBatch()
     {
         Monitor.Enter(_lock);
+        Interlocked.Increment(ref _batchesBegun);
         if (_queue.Count >= _maxPending && _fault is null && !_stop)
         {
             // Back-pressure: a flood that outruns the disk waits here (documented bound: MaxPendingWrites), never anywhere else.
@@ -173,6 +175,9 @@ internal sealed class LiteStore : IDisposable
             }
         }
     }
+
+    /// <summary>Batches (and single writes) ever started by producers: unchanged across a call proves it queued nothing (for tests).</summary>
+    internal long BatchesBegun => Interlocked.Read(ref _batchesBegun);
 
     /// <summary>How many times a producer waited because <see cref="RecoEngineOptions.MaxPendingWrites"/> writes were pending.</summary>
     internal long BackPressureWaits => Interlocked.Read(ref _backPressureWaits);

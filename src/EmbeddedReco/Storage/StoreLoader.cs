@@ -66,12 +66,10 @@ internal static class StoreLoader
             counters.Add(c);
         }
 
-        var itemCounters = new ItemCounters(ids.Count);
+        var itemCounters = new MutableItemCounters(ids.Count);
         for (int i = 0; i < ids.Count; i++)
         {
-            itemCounters.PopularityLog2[i] = counters[i].Pop;
-            itemCounters.Impressions[i] = counters[i].Imp;
-            itemCounters.Engagements[i] = counters[i].Eng;
+            itemCounters.Set(i, counters[i].Pop, counters[i].Imp, counters[i].Eng);
         }
 
         return new CatalogSnapshot(dims, ids.ToArray(), vectors.ToArray(), tags.ToArray(), itemCounters);

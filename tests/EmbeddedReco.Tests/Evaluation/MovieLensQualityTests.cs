@@ -33,7 +33,7 @@ public sealed class MovieLensQualityTests
         return File.Exists(Path.Combine(folder, "ratings.csv")) ? folder : null;
     }
 
-    [Fact]
+    [Infrastructure.MovieLensFact]
     public void Ease_MovieLensStratified7525_BeatsMostPopularBySixtyPercent()
     {
         string? folder = FindMovieLens();

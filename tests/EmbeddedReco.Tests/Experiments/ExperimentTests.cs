@@ -1,3 +1,4 @@
+using EmbeddedReco.Common;
 using EmbeddedReco.Experiments;
 
 namespace EmbeddedReco.Tests.Experiments;
@@ -15,9 +16,9 @@ public sealed class ExperimentTests
     public void Fnv1a64_KnownVectors_MatchReference()
     {
         // Test vectors of the FNV reference implementation (Fowler/Noll/Vo, "FNV-1a 64-bit": "" , "a", "foobar").
-        Assert.Equal(0xcbf29ce484222325UL, AssignmentHash.Append(AssignmentHash.OffsetBasis, ""));
-        Assert.Equal(0xaf63dc4c8601ec8cUL, AssignmentHash.Append(AssignmentHash.OffsetBasis, "a"));
-        Assert.Equal(0x85944171f73967e8UL, AssignmentHash.Append(AssignmentHash.OffsetBasis, "foobar"));
+        Assert.Equal(0xcbf29ce484222325UL, StableHash.AppendUtf8(StableHash.OffsetBasis, ""));
+        Assert.Equal(0xaf63dc4c8601ec8cUL, StableHash.AppendUtf8(StableHash.OffsetBasis, "a"));
+        Assert.Equal(0x85944171f73967e8UL, StableHash.AppendUtf8(StableHash.OffsetBasis, "foobar"));
     }
 
     [Theory]

@@ -30,7 +30,7 @@ public sealed class SnapshotRecyclingTests
         Assert.Same(first.Ids, reloaded.Ids);
         Assert.Same(first.Tags, reloaded.Tags);
         Assert.Same(first.IdRank, reloaded.IdRank);
-        Assert.Same(first.Counters.PopularityLog2, reloaded.Counters.PopularityLog2);
+        Assert.Same(first.Counters.PopularityLog2Buffer, reloaded.Counters.PopularityLog2Buffer);
         Assert.Same(first.Index, reloaded.Index);
 
         using var fresh = TestCatalog.InMemory(Dims);

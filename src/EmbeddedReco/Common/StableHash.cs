@@ -2,28 +2,32 @@ using System;
 using System.Buffers;
 using System.Text;
 
-namespace EmbeddedReco.Experiments;
+namespace EmbeddedReco.Common;
 
 /// <summary>
-/// The platform-independent hash behind experiment assignment (documented on <see cref="Experiment.Bucket(string, string)"/>).
-/// Never <see cref="string.GetHashCode()"/>: that one is randomized per process.
+/// The platform-independent hashes behind persisted contracts: experiment assignment (FNV-1a 64 of UTF-8, documented on
+/// <see cref="Experiment.Bucket(string, string)"/>) and the per-player seed streams (FNV-1a 64 of UTF-16 code units, see
+/// <see cref="Policy.PolicyRandom.ForPlayer"/>). Never <see cref="string.GetHashCode()"/>: that one is randomized per process.
+/// The outputs must never change: players would change variants and seed streams.
 /// </summary>
-internal static class AssignmentHash
+internal static class StableHash
 {
+    /// <summary>The FNV-1a 64 offset basis.</summary>
     public const ulong OffsetBasis = 0xcbf29ce484222325UL;
+
+    /// <summary>The FNV-1a 64 prime.</summary>
     public const ulong Prime = 0x100000001b3UL;
 
     /// <summary>FNV-1a 64 of the UTF-8 bytes of <c>first + "\n" + second</c>.</summary>
-    public static ulong Fnv1a64(string first, string second)
+    public static ulong Fnv1a64Utf8(string first, string second)
     {
-        ulong h = OffsetBasis;
-        h = Append(h, first);
+        ulong h = AppendUtf8(OffsetBasis, first);
         h = (h ^ (byte)'\n') * Prime;
-        return Append(h, second);
+        return AppendUtf8(h, second);
     }
 
     /// <summary>FNV-1a 64 continued over the UTF-8 bytes of <paramref name="text"/>.</summary>
-    public static ulong Append(ulong hash, string text)
+    public static ulong AppendUtf8(ulong hash, string text)
     {
         if (text.Length == 0)
         {
@@ -47,11 +51,23 @@ internal static class AssignmentHash
         }
     }
 
+    /// <summary>FNV-1a 64 continued over <paramref name="bytes"/>.</summary>
     public static ulong Append(ulong hash, ReadOnlySpan<byte> bytes)
     {
         foreach (byte b in bytes)
         {
             hash = (hash ^ b) * Prime;
+        }
+
+        return hash;
+    }
+
+    /// <summary>FNV-1a 64 continued over the UTF-16 code units of <paramref name="text"/> (one step per char, not per byte).</summary>
+    public static ulong AppendUtf16(ulong hash, string text)
+    {
+        foreach (char c in text)
+        {
+            hash = (hash ^ c) * Prime;
         }
 
         return hash;
