@@ -20,9 +20,9 @@ public sealed class ScorerCollection : IEnumerable<ScorerRegistration>
     public ScorerCollection()
     {
         // Built-ins are trusted engine code: no time budget, so a preempted thread on a busy machine never drops them.
-        _items.Add(new ScorerRegistration(new Scoring.ContentScorer(), 1.0, ScoreNormalization.MinMax, Timeout.InfiniteTimeSpan));
-        _items.Add(new ScorerRegistration(new Scoring.CollaborativeScorer(), 1.0, ScoreNormalization.None, Timeout.InfiniteTimeSpan));
-        _items.Add(new ScorerRegistration(new Scoring.PopularityScorer(), 0.1, ScoreNormalization.MinMax, Timeout.InfiniteTimeSpan));
+        _items.Add(new ScorerRegistration(new Scoring.ContentScorer(), 1.0, ScoreNormalization.MinMax, Timeout.InfiniteTimeSpan, Scoring.ScorerRole.Content));
+        _items.Add(new ScorerRegistration(new Scoring.CollaborativeScorer(), 1.0, ScoreNormalization.None, Timeout.InfiniteTimeSpan, Scoring.ScorerRole.Collaborative));
+        _items.Add(new ScorerRegistration(new Scoring.PopularityScorer(), 0.1, ScoreNormalization.MinMax, Timeout.InfiniteTimeSpan, Scoring.ScorerRole.Popularity));
     }
 
     /// <summary>The per-call time budget of a scorer unless given: 20 ms (more than a frame: a scorer that slow is broken).</summary>
@@ -162,7 +162,7 @@ public sealed class ScorerCollection : IEnumerable<ScorerRegistration>
         copy._items.Clear();
         foreach (var r in _items)
         {
-            copy._items.Add(new ScorerRegistration(r.Scorer, r.Weight, r.Normalization, r.TimeBudget));
+            copy._items.Add(new ScorerRegistration(r.Scorer, r.Weight, r.Normalization, r.TimeBudget, r.Role));
         }
 
         return copy;
@@ -208,8 +208,9 @@ public sealed class ScorerCollection : IEnumerable<ScorerRegistration>
 /// <summary>A scorer with its weight, normalization and time budget.</summary>
 public sealed class ScorerRegistration
 {
-    internal ScorerRegistration(IScorer scorer, double weight, ScoreNormalization normalization, TimeSpan timeBudget)
+    internal ScorerRegistration(IScorer scorer, double weight, ScoreNormalization normalization, TimeSpan timeBudget, Scoring.ScorerRole role = Scoring.ScorerRole.Plugin)
     {
+        Role = role;
         Scorer = scorer;
         Weight = weight;
         Normalization = normalization;
@@ -227,6 +228,9 @@ public sealed class ScorerRegistration
 
     /// <summary>Its per-call time budget (<see cref="Timeout.InfiniteTimeSpan"/> = none).</summary>
     public TimeSpan TimeBudget { get; }
+
+    /// <summary>What it is to the blend: a built-in role for the engine's own registrations, <see cref="Scoring.ScorerRole.Plugin"/> otherwise.</summary>
+    internal Scoring.ScorerRole Role { get; }
 }
 
 /// <summary>The state of one scorer in an open engine: <see cref="RecoEngine.GetScorers"/>.</summary>

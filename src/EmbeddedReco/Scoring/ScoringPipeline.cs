@@ -50,7 +50,7 @@ internal sealed class ScoringPipeline
         _recoveryTicks = scorers.RecoveryPeriod == Timeout.InfiniteTimeSpan ? 0 : scorers.RecoveryPeriod.Ticks;
         _maxRecoveryTicks = _recoveryTicks > long.MaxValue >> MaxRecoveryDoublings ? long.MaxValue : _recoveryTicks << MaxRecoveryDoublings;
         _logger = logger;
-        _popularityIndex = Array.FindIndex(_entries, e => e.Name == ScorerContract.Popularity);
+        _popularityIndex = Array.FindIndex(_entries, e => e.Registration.Role == ScorerRole.Popularity);
     }
 
     public int Count => _entries.Length;
@@ -92,8 +92,9 @@ internal sealed class ScoringPipeline
             {
                 weightsUsed[s] = (float)w;
                 any = true;
-                contentIndex = e.Name == ScorerContract.Content ? s : contentIndex;
-                collaborativeSpoke |= e.Name == ScorerContract.Collaborative;
+                // Roles, not names: the content/collaborative hand-over is between the engine's own scorers only.
+                contentIndex = e.Registration.Role == ScorerRole.Content ? s : contentIndex;
+                collaborativeSpoke |= e.Registration.Role == ScorerRole.Collaborative;
             }
         }
 
