@@ -189,31 +189,11 @@ public sealed partial class RecoEngine
                 var st = user.Touch(id, ticks, out evicted);
                 if (kind == InteractionKind.Impression)
                 {
-                    st.Ignored++;
-                    st.LastShownTicks = Math.Max(st.LastShownTicks, ticks);
-                    if (policy.CooldownImpressions > 0 && st.Ignored >= policy.CooldownImpressions)
-                    {
-                        st.CooldownUntilTicks = ticks + policy.CooldownPeriod.Ticks;
-                        st.Ignored = 0;
-                    }
+                    st.Shown(ticks, policy.CooldownImpressions, policy.CooldownPeriod);
                 }
-                else if (weight != 0)
+                else
                 {
-                    if (ticks >= st.WeightTicks)
-                    {
-                        st.Weight = (float)((st.Weight * _profileDecay.Factor(ticks - st.WeightTicks)) + weight);
-                        st.WeightTicks = ticks;
-                    }
-                    else
-                    {
-                        st.Weight += (float)(weight * _profileDecay.Factor(st.WeightTicks - ticks));
-                    }
-
-                    if (weight > 0)
-                    {
-                        st.Ignored = 0;
-                        st.CooldownUntilTicks = 0;
-                    }
+                    st.Engaged(weight, ticks, _profileDecay);
                 }
             }
         }

@@ -376,7 +376,7 @@ public sealed partial class RecoEngine
             if (index >= 0)
             {
                 scratch.ModelItems[n] = index;
-                scratch.ModelWeights[n] = (float)(entry.Weight * _profileDecay.Factor(now - entry.LastInteraction.UtcTicks));
+                scratch.ModelWeights[n] = (float)_profileDecay.Decayed(entry.Weight, entry.LastInteraction.UtcTicks, now);
                 n++;
             }
         }

@@ -61,7 +61,7 @@ public sealed partial class RecoEngine
                         var st = item.Value;
                         if (st.Weight > 0)
                         {
-                            double w = st.Weight * _profileDecay.Factor(now - st.WeightTicks);
+                            double w = _profileDecay.Decayed(st.Weight, st.WeightTicks, now);
                             triples.Add((user.Id, item.Key, w));
                             sum += w;
                             users.Add(user.Id);

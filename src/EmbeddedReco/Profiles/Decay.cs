@@ -26,6 +26,12 @@ internal readonly struct Decay
     public double Factor(long elapsedTicks) =>
         _halfLifeTicks > 0 && elapsedTicks > 0 ? Math.Pow(2.0, -elapsedTicks / _halfLifeTicks) : 1.0;
 
+    /// <summary>
+    /// A weight last updated at <paramref name="weightTicks"/>, decayed to <paramref name="nowTicks"/>: the one formula for a
+    /// player's history weight, used by Suggest (the collaborative history) and Train.
+    /// </summary>
+    public double Decayed(float weight, long weightTicks, long nowTicks) => weight * Factor(nowTicks - weightTicks);
+
     /// <summary>Half-lives between the epoch and a time (0 when decay is off).</summary>
     public double HalfLivesSinceEpoch(long utcTicks) =>
         _halfLifeTicks > 0 ? (utcTicks - EpochTicks) / _halfLifeTicks : 0.0;

@@ -1,3 +1,5 @@
+using System;
+
 namespace EmbeddedReco.Profiles;
 
 /// <summary>What one player did with one item: the weighted history used by scorers and the exposure used by the cooldown.</summary>
@@ -24,4 +26,47 @@ internal sealed class UserItemState
     /// so a reopened engine enumerates the history in the same order and sums scores bit for bit the same.
     /// </summary>
     public long Seq { get; set; }
+
+    /// <summary>
+    /// The item was shown (an impression): one more ignored showing, and after <paramref name="cooldownImpressions"/> of them
+    /// (0 = never) the item rests for <paramref name="cooldownPeriod"/>.
+    /// </summary>
+    public void Shown(long ticks, int cooldownImpressions, TimeSpan cooldownPeriod)
+    {
+        Ignored++;
+        LastShownTicks = Math.Max(LastShownTicks, ticks);
+        if (cooldownImpressions > 0 && Ignored >= cooldownImpressions)
+        {
+            CooldownUntilTicks = ticks + cooldownPeriod.Ticks;
+            Ignored = 0;
+        }
+    }
+
+    /// <summary>
+    /// The player engaged (any kind but an impression) with weight <paramref name="weight"/>: the history weight decays to the
+    /// newer of the two times and adds it; a positive engagement ends any ignoring and cooldown.
+    /// </summary>
+    public void Engaged(double weight, long ticks, in Decay decay)
+    {
+        if (weight == 0)
+        {
+            return;
+        }
+
+        if (ticks >= WeightTicks)
+        {
+            Weight = (float)((Weight * decay.Factor(ticks - WeightTicks)) + weight);
+            WeightTicks = ticks;
+        }
+        else
+        {
+            Weight += (float)(weight * decay.Factor(WeightTicks - ticks));
+        }
+
+        if (weight > 0)
+        {
+            Ignored = 0;
+            CooldownUntilTicks = 0;
+        }
+    }
 }
