@@ -18,7 +18,7 @@ public sealed partial class RecoEngine
     public EngagementReport? GetEngagement(string variant = "")
     {
         ThrowIfDisposed();
-        return _engagement.GetReport(variant ?? string.Empty);
+        return _players.Engagement.GetReport(variant ?? string.Empty);
     }
 
     /// <summary>One player's engagement totals, or null for a player without interactions.</summary>
@@ -28,7 +28,7 @@ public sealed partial class RecoEngine
     {
         ThrowIfDisposed();
         Guard.Id(userId, nameof(userId), _options.MaxIdBytes, "user");
-        return _engagement.GetUser(userId);
+        return _players.Engagement.GetUser(userId);
     }
 
     /// <summary>
@@ -44,7 +44,7 @@ public sealed partial class RecoEngine
         var scores = new Dictionary<string, IReadOnlyList<double>>(StringComparer.Ordinal);
         foreach (var variant in experiment.Variants)
         {
-            scores[variant.Name] = _engagement.UserScores(variant.Name);
+            scores[variant.Name] = _players.Engagement.UserScores(variant.Name);
         }
 
         return ExperimentStatistics.Report(experiment, scores);
@@ -58,20 +58,5 @@ public sealed partial class RecoEngine
         ThrowIfDisposed();
         Guard.Id(userId, nameof(userId), _options.MaxIdBytes, "user");
         return _options.Experiment?.Assign(userId).Name;
-    }
-
-    /// <summary>Applies the player's variant to the call's options (allocation-free: a per-thread scratch instance).</summary>
-    private SuggestOptions? ApplyVariant(string userId, SuggestOptions? options, out string? variant)
-    {
-        var experiment = _options.Experiment;
-        if (experiment is null)
-        {
-            variant = null;
-            return options;
-        }
-
-        var assigned = experiment.Assign(userId);
-        variant = assigned.Name;
-        return VariantOptions.Merge(assigned.Settings, options, t_variantOptions ??= new SuggestOptions());
     }
 }

@@ -163,38 +163,16 @@ public sealed partial class RecoEngine
     /// </summary>
     private bool ApplyInteraction(LiteStore.QueueBatch writes, CatalogSnapshot catalog, string userId, string itemId, InteractionKind kind, double value, double weight, long ticks)
     {
-        var policy = _options.Policy;
         bool known = catalog.Index.TryGetValue(itemId, out int row);
-        var user = _users.GetOrAdd(userId, static (id, dims) => new UserState(id, dims), _options.Dimensions);
+        var user = _players.GetOrAdd(userId);
         string? evicted = null;
         lock (user.Gate)
         {
             user.InteractionCount++;
             if (known)
             {
-                string id = catalog.Ids[row];
-
-                // False only when the vector would overflow (it is then left as it was): the profile stays finite.
-                user.Apply(catalog.Row(row), weight, ticks, _profileDecay);
-                if (weight > 0)
-                {
-                    user.PositiveCount++;
-                }
-
-                if (_consumedKinds[(int)kind])
-                {
-                    user.AddConsumed(id);
-                }
-
-                var st = user.Touch(id, ticks, out evicted);
-                if (kind == InteractionKind.Impression)
-                {
-                    st.Shown(ticks, policy.CooldownImpressions, policy.CooldownPeriod);
-                }
-                else
-                {
-                    st.Engaged(weight, ticks, _profileDecay);
-                }
+                bool isImpression = kind == InteractionKind.Impression;
+                evicted = user.ApplyItem(catalog.Ids[row], catalog.Row(row), isImpression, _consumedKinds[(int)kind], weight, ticks, _profileDecay, _options.Policy);
             }
         }
 
@@ -216,7 +194,7 @@ public sealed partial class RecoEngine
         }
 
         string variant = _options.Experiment?.Assign(userId).Name ?? string.Empty;
-        _engagement.Add(userId, variant, kind, value, ticks);
+        _players.Engagement.Add(userId, variant, kind, value, ticks);
         writes.Add(new WriteOp(WriteOpKind.LogInteraction, userId, itemId, (int)kind, value, ticks));
         writes.Add(new WriteOp(WriteOpKind.UserChanged, userId));
         if (known)
@@ -244,7 +222,7 @@ public sealed partial class RecoEngine
     {
         ThrowIfDisposed();
         Guard.Id(userId, nameof(userId), _options.MaxIdBytes, "user");
-        if (!_users.TryGetValue(userId, out var user))
+        if (_players.Find(userId) is not { } user)
         {
             return null;
         }
@@ -273,9 +251,7 @@ public sealed partial class RecoEngine
         {
             ThrowIfDisposed();
             _store.ThrowIfFaulted();
-            bool removed = _users.TryRemove(userId, out _);
-            _recent.TryRemove(userId, out _);
-            _engagement.ForgetUser(userId);
+            bool removed = _players.Forget(userId);
             _store.Enqueue(new WriteOp(WriteOpKind.ForgetUser, userId)); // one write (profile, log rows, engagement): one commit
             return removed;
         }

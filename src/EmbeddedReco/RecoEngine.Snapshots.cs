@@ -57,7 +57,7 @@ public sealed partial class RecoEngine
             SnapshotWriter.Write(stream, model, options.Compression, options.MaxSnapshotBytes);
             stream.Flush();
         }
-        catch (Exception ex) when (IsIoFailure(ex))
+        catch (Exception ex) when (SnapshotFiles.IsIoFailure(ex))
         {
             throw new RecoException(RecoErrorCode.SnapshotWriteFailed, $"Writing the snapshot failed: {ex.Message}", ex);
         }
@@ -84,38 +84,13 @@ public sealed partial class RecoEngine
     public void SaveSnapshot(string path, SnapshotOptions? options = null)
     {
         ThrowIfDisposed();
-        CheckPath(path);
+        SnapshotFiles.CheckPath(path);
         options ??= SnapshotOptions.Default;
         options.Validate(nameof(options));
         var model = CaptureSnapshot(options);
-        string? temp = null;
         try
         {
-            string full = Path.GetFullPath(path);
-            temp = full + "." + Guid.NewGuid().ToString("N").Substring(0, 12) + ".tmp";
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                var target = SnapshotFileStreamDecorator?.Invoke(file) ?? file;
-                SnapshotWriter.Write(target, model, options.Compression, options.MaxSnapshotBytes);
-                target.Flush();
-                file.Flush(flushToDisk: true);
-            }
-
-            ReplaceFile(temp, full);
-        }
-        catch (Exception ex) when (IsIoFailure(ex) || ex is RecoException)
-        {
-            if (temp is not null)
-            {
-                TryDelete(temp);
-            }
-
-            if (ex is RecoException reco && reco.Code != RecoErrorCode.SnapshotWriteFailed)
-            {
-                throw;
-            }
-
-            throw new RecoException(RecoErrorCode.SnapshotWriteFailed, $"Writing the snapshot '{path}' failed; any previous file there is intact: {ex.Message}", ex);
+            SnapshotFiles.WriteAtomically(path, model, options, SnapshotFileStreamDecorator);
         }
         finally
         {
@@ -179,7 +154,7 @@ public sealed partial class RecoEngine
         {
             model = SnapshotReader.Read(stream, options.MaxSnapshotBytes, recycle);
         }
-        catch (Exception ex) when (IsIoFailure(ex))
+        catch (Exception ex) when (SnapshotFiles.IsIoFailure(ex))
         {
             throw new RecoException(RecoErrorCode.SnapshotReadFailed, $"Reading the snapshot failed: {ex.Message}", ex);
         }
@@ -200,7 +175,7 @@ public sealed partial class RecoEngine
     public void LoadSnapshot(string path, SnapshotOptions? options = null)
     {
         ThrowIfDisposed();
-        CheckPath(path);
+        SnapshotFiles.CheckPath(path);
         options ??= SnapshotOptions.Default;
         options.Validate(nameof(options));
         SnapshotModel model;
@@ -215,7 +190,7 @@ public sealed partial class RecoEngine
                 throw new RecoException(RecoErrorCode.SnapshotInvalid, $"The snapshot file '{path}' has {file.Length - file.Position} unexpected bytes after the snapshot.");
             }
         }
-        catch (Exception ex) when (IsIoFailure(ex))
+        catch (Exception ex) when (SnapshotFiles.IsIoFailure(ex))
         {
             throw new RecoException(RecoErrorCode.SnapshotReadFailed, $"Reading the snapshot file '{path}' failed: {ex.Message}", ex);
         }
@@ -223,146 +198,14 @@ public sealed partial class RecoEngine
         ApplySnapshot(model, recycle, options.ReuseReplacedCatalog);
     }
 
-    /// <summary>
-    /// An error of the file system or of a caller's stream (missing file, directory, denied access, I/O error, a stream that cannot
-    /// grow or was closed): reported as a snapshot read or write failure. Only used around file and stream calls, so an
-    /// <see cref="ObjectDisposedException"/> here is the stream's, not the engine's.
-    /// </summary>
-    private static bool IsIoFailure(Exception ex) =>
-        ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ObjectDisposedException
-        || ex is System.Security.SecurityException;
-
-    private static void CheckPath(string path)
-    {
-        if (path is null)
-        {
-            throw new ArgumentNullException(nameof(path));
-        }
-
-        if (string.IsNullOrWhiteSpace(path))
-        {
-            throw new ArgumentException("The snapshot path must not be empty.", nameof(path));
-        }
-    }
-
-    /// <summary>Copies the state to save under the mutation lock (counters and profiles change under it); the catalog arrays are immutable.</summary>
+    /// <summary>Copies the state to save under the mutation lock (counters and profiles change under it); see <see cref="SnapshotMapper.Capture"/>.</summary>
     internal SnapshotModel CaptureSnapshot(SnapshotOptions options)
     {
-        int dims = _options.Dimensions;
-        var model = new SnapshotModel { Dimensions = dims, Settings = SnapshotSettings.From(_options) };
-        List<UserState>? users = null;
         lock (_mutation)
         {
             ThrowIfDisposed();
-            // The arrays are encoded after the lock is released: stay entered until then (the current catalog is never closed).
-            var catalog = _catalog;
-            if (catalog.TryEnter())
-            {
-                model.Source = catalog;
-            }
-
-            model.ItemIds = catalog.Ids;
-            model.ItemVectors = catalog.Vectors;
-            model.ItemTags = catalog.Tags;
-            model.ItemRank = catalog.IdRank;
-            if (options.IncludeModel && Volatile.Read(ref _model) is { } trained)
-            {
-                var m = trained.Model;
-                model.Collaborative = new SnapshotCollaborative
-                {
-                    Algorithm = (int)m.Algorithm,
-                    ItemIds = m.ItemIds,
-                    Dense = m.Algorithm == CollaborativeAlgorithm.Ease ? m.DenseWeights.ToArray() : null,
-                    Start = m.Algorithm == CollaborativeAlgorithm.ItemKnn ? m.NeighbourStart.ToArray() : null,
-                    Neighbours = m.Algorithm == CollaborativeAlgorithm.ItemKnn ? m.Neighbours.ToArray() : null,
-                    Similarities = m.Algorithm == CollaborativeAlgorithm.ItemKnn ? m.Similarities.ToArray() : null,
-                    Users = trained.Result.Users,
-                    Interactions = trained.Result.Interactions,
-                    TrainedAtTicks = trained.Result.TrainedAt.UtcTicks,
-                    DurationTicks = trained.Result.Duration.Ticks,
-                };
-            }
-
-            if (options.IncludePopularity)
-            {
-                var c = catalog.Counters;
-                model.PopularityLog2 = c.CopyPopularityLog2();
-                model.Impressions = c.CopyImpressions();
-                model.Engagements = c.CopyEngagements();
-            }
-
-            if (options.IncludeProfiles)
-            {
-                users = new List<UserState>(_users.Count);
-                foreach (var pair in _users)
-                {
-                    users.Add(pair.Value);
-                }
-
-                users.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
-                int n = users.Count;
-                model.UserIds = new string[n];
-                model.UserVectors = new float[(long)n * dims];
-                model.UserLastTicks = new long[n];
-                model.UserInteractions = new long[n];
-                model.UserPositives = new long[n];
-                model.UserConsumed = new string[n][];
-                var itemStates = new List<KeyValuePair<string, UserItemState>>();
-                var itemCounts = new int[n];
-                for (int u = 0; u < n; u++)
-                {
-                    var user = users[u];
-                    lock (user.Gate)
-                    {
-                        model.UserIds[u] = user.Id;
-                        user.Vector.AsSpan().CopyTo(model.UserVectors.AsSpan(u * dims, dims));
-                        model.UserLastTicks[u] = user.LastTicks;
-                        model.UserInteractions[u] = user.InteractionCount;
-                        model.UserPositives[u] = user.PositiveCount;
-                        var consumed = new string[user.Consumed.Count];
-                        user.Consumed.CopyTo(consumed);
-                        Array.Sort(consumed, StringComparer.Ordinal);
-                        model.UserConsumed[u] = consumed;
-                        int first = itemStates.Count;
-                        foreach (var pair in user.Items)
-                        {
-                            var st = pair.Value;
-                            itemStates.Add(new KeyValuePair<string, UserItemState>(pair.Key, new UserItemState
-                            {
-                                Weight = st.Weight,
-                                WeightTicks = st.WeightTicks,
-                                Ignored = st.Ignored,
-                                LastShownTicks = st.LastShownTicks,
-                                CooldownUntilTicks = st.CooldownUntilTicks,
-                                LastTouchTicks = st.LastTouchTicks,
-                            }));
-                        }
-
-                        // Kept in the profile's own order (not sorted): the history is summed in that order when scoring,
-                        // so a loaded engine reproduces scores bit for bit.
-                        itemCounts[u] = itemStates.Count - first;
-                    }
-                }
-
-                var items = SnapshotUserItems.Create(n, itemStates.Count);
-                itemCounts.CopyTo(items.Counts, 0);
-                for (int i = 0; i < itemStates.Count; i++)
-                {
-                    var st = itemStates[i].Value;
-                    items.ItemIds[i] = itemStates[i].Key;
-                    items.Weight[i] = st.Weight;
-                    items.WeightTicks[i] = st.WeightTicks;
-                    items.Ignored[i] = st.Ignored;
-                    items.LastShownTicks[i] = st.LastShownTicks;
-                    items.CooldownUntilTicks[i] = st.CooldownUntilTicks;
-                    items.LastTouchTicks[i] = st.LastTouchTicks;
-                }
-
-                model.UserItems = items;
-            }
+            return SnapshotMapper.Capture(_catalog, Volatile.Read(ref _model), _players, options, SnapshotSettings.From(_options));
         }
-
-        return model;
     }
 
     /// <summary>
@@ -372,50 +215,10 @@ public sealed partial class RecoEngine
     /// </summary>
     private void ApplySnapshot(SnapshotModel model, CatalogSnapshot? recycle, bool keepSpare)
     {
-        int dims = _options.Dimensions;
-        SnapshotValidator.Validate(model, dims, _options.MaxIdBytes, recycle?.Index);
-        var trainedModel = BuildModel(model.Collaborative);
-
-        int items = model.ItemIds.Length;
-        var counters = model.HasPopularity
-            ? new MutableItemCounters(model.PopularityLog2!, model.Impressions!, model.Engagements!)
-            : MutableItemCounters.Create(items, recycle?.Counters);
-
-        var next = new CatalogSnapshot(dims, model.ItemIds, model.ItemVectors, model.ItemTags, counters, model.ItemIndex, model.ItemRank);
-
-        ConcurrentDictionary<string, UserState>? nextUsers = null;
-        if (model.HasProfiles)
-        {
-            var ids = model.UserIds!;
-            nextUsers = new ConcurrentDictionary<string, UserState>(StringComparer.Ordinal);
-            int itemStart = 0;
-            for (int u = 0; u < ids.Length; u++)
-            {
-                var user = new UserState(ids[u], dims);
-                model.UserVectors.AsSpan(u * dims, dims).CopyTo(user.Vector);
-                user.LastTicks = model.UserLastTicks![u];
-                user.InteractionCount = model.UserInteractions![u];
-                user.PositiveCount = model.UserPositives![u];
-                user.SetConsumed(model.UserConsumed![u]);
-                if (model.UserItems is { } userItems)
-                {
-                    for (int i = itemStart, end = itemStart + userItems.Counts[u]; i < end; i++)
-                    {
-                        var st = user.Touch(userItems.ItemIds[i], userItems.LastTouchTicks[i]);
-                        st.Weight = userItems.Weight[i];
-                        st.WeightTicks = userItems.WeightTicks[i];
-                        st.Ignored = userItems.Ignored[i];
-                        st.LastShownTicks = userItems.LastShownTicks[i];
-                        st.CooldownUntilTicks = userItems.CooldownUntilTicks[i];
-                    }
-
-                    itemStart += userItems.Counts[u];
-                }
-
-                nextUsers[ids[u]] = user;
-            }
-        }
-
+        SnapshotValidator.Validate(model, _options.Dimensions, _options.MaxIdBytes, recycle?.Index);
+        var trainedModel = SnapshotMapper.BuildModel(model.Collaborative, _options.MaxIdBytes);
+        var next = SnapshotMapper.BuildCatalog(model, recycle);
+        var nextUsers = SnapshotMapper.BuildProfiles(model);
         lock (_mutation)
         {
             ThrowIfDisposed();
@@ -424,137 +227,88 @@ public sealed partial class RecoEngine
             if (!model.HasPopularity)
             {
                 // Keep the live counters of items that stay (they only change under this lock).
-                for (int i = 0; i < items; i++)
+                for (int i = 0; i < next.Count; i++)
                 {
                     if (old.Index.TryGetValue(next.Ids[i], out int oldRow))
                     {
-                        counters.CopyFrom(old.Counters, oldRow, i);
+                        next.Counters.CopyFrom(old.Counters, oldRow, i);
                     }
                 }
             }
 
-            // Suggest takes catalog, profiles and model between two reads of this version: odd = a swap is in progress.
-            var oldUsers = _users;
-            Interlocked.Increment(ref _stateVersion);
-            try
-            {
-                Volatile.Write(ref _catalog, next);
-                SnapshotSwapPause?.Invoke();
-                if (trainedModel is not null)
-                {
-                    Volatile.Write(ref _model, trainedModel);
-                }
-
-                if (nextUsers is not null)
-                {
-                    Volatile.Write(ref _users, nextUsers);
-                }
-            }
-            finally
-            {
-                Interlocked.Increment(ref _stateVersion); // even again: never leaves Suggest waiting
-            }
-
-            using var writes = _store.BeginBatch();
-            foreach (string id in next.Ids)
-            {
-                writes.Add(new WriteOp(WriteOpKind.ItemChanged, id));
-            }
-
-            foreach (string id in old.Ids)
-            {
-                if (!next.Index.ContainsKey(id))
-                {
-                    writes.Add(new WriteOp(WriteOpKind.ItemChanged, id));
-                }
-            }
-
-            if (nextUsers is not null)
-            {
-                // The list memory and seed streams belonged to the replaced profiles.
-                _recent.Clear();
-                foreach (var pair in nextUsers)
-                {
-                    writes.Add(new WriteOp(WriteOpKind.UserReplaced, pair.Key));
-                }
-
-                foreach (var pair in oldUsers)
-                {
-                    if (!nextUsers.ContainsKey(pair.Key))
-                    {
-                        writes.Add(new WriteOp(WriteOpKind.UserReplaced, pair.Key));
-                    }
-                }
-            }
+            var oldUsers = PublishState(next, trainedModel, nextUsers);
+            QueueSnapshotWrites(old, next, oldUsers, nextUsers);
 
             // Only now may a concurrent load recycle the replaced catalog: its ids were read just above.
             KeepSpare(keepSpare ? old : null);
         }
     }
 
-    /// <summary>Rebuilds the collaborative model of a snapshot (validated by the model's own factories), or null when there is none.</summary>
-    private TrainedModel? BuildModel(SnapshotCollaborative? c)
+    /// <summary>
+    /// Swaps catalog, model and (when given) profiles between two increments of the state version (odd = a swap is in progress),
+    /// so Suggest never combines parts of two states. Returns the replaced profiles. Call under the mutation lock.
+    /// </summary>
+    private ConcurrentDictionary<string, UserState> PublishState(CatalogSnapshot next, TrainedModel? trainedModel, ConcurrentDictionary<string, UserState>? nextUsers)
     {
-        if (c is null)
-        {
-            return null;
-        }
-
+        var oldUsers = _players.Profiles;
+        Interlocked.Increment(ref _stateVersion);
         try
         {
-            foreach (string id in c.ItemIds)
+            Volatile.Write(ref _catalog, next);
+            SnapshotSwapPause?.Invoke();
+            if (trainedModel is not null)
             {
-                Guard.Id(id, "snapshot", _options.MaxIdBytes, "model item");
+                Volatile.Write(ref _model, trainedModel);
             }
 
-            CollaborativeModel model = c.Algorithm switch
+            if (nextUsers is not null)
             {
-                (int)CollaborativeAlgorithm.Ease when c.Dense is not null => CollaborativeModel.FromDense(c.ItemIds, c.Dense),
-                (int)CollaborativeAlgorithm.ItemKnn when c.Start is not null && c.Neighbours is not null && c.Similarities is not null =>
-                    CollaborativeModel.FromNeighbours(c.ItemIds, c.Start, c.Neighbours, c.Similarities),
-                _ => throw new ArgumentException($"unknown algorithm {c.Algorithm} or missing weights"),
-            };
-            if (c.Users < 0 || c.Interactions < 0 || c.TrainedAtTicks < 0 || c.TrainedAtTicks > DateTime.MaxValue.Ticks || c.DurationTicks < 0)
-            {
-                throw new ArgumentException("negative or out-of-range training summary");
+                _players.ReplaceProfiles(nextUsers);
             }
-
-            var result = new TrainingResult(model.Algorithm, model.ItemCount, c.Users, c.Interactions, TimeSpan.FromTicks(c.DurationTicks), new DateTimeOffset(c.TrainedAtTicks, TimeSpan.Zero));
-            return new TrainedModel(model, result);
         }
-        catch (ArgumentException ex)
+        finally
         {
-            throw new RecoException(RecoErrorCode.SnapshotInvalid, "The snapshot's model section is invalid: " + ex.Message, ex);
+            Interlocked.Increment(ref _stateVersion); // even again: never leaves Suggest waiting
         }
+
+        return oldUsers;
     }
 
-    private static void ReplaceFile(string temp, string destination)
+    /// <summary>Queues the writes of a snapshot load as one batch: every item added, replaced or removed; every profile replaced or removed.</summary>
+    private void QueueSnapshotWrites(CatalogSnapshot old, CatalogSnapshot next, ConcurrentDictionary<string, UserState> oldUsers, ConcurrentDictionary<string, UserState>? nextUsers)
     {
-#if NET
-        File.Move(temp, destination, overwrite: true);
-#else
-        if (File.Exists(destination))
+        using var writes = _store.BeginBatch();
+        foreach (string id in next.Ids)
         {
-            File.Replace(temp, destination, destinationBackupFileName: null);
+            writes.Add(new WriteOp(WriteOpKind.ItemChanged, id));
         }
-        else
-        {
-            File.Move(temp, destination);
-        }
-#endif
-    }
 
-    private static void TryDelete(string path)
-    {
-        try
+        foreach (string id in old.Ids)
         {
-            File.Delete(path);
+            if (!next.Index.ContainsKey(id))
+            {
+                writes.Add(new WriteOp(WriteOpKind.ItemChanged, id));
+            }
         }
-        catch (IOException)
+
+        if (nextUsers is null)
         {
+            return;
         }
-        catch (UnauthorizedAccessException)
+
+        // The list memory and seed streams belonged to the replaced profiles.
+        _players.ClearShownLists();
+        foreach (var pair in nextUsers)
         {
+            writes.Add(new WriteOp(WriteOpKind.UserReplaced, pair.Key));
+        }
+
+        foreach (var pair in oldUsers)
+        {
+            if (!nextUsers.ContainsKey(pair.Key))
+            {
+                writes.Add(new WriteOp(WriteOpKind.UserReplaced, pair.Key));
+            }
         }
     }
 }

@@ -137,7 +137,7 @@ public sealed partial class RecoEngine
         {
             long version = Volatile.Read(ref _stateVersion);
             catalog = EnterCatalog();
-            users = Volatile.Read(ref _users);
+            users = _players.Profiles;
             trained = Volatile.Read(ref _model);
             Interlocked.MemoryBarrier();
             if ((version & 1) == 0 && Volatile.Read(ref _stateVersion) == version)
@@ -159,6 +159,10 @@ public sealed partial class RecoEngine
         }
     }
 
+    /// <summary>
+    /// One list: 1. the player's state, copied under the player's own lock; 2. the scorers, blended; 3-8. the list policy
+    /// (<see cref="SuggestPolicy"/>); then the suggestions with their breakdowns, and the shown list remembered.
+    /// </summary>
     private int SuggestFrom(
         CatalogSnapshot catalog,
         ConcurrentDictionary<string, UserState> users,
@@ -168,192 +172,80 @@ public sealed partial class RecoEngine
         SuggestOptions? options,
         bool explain)
     {
-        options = ApplyVariant(userId, options, out string? variant);
-        var policy = _options.Policy;
+        var settings = SuggestSettings.Resolve(_options.Policy, _options.Experiment, userId, options);
         int n = catalog.Count;
-        int dims = catalog.Dimensions;
         int count = Math.Min(destination.Length, n);
-        double epsilon = options?.Epsilon ?? policy.Epsilon;
-        double lambda = options?.Diversity ?? policy.Diversity;
-        int maxPerTag = options?.MaxPerTag ?? policy.MaxPerTag ?? 0;
-        bool includeConsumed = options?.IncludeConsumed ?? false;
         long now = NowTicks();
-        int greedyPool = Math.Min(n, Math.Max(count, count * policy.CandidateMultiplier));
-        int candidateCount = Math.Min(n, greedyPool + policy.ExplorationPoolSize);
-        var scratch = SuggestScratch.For(n, dims, _pipeline.Count, candidateCount, count);
+        var scratch = SuggestScratch.For(n, catalog.Dimensions, _pipeline.Count);
+        var policyScratch = PolicyScratch.For(n, _policy.CandidateCount(n, count), count);
 
-        // 1. The player's state, copied under the player's own short lock.
-        Span<float> query = scratch.Query.AsSpan(0, dims);
-        bool hasProfile = false;
-        long interactions = 0, positives = 0;
-        int historyCount = 0, excludedCount = 0;
-        if (users.TryGetValue(userId, out var user))
+        // 1. The player's state.
+        Span<float> query = scratch.Query.AsSpan(0, catalog.Dimensions);
+        users.TryGetValue(userId, out var user);
+        var player = user?.ReadForSuggest(query, ref scratch.History, ref scratch.ExcludedRows, catalog.Index, now, settings.IncludeConsumed) ?? default;
+        bool hasProfile = player.HasProfile && VectorKernels.NormalizeInto(query, query) != 0;
+
+        // 2. Scorers, blended.
+        Span<float> blended = scratch.Blended.AsSpan(0, n);
+        Score(catalog, trained, userId, hasProfile ? query : ReadOnlySpan<float>.Empty, player, in settings, now, scratch, blended);
+
+        // 3-7. The list policy.
+        var request = new PolicyRequest
         {
-            lock (user.Gate)
+            Catalog = catalog,
+            Blended = blended,
+            ExcludedRows = new ReadOnlySpan<int>(scratch.ExcludedRows, 0, player.ExcludedCount),
+            Player = user,
+            Recent = settings.Seed is null || settings.MarkShown ? _players.GetOrAddRecent(userId) : _players.FindRecent(userId),
+            UserId = userId,
+            Positives = player.Positives,
+            HasProfile = hasProfile,
+            Count = count,
+        };
+        int written = _policy.Select(in request, in settings, policyScratch, out int penalized);
+        for (int i = 0; i < written; i++)
+        {
+            var pick = policyScratch.Picks[i];
+            destination[i] = Make(catalog, pick, blended, explain, scratch, policyScratch, penalized, settings.Variant);
+        }
+
+        // 8. Remember the list as shown.
+        if (written > 0 && settings.MarkShown)
+        {
+            _policy.MarkShown(request.Recent!, destination.Slice(0, written));
+            if (_options.Policy.RecordShownAsImpressions)
             {
-                interactions = user.InteractionCount;
-                positives = user.PositiveCount;
-                if (positives > 0)
-                {
-                    user.Vector.AsSpan().CopyTo(query);
-                    hasProfile = true;
-                }
-
-                SuggestScratch.Grow(ref scratch.History, user.Items.Count);
-                SuggestScratch.Grow(ref scratch.ExcludedRows, user.Items.Count + user.Consumed.Count);
-                foreach (var pair in user.Items)
-                {
-                    var st = pair.Value;
-                    if (st.Weight != 0)
-                    {
-                        scratch.History[historyCount++] = new UserHistoryEntry(pair.Key, st.Weight, new DateTimeOffset(st.WeightTicks, TimeSpan.Zero));
-                    }
-
-                    if (st.CooldownUntilTicks > now && catalog.Index.TryGetValue(pair.Key, out int row))
-                    {
-                        scratch.ExcludedRows[excludedCount++] = row;
-                    }
-                }
-
-                if (!includeConsumed)
-                {
-                    foreach (string id in user.Consumed)
-                    {
-                        if (catalog.Index.TryGetValue(id, out int row))
-                        {
-                            scratch.ExcludedRows[excludedCount++] = row;
-                        }
-                    }
-                }
+                RecordShownImpressions(userId, destination.Slice(0, written), now);
             }
         }
 
-        if (hasProfile && VectorKernels.NormalizeInto(query, query) == 0)
-        {
-            hasProfile = false;
-        }
+        return written;
+    }
 
-        if (options?.Epsilon is null && policy.EpsilonDecayInteractions > 0)
-        {
-            double d = policy.EpsilonDecayInteractions;
-            epsilon = Math.Max(Math.Min(policy.MinEpsilon, epsilon), epsilon * d / (d + positives));
-        }
-
-        // 2. Scorers, blended. The history is mapped to the served model's items once, for the collaborative scorer and for the
-        // content/collaborative hand-over.
-        int known = MapHistoryToModel(trained, new ReadOnlySpan<UserHistoryEntry>(scratch.History, 0, historyCount), now, scratch);
+    /// <summary>
+    /// Step 2 of a list: runs the scorers and blends them into <paramref name="blended"/>. The history is mapped to the served
+    /// model's items once, for the collaborative scorer and for the content/collaborative hand-over.
+    /// </summary>
+    private void Score(CatalogSnapshot catalog, TrainedModel? trained, string userId, ReadOnlySpan<float> profile, in PlayerRead player, in SuggestSettings settings, long now, SuggestScratch scratch, Span<float> blended)
+    {
+        var history = new ReadOnlySpan<UserHistoryEntry>(scratch.History, 0, player.HistoryCount);
+        int known = MapHistoryToModel(trained, history, now, scratch);
         float confidence = known == 0 ? 0f : (float)(known / (known + _options.CollaborativeConfidence));
-        Span<float> blended = scratch.Blended.AsSpan(0, n);
         var context = new ScoringContext(
             userId,
-            hasProfile ? query : ReadOnlySpan<float>.Empty,
-            new ReadOnlySpan<UserHistoryEntry>(scratch.History, 0, historyCount),
-            interactions,
-            positives,
+            profile,
+            history,
+            player.Interactions,
+            player.Positives,
             catalog,
             _popularityDecay,
             now,
-            options?.Context,
+            settings.Context,
             trained,
             new ReadOnlySpan<int>(scratch.ModelItems, 0, known),
             new ReadOnlySpan<float>(scratch.ModelWeights, 0, known),
             confidence);
-        _pipeline.Run(in context, scratch.PerScorer, blended, scratch.WeightsUsed, options?.ScorerWeights, now, 1f - confidence);
-
-        // 3. Hard exclusions (consumed, cooldown) and the recent-list penalty.
-        for (int i = 0; i < excludedCount; i++)
-        {
-            blended[scratch.ExcludedRows[i]] = float.NaN;
-        }
-
-        int penalized = RecentPenalty.Apply(_recent.TryGetValue(userId, out var recentLists) ? recentLists : null, catalog, blended, scratch, policy);
-
-        // 4. Candidates: filters apply inside the selection, so heavy filtering never shortens the list while items pass.
-        var filter = new CallFilter(catalog.Ids, catalog.Tags, options);
-        int candidates = TopK.Select(blended, catalog.IdRank, candidateCount, ref filter, scratch.Candidates, scratch.CandidateScores);
-
-        // 5. Diversity: MMR over the greedy candidates (all candidates under a tag cap, so the cap can be met).
-        int greedyN = maxPerTag > 0 ? candidates : Math.Min(greedyPool, candidates);
-        int greedy = Mmr.Select(
-            catalog,
-            new ReadOnlySpan<int>(scratch.Candidates, 0, greedyN),
-            new ReadOnlySpan<float>(scratch.CandidateScores, 0, greedyN),
-            count,
-            lambda,
-            maxPerTag,
-            scratch,
-            scratch.Picked);
-
-        // 6. Exploration pool: candidates outside the greedy list, plus new items by fewest impressions.
-        int pool = 0;
-        if (epsilon > 0)
-        {
-            pool = ExplorationPool.Build(catalog, blended, scratch, candidates, greedyN, policy, ref filter, user);
-        }
-
-        // 7. Epsilon-greedy, slot by slot, with exact conditional propensities.
-        // Without a per-call seed, the player's own stream: (engine seed, player id, lists shown so far), persisted with the
-        // profile, so the same state gives the same list in this process or after a restart, whatever other players do.
-        bool markShown = options?.MarkShown ?? true;
-        RecentLists? recentState = options?.Seed is null || markShown ? _recent.GetOrAdd(userId, static _ => new RecentLists()) : null;
-        long shownBefore = 0;
-        if (recentState is not null)
-        {
-            lock (recentState.Gate)
-            {
-                shownBefore = recentState.Calls;
-            }
-        }
-
-        ulong seed = options?.Seed is int s ? PolicyRandom.Derive(s, 0) : PolicyRandom.ForPlayer(policy.Seed, userId, shownBefore);
-        var rng = new PolicyRandom(seed);
-        var personalSource = hasProfile ? SuggestionSource.Personalized : SuggestionSource.Popular;
-        double poolWeight = ExplorationPool.SumWeights(scratch.PoolWeights, pool);
-        int written = 0, gi = 0;
-        while (written < count)
-        {
-            bool greedyLeft = gi < greedy;
-            bool poolLeft = poolWeight > 0;
-            if (!greedyLeft && !poolLeft)
-            {
-                break;
-            }
-
-            bool explore;
-            double slotProbability;
-            if (greedyLeft && poolLeft)
-            {
-                explore = rng.NextDouble() < epsilon;
-                slotProbability = explore ? epsilon : 1 - epsilon;
-            }
-            else
-            {
-                explore = !greedyLeft;
-                slotProbability = 1;
-            }
-
-            if (!explore)
-            {
-                int row = scratch.Candidates[scratch.Picked[gi++]];
-                destination[written++] = Make(catalog, row, blended, personalSource, slotProbability, explain, scratch, penalized, variant);
-                continue;
-            }
-
-            int pick = ExplorationPool.Sample(scratch.PoolWeights, pool, poolWeight, rng.NextDouble());
-            double weight = scratch.PoolWeights[pick];
-            double propensity = slotProbability * weight / poolWeight;
-            scratch.PoolWeights[pick] = 0;
-            poolWeight = ExplorationPool.SumWeights(scratch.PoolWeights, pool);
-            destination[written++] = Make(catalog, scratch.PoolRows[pick], blended, SuggestionSource.Explore, propensity, explain, scratch, penalized, variant);
-        }
-
-        // 8. Remember the list as shown.
-        if (written > 0 && markShown)
-        {
-            MarkShown(userId, recentState!, destination.Slice(0, written), policy, now);
-        }
-
-        return written;
+        _pipeline.Run(in context, scratch.PerScorer, blended, scratch.WeightsUsed, settings.ScorerWeights, now, 1f - confidence, settings.PopularityOnly);
     }
 
     /// <summary>
@@ -384,8 +276,10 @@ public sealed partial class RecoEngine
         return n;
     }
 
-    private Suggestion Make(CatalogSnapshot catalog, int row, Span<float> blended, SuggestionSource source, double propensity, bool explain, SuggestScratch scratch, int penalized, string? variant)
+    /// <summary>The suggestion for a pick, with the scorer breakdown when <paramref name="explain"/> (allocates only then).</summary>
+    private Suggestion Make(CatalogSnapshot catalog, PolicyPick pick, Span<float> blended, bool explain, SuggestScratch scratch, PolicyScratch policyScratch, int penalized, string? variant)
     {
+        int row = pick.Row;
         ScoreContribution[]? breakdown = null;
         if (explain)
         {
@@ -395,7 +289,7 @@ public sealed partial class RecoEngine
                 parts += scratch.WeightsUsed[s] > 0 ? 1 : 0;
             }
 
-            bool wasPenalized = Array.IndexOf(scratch.PenalizedRows, row, 0, penalized) >= 0;
+            bool wasPenalized = Array.IndexOf(policyScratch.PenalizedRows, row, 0, penalized) >= 0;
             breakdown = new ScoreContribution[parts + (wasPenalized ? 1 : 0)];
             int k = 0;
             for (int s = 0; s < _pipeline.Count; s++)
@@ -413,24 +307,6 @@ public sealed partial class RecoEngine
             }
         }
 
-        return new Suggestion(catalog.Ids[row], blended[row], source, propensity, breakdown, variant);
-    }
-
-    private void MarkShown(string userId, RecentLists recent, ReadOnlySpan<Suggestion> list, PolicyOptions policy, long now)
-    {
-        lock (recent.Gate)
-        {
-            recent.Calls++;
-            recent.Remember(list, policy.RecentLists);
-
-            // Stored with the profile at the next flush, checkpoint or profile write (CollectShownLists), not per call: Suggest
-            // queues nothing, and the writer does not serialize a whole profile for every list shown.
-            recent.Dirty = true;
-        }
-
-        if (policy.RecordShownAsImpressions)
-        {
-            RecordShownImpressions(userId, list, now);
-        }
+        return new Suggestion(catalog.Ids[row], blended[row], pick.Source, pick.Propensity, breakdown, variant);
     }
 }

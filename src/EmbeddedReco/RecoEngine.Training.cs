@@ -51,7 +51,7 @@ public sealed partial class RecoEngine
             var triples = new List<(string User, string Item, double Weight)>();
             var users = new HashSet<string>(StringComparer.Ordinal);
             double sum = 0;
-            foreach (var pair in _users)
+            foreach (var pair in _players.Profiles)
             {
                 var user = pair.Value;
                 lock (user.Gate)

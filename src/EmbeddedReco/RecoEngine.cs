@@ -40,25 +40,21 @@ public sealed partial class RecoEngine : IDisposable, IStoreHost
     // The writer thread takes 3, 4 and 5 (reading state to encode it) but never 1 or 2 while doing so, so a producer holding 1
     // and 2 never waits on the writer. Suggest takes only 3 and 4 (and 5 for scorer bookkeeping); with
     // PolicyOptions.RecordShownAsImpressions it then records the shown list like Record (1, 2, 3, 5) after releasing them.
-    [ThreadStatic]
-    private static SuggestOptions? t_variantOptions;
-
     private readonly RecoEngineOptions _options;
     private readonly ILogger _logger;
     private readonly object _mutation = new object();
-    private ConcurrentDictionary<string, UserState> _users = new ConcurrentDictionary<string, UserState>(StringComparer.Ordinal);
+    private readonly PlayerStore _players;
+    private readonly SuggestPolicy _policy;
     private readonly Decay _profileDecay;
     private readonly Decay _popularityDecay;
     private readonly bool[] _consumedKinds;
     private readonly LiteStore _store;
     private readonly ScoringPipeline _pipeline;
-    private readonly ConcurrentDictionary<string, RecentLists> _recent = new ConcurrentDictionary<string, RecentLists>(StringComparer.Ordinal);
     private CatalogSnapshot _catalog;
     private long _stateVersion; // odd while a snapshot load swaps catalog, model and profiles (see SuggestCore)
     private readonly object _spareGate = new object();
     private CatalogSnapshot? _spare; // the catalog a snapshot load replaced, for the next load to overwrite (under _spareGate)
     private int _disposed;
-    private readonly EngagementAggregator _engagement;
     private TrainedModel? _model;
     private int _training;
     private long _sinceTraining;
@@ -82,7 +78,8 @@ public sealed partial class RecoEngine : IDisposable, IStoreHost
 
         _catalog = CatalogSnapshot.Empty(options.Dimensions);
         _pipeline = new ScoringPipeline(options.Scorers, _logger);
-        _engagement = new EngagementAggregator(options.SessionGap, options.EngagementWeights);
+        _players = new PlayerStore(options.Dimensions, options.Policy.RecentLists, new EngagementAggregator(options.SessionGap, options.EngagementWeights));
+        _policy = new SuggestPolicy(options.Policy);
         _store = LiteStore.Open(options.DatabasePath!, options.Dimensions, options.MaxPendingWrites, _logger, options.CheckpointInterval, this);
     }
 
@@ -93,7 +90,7 @@ public sealed partial class RecoEngine : IDisposable, IStoreHost
     public int Dimensions => _options.Dimensions;
 
     /// <summary>Number of players with a profile.</summary>
-    public int UserCount => _users.Count;
+    public int UserCount => _players.Count;
 
     /// <summary>The database path the engine was opened on (":memory:" for none).</summary>
     public string DatabasePath => _options.DatabasePath!;
@@ -167,11 +164,11 @@ public sealed partial class RecoEngine : IDisposable, IStoreHost
 
     CatalogSnapshot IStoreHost.EnterCatalog() => EnterCatalog();
 
-    UserState? IStoreHost.FindUser(string userId) => _users.TryGetValue(userId, out var user) ? user : null;
+    UserState? IStoreHost.FindUser(string userId) => _players.Find(userId);
 
-    RecentLists? IStoreHost.FindRecent(string userId) => _recent.TryGetValue(userId, out var recent) ? recent : null;
+    RecentLists? IStoreHost.FindRecent(string userId) => _players.FindRecent(userId);
 
-    EngagementAggregator IStoreHost.Engagement => _engagement;
+    EngagementAggregator IStoreHost.Engagement => _players.Engagement;
 
     /// <summary>
     /// Writer thread, before a flush, checkpoint or shutdown commits: queues a profile write for every player whose shown lists
@@ -179,18 +176,11 @@ public sealed partial class RecoEngine : IDisposable, IStoreHost
     /// </summary>
     void IStoreHost.CollectDeferredWrites(List<WriteOp> batch)
     {
-        foreach (var pair in _recent)
+        var ids = new List<string>();
+        _players.CollectDirtyShownLists(ids);
+        foreach (string id in ids)
         {
-            bool dirty;
-            lock (pair.Value.Gate)
-            {
-                dirty = pair.Value.Dirty;
-            }
-
-            if (dirty && _users.ContainsKey(pair.Key))
-            {
-                batch.Add(new WriteOp(WriteOpKind.UserChanged, pair.Key));
-            }
+            batch.Add(new WriteOp(WriteOpKind.UserChanged, id));
         }
     }
 
@@ -198,19 +188,6 @@ public sealed partial class RecoEngine : IDisposable, IStoreHost
     void IStoreHost.Load(LoadedState state)
     {
         _catalog = state.Catalog;
-        foreach (var pair in state.Users)
-        {
-            _users[pair.Key] = pair.Value;
-        }
-
-        foreach (var pair in state.Recent)
-        {
-            var recent = new RecentLists { Calls = pair.Value.Calls };
-            recent.Import(pair.Value.Lists, _options.Policy.RecentLists);
-            _recent[pair.Key] = recent;
-        }
-
-        state.Engagement.SessionGapTicks = _options.SessionGap.Ticks;
-        _engagement.Import(state.Engagement);
+        _players.Load(state.Users, state.Recent, state.Engagement, _options.SessionGap.Ticks);
     }
 }

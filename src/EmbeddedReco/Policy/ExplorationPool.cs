@@ -1,6 +1,7 @@
 using System;
 using EmbeddedReco.Catalog;
 using EmbeddedReco.Profiles;
+using EmbeddedReco.Common;
 using EmbeddedReco.Scoring;
 
 namespace EmbeddedReco.Policy;
@@ -16,7 +17,7 @@ internal static class ExplorationPool
     public static int Build(
         CatalogSnapshot catalog,
         Span<float> blended,
-        SuggestScratch scratch,
+        PolicyScratch scratch,
         int candidates,
         int greedyN,
         PolicyOptions policy,
@@ -67,9 +68,9 @@ internal static class ExplorationPool
                 }
 
                 int want = Math.Min(policy.ExplorationPoolSize, catalog.Count);
-                SuggestScratch.Grow(ref scratch.PoolRows, pool + want);
-                SuggestScratch.Grow(ref scratch.PoolWeights, pool + want);
-                SuggestScratch.Grow(ref scratch.PoolScores, want);
+                ScratchArray.Grow(ref scratch.PoolRows, pool + want);
+                ScratchArray.Grow(ref scratch.PoolWeights, pool + want);
+                ScratchArray.Grow(ref scratch.PoolScores, want);
                 pool += TopK.Select(aux, catalog.IdRank, want, ref filter, scratch.PoolRows.AsSpan(pool), scratch.PoolScores);
             }
         }

@@ -20,7 +20,7 @@ internal static class Mmr
         int count,
         double lambda,
         int maxPerTag,
-        SuggestScratch scratch,
+        PolicyScratch scratch,
         Span<int> picked)
     {
         int n = candidates.Length;
@@ -99,7 +99,7 @@ internal static class Mmr
         int chosen,
         bool capTags,
         int maxPerTag,
-        SuggestScratch scratch,
+        PolicyScratch scratch,
         int tagCount)
     {
         int best = -1;
@@ -123,7 +123,7 @@ internal static class Mmr
         return best;
     }
 
-    private static bool OverCap(string[] tags, SuggestScratch scratch, int tagCount, int maxPerTag)
+    private static bool OverCap(string[] tags, PolicyScratch scratch, int tagCount, int maxPerTag)
     {
         foreach (string tag in tags)
         {
@@ -137,7 +137,7 @@ internal static class Mmr
         return false;
     }
 
-    private static int CountTags(string[] tags, SuggestScratch scratch, int tagCount)
+    private static int CountTags(string[] tags, PolicyScratch scratch, int tagCount)
     {
         foreach (string tag in tags)
         {

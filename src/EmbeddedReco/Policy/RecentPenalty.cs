@@ -1,6 +1,7 @@
 using System;
 using EmbeddedReco.Catalog;
 using EmbeddedReco.Profiles;
+using EmbeddedReco.Common;
 using EmbeddedReco.Scoring;
 
 namespace EmbeddedReco.Policy;
@@ -8,11 +9,11 @@ namespace EmbeddedReco.Policy;
 /// <summary>
 /// The recent-list penalty: items of the player's last <see cref="PolicyOptions.RecentLists"/> lists lose
 /// <see cref="PolicyOptions.RecentListPenalty"/> from their blended score, so the next list moves on. Returns how many rows were
-/// penalized (their rows are in <see cref="SuggestScratch.PenalizedRows"/>, for the breakdown).
+/// penalized (their rows are in <see cref="PolicyScratch.PenalizedRows"/>, for the breakdown).
 /// </summary>
 internal static class RecentPenalty
 {
-    public static int Apply(RecentLists? recent, CatalogSnapshot catalog, Span<float> blended, SuggestScratch scratch, PolicyOptions policy)
+    public static int Apply(RecentLists? recent, CatalogSnapshot catalog, Span<float> blended, PolicyScratch scratch, PolicyOptions policy)
     {
         if (policy.RecentLists <= 0 || policy.RecentListPenalty <= 0 || recent is null)
         {
@@ -22,11 +23,11 @@ internal static class RecentPenalty
         int ids;
         lock (recent.Gate)
         {
-            SuggestScratch.Grow(ref scratch.RecentIds, recent.Capacity);
+            ScratchArray.Grow(ref scratch.RecentIds, recent.Capacity);
             ids = recent.CopyTo(scratch.RecentIds, policy.RecentLists);
         }
 
-        SuggestScratch.Grow(ref scratch.PenalizedRows, ids);
+        ScratchArray.Grow(ref scratch.PenalizedRows, ids);
         float penalty = (float)policy.RecentListPenalty;
         int penalized = 0;
         for (int i = 0; i < ids; i++)

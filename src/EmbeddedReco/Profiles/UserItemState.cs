@@ -27,6 +27,20 @@ internal sealed class UserItemState
     /// </summary>
     public long Seq { get; set; }
 
+    /// <summary>A detached copy of the snapshot-relevant fields (everything but <see cref="Seq"/>).</summary>
+    public UserItemState Copy() => new UserItemState
+    {
+        Weight = Weight,
+        WeightTicks = WeightTicks,
+        Ignored = Ignored,
+        LastShownTicks = LastShownTicks,
+        CooldownUntilTicks = CooldownUntilTicks,
+        LastTouchTicks = LastTouchTicks,
+    };
+
+    /// <summary>Whether the item is in cooldown at <paramref name="nowTicks"/> (excluded from the player's lists).</summary>
+    public bool InCooldown(long nowTicks) => CooldownUntilTicks > nowTicks;
+
     /// <summary>
     /// The item was shown (an impression): one more ignored showing, and after <paramref name="cooldownImpressions"/> of them
     /// (0 = never) the item rests for <paramref name="cooldownPeriod"/>.

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using EmbeddedReco.Common;
 
 namespace EmbeddedReco.Profiles;
 
@@ -140,6 +141,86 @@ internal sealed class UserState
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Applies one interaction with a catalog item (call under <see cref="Gate"/>; <see cref="InteractionCount"/> is counted by the
+    /// caller for every interaction, known item or not): the profile vector learns the weighted row, a consumption is remembered,
+    /// and the item's own state records the impression (cooldown rule) or the engagement (decayed history weight).
+    /// </summary>
+    /// <returns>The item whose state was dropped to make room (see <see cref="MaxItems"/>), or null.</returns>
+    public string? ApplyItem(string itemId, ReadOnlySpan<float> row, bool isImpression, bool consumes, double weight, long ticks, in Decay decay, PolicyOptions rules)
+    {
+        // False only when the vector would overflow (it is then left as it was): the profile stays finite.
+        Apply(row, weight, ticks, decay);
+        if (weight > 0)
+        {
+            PositiveCount++;
+        }
+
+        if (consumes)
+        {
+            AddConsumed(itemId);
+        }
+
+        var state = Touch(itemId, ticks, out string? evicted);
+        if (isImpression)
+        {
+            state.Shown(ticks, rules.CooldownImpressions, rules.CooldownPeriod);
+        }
+        else
+        {
+            state.Engaged(weight, ticks, decay);
+        }
+
+        return evicted;
+    }
+
+    /// <summary>
+    /// Copies what a <c>Suggest</c> needs of this player, under <see cref="Gate"/>: the profile vector into <paramref name="query"/>
+    /// (when the player has a positive interaction), the non-zero history weights, and the catalog rows to exclude (in cooldown at
+    /// <paramref name="nowTicks"/>, and consumed unless <paramref name="includeConsumed"/>). Grows the buffers as needed.
+    /// </summary>
+    public PlayerRead ReadForSuggest(Span<float> query, ref UserHistoryEntry[] history, ref int[] excluded, Dictionary<string, int> catalogIndex, long nowTicks, bool includeConsumed)
+    {
+        lock (Gate)
+        {
+            bool hasProfile = PositiveCount > 0;
+            if (hasProfile)
+            {
+                Vector.AsSpan().CopyTo(query);
+            }
+
+            ScratchArray.Grow(ref history, Items.Count);
+            ScratchArray.Grow(ref excluded, Items.Count + Consumed.Count);
+            int historyCount = 0, excludedCount = 0;
+            foreach (var pair in Items)
+            {
+                var st = pair.Value;
+                if (st.Weight != 0)
+                {
+                    history[historyCount++] = new UserHistoryEntry(pair.Key, st.Weight, new DateTimeOffset(st.WeightTicks, TimeSpan.Zero));
+                }
+
+                if (st.InCooldown(nowTicks) && catalogIndex.TryGetValue(pair.Key, out int row))
+                {
+                    excluded[excludedCount++] = row;
+                }
+            }
+
+            if (!includeConsumed)
+            {
+                foreach (string id in Consumed)
+                {
+                    if (catalogIndex.TryGetValue(id, out int row))
+                    {
+                        excluded[excludedCount++] = row;
+                    }
+                }
+            }
+
+            return new PlayerRead(InteractionCount, PositiveCount, hasProfile, historyCount, excludedCount);
+        }
     }
 
     public void AddConsumed(string itemId)

@@ -60,9 +60,11 @@ internal sealed class ScoringPipeline
     /// <summary>
     /// Runs every enabled scorer with a non-zero weight, then blends. When the collaborative scorer spoke, the content weight is
     /// multiplied by <paramref name="contentScale"/> (1 - the player's collaborative confidence): content leads for newcomers and
-    /// cold items, collaborative for players with history. Returns false when no scorer produced output.
+    /// cold items, collaborative for players with history. <paramref name="popularityOnly"/> (an experiment's popularity-only
+    /// variant): the engine's content and collaborative scorers get weight 0 and its popularity scorer 1, by role; plugins keep
+    /// their weight. Returns false when no scorer produced output.
     /// </summary>
-    public bool Run(in ScoringContext context, float[][] perScorer, Span<float> blended, Span<float> weightsUsed, IReadOnlyDictionary<string, double>? overrides, long nowTicks, float contentScale = 1f)
+    public bool Run(in ScoringContext context, float[][] perScorer, Span<float> blended, Span<float> weightsUsed, IReadOnlyDictionary<string, double>? overrides, long nowTicks, float contentScale = 1f, bool popularityOnly = false)
     {
         blended.Clear();
         bool any = false;
@@ -72,7 +74,7 @@ internal sealed class ScoringPipeline
         {
             weightsUsed[s] = 0;
             var e = _entries[s];
-            double w = e.Registration.Weight;
+            double w = popularityOnly ? PopularityOnlyWeight(e.Registration) : e.Registration.Weight;
             if (overrides is not null && overrides.TryGetValue(e.Name, out double o))
             {
                 if (double.IsNaN(o) || double.IsInfinity(o) || o < 0)
@@ -179,6 +181,13 @@ internal sealed class ScoringPipeline
 
         return false;
     }
+
+    private static double PopularityOnlyWeight(ScorerRegistration registration) => registration.Role switch
+    {
+        ScorerRole.Content or ScorerRole.Collaborative => 0,
+        ScorerRole.Popularity => 1,
+        _ => registration.Weight,
+    };
 
     private static void Blend(ReadOnlySpan<float> normalized, float weight, Span<float> blended)
     {

@@ -1,0 +1,54 @@
+using System;
+using EmbeddedReco.Common;
+
+namespace EmbeddedReco.Policy;
+
+/// <summary>
+/// Per-thread working memory of the list policy (candidates, MMR, exploration pool, recent-list penalty, picks): grown when
+/// the catalog or the request grows, then reused, so a steady-state call allocates nothing. One instance per thread.
+/// </summary>
+internal sealed class PolicyScratch
+{
+    [ThreadStatic]
+    private static PolicyScratch? t_current;
+
+    public float[] Aux = Array.Empty<float>();
+    public string[] RecentIds = Array.Empty<string>();
+    public int[] PenalizedRows = Array.Empty<int>();
+    public int[] Candidates = Array.Empty<int>();
+    public float[] CandidateScores = Array.Empty<float>();
+    public float[] MmrRelevance = Array.Empty<float>();
+    public float[] MmrMaxSim = Array.Empty<float>();
+    public bool[] MmrTaken = Array.Empty<bool>();
+    public int[] Picked = Array.Empty<int>();
+    public int[] PoolRows = Array.Empty<int>();
+    public double[] PoolWeights = Array.Empty<double>();
+    public float[] PoolScores = Array.Empty<float>();
+    public PolicyPick[] Picks = Array.Empty<PolicyPick>();
+    public string[] TagNames = new string[64];
+    public int[] TagCounts = new int[64];
+
+    /// <summary>The calling thread's instance, grown for a catalog of <paramref name="items"/>, <paramref name="candidates"/>
+    /// candidates and a list of <paramref name="count"/>.</summary>
+    public static PolicyScratch For(int items, int candidates, int count)
+    {
+        var s = t_current ??= new PolicyScratch();
+        s.Ensure(items, candidates, count);
+        return s;
+    }
+
+    /// <summary>Grows every buffer for the given sizes (used directly by tests that own an instance).</summary>
+    public void Ensure(int items, int candidates, int count)
+    {
+        ScratchArray.Grow(ref Aux, items);
+        ScratchArray.Grow(ref Candidates, candidates);
+        ScratchArray.Grow(ref CandidateScores, candidates);
+        ScratchArray.Grow(ref MmrRelevance, candidates);
+        ScratchArray.Grow(ref MmrMaxSim, candidates);
+        ScratchArray.Grow(ref MmrTaken, candidates);
+        ScratchArray.Grow(ref PoolRows, candidates * 2);
+        ScratchArray.Grow(ref PoolWeights, candidates * 2);
+        ScratchArray.Grow(ref Picked, count);
+        ScratchArray.Grow(ref Picks, count);
+    }
+}

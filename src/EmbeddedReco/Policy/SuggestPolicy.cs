@@ -1,0 +1,194 @@
+using System;
+using EmbeddedReco.Catalog;
+using EmbeddedReco.Profiles;
+using EmbeddedReco.Scoring;
+
+namespace EmbeddedReco.Policy;
+
+/// <summary>What the list policy needs of one call: the blended scores and the player's state, already read by the engine.</summary>
+internal ref struct PolicyRequest
+{
+    /// <summary>The catalog the scores are for (entered by the caller).</summary>
+    public CatalogSnapshot Catalog;
+
+    /// <summary>The blended score of every catalog row (NaN = excluded by a scorer); the policy writes exclusions and penalties into it.</summary>
+    public Span<float> Blended;
+
+    /// <summary>Rows excluded for this player (consumed, in cooldown).</summary>
+    public ReadOnlySpan<int> ExcludedRows;
+
+    /// <summary>The player's live state (for the exploration pool's seen/unseen rule), or null for an unknown player.</summary>
+    public UserState? Player;
+
+    /// <summary>The player's shown-list memory (recent-list penalty, seed stream), or null.</summary>
+    public RecentLists? Recent;
+
+    /// <summary>The player's id (the default seed stream is derived from it).</summary>
+    public string UserId;
+
+    /// <summary>The player's positive interactions (epsilon decay).</summary>
+    public long Positives;
+
+    /// <summary>Whether the player has a profile vector (greedy slots are then <see cref="SuggestionSource.Personalized"/>).</summary>
+    public bool HasProfile;
+
+    /// <summary>How many items to pick (at most the catalog size).</summary>
+    public int Count;
+}
+
+/// <summary>
+/// The list policy, steps 3-8 of a <c>Suggest</c>: hard exclusions and the recent-list penalty, candidates by top-N with the
+/// call's filters inside the selection, MMR diversity with an optional per-tag cap, the exploration pool (candidates outside the
+/// greedy list plus new items), epsilon-greedy slots with exact propensities, and the shown-list memory. Pure given its inputs and
+/// the seed: no I/O, no engine, no lock but the player's own; allocation-free with a reused <see cref="PolicyScratch"/>.
+/// </summary>
+internal sealed class SuggestPolicy
+{
+    private readonly PolicyOptions _options;
+    private readonly int _seed;
+
+    public SuggestPolicy(PolicyOptions options)
+    {
+        _options = options;
+        _seed = options.Seed;
+    }
+
+    /// <summary>The engine's policy settings.</summary>
+    public PolicyOptions Options => _options;
+
+    /// <summary>How many candidates a list of <paramref name="count"/> from <paramref name="items"/> items considers.</summary>
+    public int CandidateCount(int items, int count) => Math.Min(items, GreedyPool(items, count) + _options.ExplorationPoolSize);
+
+    /// <summary>
+    /// Chooses the list: writes <see cref="PolicyScratch.Picks"/>[0..n) and returns n. <paramref name="penalized"/> is the number
+    /// of rows in <see cref="PolicyScratch.PenalizedRows"/> that got the recent-list penalty (for the breakdown).
+    /// </summary>
+    public int Select(in PolicyRequest request, in SuggestSettings settings, PolicyScratch scratch, out int penalized)
+    {
+        var catalog = request.Catalog;
+        Span<float> blended = request.Blended;
+        int n = catalog.Count;
+        int count = request.Count;
+        int greedyPool = GreedyPool(n, count);
+        int candidateCount = Math.Min(n, greedyPool + _options.ExplorationPoolSize);
+
+        // 3. Hard exclusions (consumed, cooldown) and the recent-list penalty.
+        foreach (int row in request.ExcludedRows)
+        {
+            blended[row] = float.NaN;
+        }
+
+        penalized = RecentPenalty.Apply(request.Recent, catalog, blended, scratch, _options);
+
+        // 4. Candidates: filters apply inside the selection, so heavy filtering never shortens the list while items pass.
+        var filter = new CallFilter(catalog.Ids, catalog.Tags, settings.Call);
+        int candidates = TopK.Select(blended, catalog.IdRank, candidateCount, ref filter, scratch.Candidates, scratch.CandidateScores);
+
+        // 5. Diversity: MMR over the greedy candidates (all candidates under a tag cap, so the cap can be met).
+        int greedyN = settings.MaxPerTag > 0 ? candidates : Math.Min(greedyPool, candidates);
+        int greedy = Mmr.Select(
+            catalog,
+            new ReadOnlySpan<int>(scratch.Candidates, 0, greedyN),
+            new ReadOnlySpan<float>(scratch.CandidateScores, 0, greedyN),
+            count,
+            settings.Diversity,
+            settings.MaxPerTag,
+            scratch,
+            scratch.Picked);
+
+        // 6. Exploration pool: candidates outside the greedy list, plus new items by fewest impressions.
+        double epsilon = settings.EpsilonFor(_options, request.Positives);
+        int pool = epsilon > 0 ? ExplorationPool.Build(catalog, blended, scratch, candidates, greedyN, _options, ref filter, request.Player) : 0;
+
+        // 7. Epsilon-greedy, slot by slot.
+        var rng = new PolicyRandom(SeedOf(request, settings));
+        var greedySource = request.HasProfile ? SuggestionSource.Personalized : SuggestionSource.Popular;
+        return FillSlots(scratch, count, greedy, pool, epsilon, ref rng, greedySource);
+    }
+
+    /// <summary>
+    /// 8. Remembers a shown list: the player's seed stream advances and the list joins the recent-list memory (stored with the
+    /// profile at the next flush, checkpoint or profile write, not per call: a list shown queues no write).
+    /// </summary>
+    public void MarkShown(RecentLists recent, ReadOnlySpan<Suggestion> list)
+    {
+        lock (recent.Gate)
+        {
+            recent.Calls++;
+            recent.Remember(list, _options.RecentLists);
+            recent.Dirty = true;
+        }
+    }
+
+    private int GreedyPool(int items, int count) => Math.Min(items, Math.Max(count, count * _options.CandidateMultiplier));
+
+    /// <summary>
+    /// The call's seed; without one, the player's own stream: (engine seed, player id, lists shown so far), persisted with the
+    /// profile, so the same state gives the same list in this process or after a restart, whatever other players do.
+    /// </summary>
+    private ulong SeedOf(in PolicyRequest request, in SuggestSettings settings)
+    {
+        if (settings.Seed is int s)
+        {
+            return PolicyRandom.Derive(s, 0);
+        }
+
+        long shownBefore = 0;
+        if (request.Recent is { } recent)
+        {
+            lock (recent.Gate)
+            {
+                shownBefore = recent.Calls;
+            }
+        }
+
+        return PolicyRandom.ForPlayer(_seed, request.UserId, shownBefore);
+    }
+
+    /// <summary>
+    /// Fills the slots: each slot explores with probability epsilon while both the greedy list and the pool have items left
+    /// (then the only source left fills it with probability 1); an explored slot samples the pool in proportion to the weights
+    /// left. The propensity of each pick is exact: the slot's probability times the pick's share of the pool.
+    /// </summary>
+    private static int FillSlots(PolicyScratch scratch, int count, int greedy, int pool, double epsilon, ref PolicyRandom rng, SuggestionSource greedySource)
+    {
+        double poolWeight = ExplorationPool.SumWeights(scratch.PoolWeights, pool);
+        int written = 0, gi = 0;
+        while (written < count)
+        {
+            bool greedyLeft = gi < greedy;
+            bool poolLeft = poolWeight > 0;
+            if (!greedyLeft && !poolLeft)
+            {
+                break;
+            }
+
+            bool explore;
+            double slotProbability;
+            if (greedyLeft && poolLeft)
+            {
+                explore = rng.NextDouble() < epsilon;
+                slotProbability = explore ? epsilon : 1 - epsilon;
+            }
+            else
+            {
+                explore = !greedyLeft;
+                slotProbability = 1;
+            }
+
+            if (!explore)
+            {
+                scratch.Picks[written++] = new PolicyPick(scratch.Candidates[scratch.Picked[gi++]], greedySource, slotProbability);
+                continue;
+            }
+
+            int pick = ExplorationPool.Sample(scratch.PoolWeights, pool, poolWeight, rng.NextDouble());
+            double propensity = slotProbability * scratch.PoolWeights[pick] / poolWeight;
+            scratch.PoolWeights[pick] = 0;
+            poolWeight = ExplorationPool.SumWeights(scratch.PoolWeights, pool);
+            scratch.Picks[written++] = new PolicyPick(scratch.PoolRows[pick], SuggestionSource.Explore, propensity);
+        }
+
+        return written;
+    }
+}

@@ -1,0 +1,100 @@
+using System;
+using System.IO;
+
+namespace EmbeddedReco.Snapshots;
+
+/// <summary>The file side of snapshots: argument checks, the atomic temp-file-and-rename write, and which exceptions are I/O failures.</summary>
+internal static class SnapshotFiles
+{
+    /// <summary>
+    /// An error of the file system or of a caller's stream (missing file, directory, denied access, I/O error, a stream that cannot
+    /// grow or was closed): reported as a snapshot read or write failure. Only used around file and stream calls, so an
+    /// <see cref="ObjectDisposedException"/> here is the stream's, not the engine's.
+    /// </summary>
+    public static bool IsIoFailure(Exception ex) =>
+        ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ObjectDisposedException
+        || ex is System.Security.SecurityException;
+
+    /// <summary>Throws the standard argument exceptions for a null or blank snapshot path.</summary>
+    public static void CheckPath(string path)
+    {
+        if (path is null)
+        {
+            throw new ArgumentNullException(nameof(path));
+        }
+
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new ArgumentException("The snapshot path must not be empty.", nameof(path));
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="model"/> to a temporary file beside <paramref name="path"/>, flushes it to disk and renames it over
+    /// <paramref name="path"/>; on failure the temporary file is deleted and any previous file is intact.
+    /// </summary>
+    /// <exception cref="RecoException"><see cref="RecoErrorCode.SnapshotWriteFailed"/> (the cause as inner exception), or
+    /// <see cref="RecoErrorCode.SnapshotTooLarge"/>.</exception>
+    public static void WriteAtomically(string path, SnapshotModel model, SnapshotOptions options, Func<Stream, Stream>? decorate)
+    {
+        string? temp = null;
+        try
+        {
+            string full = Path.GetFullPath(path);
+            temp = full + "." + Guid.NewGuid().ToString("N").Substring(0, 12) + ".tmp";
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                var target = decorate?.Invoke(file) ?? file;
+                SnapshotWriter.Write(target, model, options.Compression, options.MaxSnapshotBytes);
+                target.Flush();
+                file.Flush(flushToDisk: true);
+            }
+
+            ReplaceFile(temp, full);
+        }
+        catch (Exception ex) when (IsIoFailure(ex) || ex is RecoException)
+        {
+            if (temp is not null)
+            {
+                TryDelete(temp);
+            }
+
+            if (ex is RecoException reco && reco.Code != RecoErrorCode.SnapshotWriteFailed)
+            {
+                throw;
+            }
+
+            throw new RecoException(RecoErrorCode.SnapshotWriteFailed, $"Writing the snapshot '{path}' failed; any previous file there is intact: {ex.Message}", ex);
+        }
+    }
+
+    private static void ReplaceFile(string temp, string destination)
+    {
+#if NET
+        File.Move(temp, destination, overwrite: true);
+#else
+        if (File.Exists(destination))
+        {
+            File.Replace(temp, destination, destinationBackupFileName: null);
+        }
+        else
+        {
+            File.Move(temp, destination);
+        }
+#endif
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
