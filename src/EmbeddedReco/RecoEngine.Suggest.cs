@@ -240,12 +240,9 @@ public sealed partial class RecoEngine
             catalog,
             _popularityDecay,
             now,
-            settings.Context,
-            trained,
-            new ReadOnlySpan<int>(scratch.ModelItems, 0, known),
-            new ReadOnlySpan<float>(scratch.ModelWeights, 0, known),
-            confidence);
-        _pipeline.Run(in context, scratch.PerScorer, blended, scratch.WeightsUsed, settings.ScorerWeights, now, 1f - confidence, settings.PopularityOnly);
+            settings.Context);
+        var inputs = new EngineInputs(catalog, trained, new ReadOnlySpan<int>(scratch.ModelItems, 0, known), new ReadOnlySpan<float>(scratch.ModelWeights, 0, known), confidence);
+        _pipeline.Run(in context, in inputs, scratch.PerScorer, blended, scratch.WeightsUsed, settings.ScorerWeights, now, 1f - confidence, settings.PopularityOnly);
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ internal sealed class ContentScorer : IScorer
 /// item after min-max normalization; items without engagement score one below the least engaged item. Abstains when no item
 /// has engagement yet.
 /// </summary>
-internal sealed class PopularityScorer : IScorer
+internal sealed class PopularityScorer : IScorer, IEngineScorer
 {
     public string Name => ScorerContract.Popularity;
 
@@ -33,11 +33,14 @@ internal sealed class PopularityScorer : IScorer
     [ThreadStatic]
     private static double[]? t_log2;
 
-    public bool Score(in ScoringContext context, Span<float> scores)
+    /// <summary>Outside the engine there are no live counters to read: abstains.</summary>
+    public bool Score(in ScoringContext context, Span<float> scores) => false;
+
+    public bool Score(in ScoringContext context, in EngineInputs inputs, Span<float> scores)
     {
         // The per-item read is on the hot path: in a 64-bit process plain loads are atomic, so the loops read the live array
         // exactly as before; elsewhere (ARMv7 IL2CPP, x86) each value is first copied atomically into a per-thread buffer.
-        var counters = context.Counters;
+        var counters = inputs.Catalog.Counters;
         ReadOnlySpan<double> log2;
         if (MutableItemCounters.PlainReadsAreAtomic)
         {
@@ -50,6 +53,11 @@ internal sealed class PopularityScorer : IScorer
             log2 = copy;
         }
 
+        return Normalize(log2, scores);
+    }
+
+    private static bool Normalize(ReadOnlySpan<double> log2, Span<float> scores)
+    {
         double min = double.PositiveInfinity;
         for (int i = 0; i < scores.Length; i++)
         {

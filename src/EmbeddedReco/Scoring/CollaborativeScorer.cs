@@ -10,17 +10,20 @@ namespace EmbeddedReco.Scoring;
 /// of the player's history items known to the model, so the collaborative weight grows with the data a player has. Items
 /// outside the model (cold items) score 0 here and are reached through content similarity. Abstains without a model or history.
 /// </summary>
-internal sealed class CollaborativeScorer : IScorer
+internal sealed class CollaborativeScorer : IScorer, IEngineScorer
 {
     [ThreadStatic]
     private static Buffers? t_buffers;
 
     public string Name => ScorerContract.Collaborative;
 
-    public bool Score(in ScoringContext context, Span<float> scores)
+    /// <summary>Outside the engine there is no served model to read: abstains.</summary>
+    public bool Score(in ScoringContext context, Span<float> scores) => false;
+
+    public bool Score(in ScoringContext context, in EngineInputs inputs, Span<float> scores)
     {
-        var trained = context.Collaborative;
-        if (trained is null || context.ModelItems.IsEmpty)
+        var trained = inputs.Collaborative;
+        if (trained is null || inputs.ModelItems.IsEmpty)
         {
             return false;
         }
@@ -29,10 +32,10 @@ internal sealed class CollaborativeScorer : IScorer
         var b = t_buffers ??= new Buffers();
         SuggestScratch.Grow(ref b.ModelScores, model.ItemCount);
         var modelScores = b.ModelScores.AsSpan(0, model.ItemCount);
-        model.Score(context.ModelItems, context.ModelWeights, modelScores);
+        model.Score(inputs.ModelItems, inputs.ModelWeights, modelScores);
         MinMax.Range(modelScores, out float min, out float max);
-        float scale = MinMax.Scale(min, max, context.CollaborativeConfidence);
-        var rows = trained.RowsToModel(context.CatalogSnapshot);
+        float scale = MinMax.Scale(min, max, inputs.CollaborativeConfidence);
+        var rows = trained.RowsToModel(inputs.Catalog);
         for (int r = 0; r < scores.Length; r++)
         {
             int m = rows[r];

@@ -25,16 +25,8 @@ public readonly ref struct ScoringContext
         CatalogSnapshot catalog,
         Decay popularityDecay,
         long nowTicks,
-        IReadOnlyDictionary<string, object?>? context,
-        Collaborative.TrainedModel? collaborative = null,
-        ReadOnlySpan<int> modelItems = default,
-        ReadOnlySpan<float> modelWeights = default,
-        float collaborativeConfidence = 0)
+        IReadOnlyDictionary<string, object?>? context)
     {
-        Collaborative = collaborative;
-        ModelItems = modelItems;
-        ModelWeights = modelWeights;
-        CollaborativeConfidence = collaborativeConfidence;
         UserId = userId;
         ProfileVector = profile;
         History = history;
@@ -115,23 +107,11 @@ public readonly ref struct ScoringContext
     /// <returns>The count.</returns>
     public long Engagements(int row) => _catalog.Counters.Engagements(row);
 
-    /// <summary>The trained collaborative model, or null (engine-internal, for the built-in scorer).</summary>
-    internal Collaborative.TrainedModel? Collaborative { get; }
 
-    /// <summary>The player's history items known to <see cref="Collaborative"/>, as model indices (engine-internal).</summary>
-    internal ReadOnlySpan<int> ModelItems { get; }
 
-    /// <summary>Their weights, decayed to the call's time (engine-internal).</summary>
-    internal ReadOnlySpan<float> ModelWeights { get; }
 
-    /// <summary>n / (n + RecoEngineOptions.CollaborativeConfidence) for the n = <see cref="ModelItems"/> (engine-internal).</summary>
-    internal float CollaborativeConfidence { get; }
 
-    /// <summary>The catalog snapshot (engine-internal).</summary>
-    internal CatalogSnapshot CatalogSnapshot => _catalog;
 
-    /// <summary>The live per-item counters (engine-internal fast path for the built-in popularity scorer).</summary>
-    internal MutableItemCounters Counters => _catalog.Counters;
 
     /// <summary>Reads a typed value from <see cref="Context"/>; numeric values convert between int, long, float and double.</summary>
     /// <typeparam name="T">The expected type.</typeparam>

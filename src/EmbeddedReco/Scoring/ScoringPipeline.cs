@@ -64,7 +64,7 @@ internal sealed class ScoringPipeline
     /// variant): the engine's content and collaborative scorers get weight 0 and its popularity scorer 1, by role; plugins keep
     /// their weight. Returns false when no scorer produced output.
     /// </summary>
-    public bool Run(in ScoringContext context, float[][] perScorer, Span<float> blended, Span<float> weightsUsed, IReadOnlyDictionary<string, double>? overrides, long nowTicks, float contentScale = 1f, bool popularityOnly = false)
+    public bool Run(in ScoringContext context, in EngineInputs inputs, float[][] perScorer, Span<float> blended, Span<float> weightsUsed, IReadOnlyDictionary<string, double>? overrides, long nowTicks, float contentScale = 1f, bool popularityOnly = false)
     {
         blended.Clear();
         bool any = false;
@@ -90,7 +90,7 @@ internal sealed class ScoringPipeline
                 continue;
             }
 
-            if (RunOne(s, in context, perScorer[s].AsSpan(0, blended.Length), nowTicks))
+            if (RunOne(s, in context, in inputs, perScorer[s].AsSpan(0, blended.Length), nowTicks))
             {
                 weightsUsed[s] = (float)w;
                 any = true;
@@ -102,7 +102,7 @@ internal sealed class ScoringPipeline
 
         // Nothing spoke (a cold player under a content-only setting): fall back to popularity at full weight.
         if (!any && _popularityIndex >= 0 && (!_entries[_popularityIndex].Disabled || TryRecover(_entries[_popularityIndex], nowTicks))
-            && RunOne(_popularityIndex, in context, perScorer[_popularityIndex].AsSpan(0, blended.Length), nowTicks))
+            && RunOne(_popularityIndex, in context, in inputs, perScorer[_popularityIndex].AsSpan(0, blended.Length), nowTicks))
         {
             weightsUsed[_popularityIndex] = 1f;
             any = true;
@@ -202,7 +202,7 @@ internal sealed class ScoringPipeline
     /// CoreCLR; Mono counts minor and major collections apart). Allocation-free on every runtime.</summary>
     private static int GcCount() => GC.CollectionCount(0) + (MaxGeneration > 0 ? GC.CollectionCount(MaxGeneration) : 0);
 
-    private bool RunOne(int index, in ScoringContext context, Span<float> scores, long nowTicks)
+    private bool RunOne(int index, in ScoringContext context, in EngineInputs inputs, Span<float> scores, long nowTicks)
     {
         var e = _entries[index];
         Interlocked.Increment(ref e.Calls);
@@ -213,7 +213,7 @@ internal sealed class ScoringPipeline
         bool produced;
         try
         {
-            produced = e.Registration.Scorer.Score(in context, scores);
+            produced = e.EngineScorer is { } own ? own.Score(in context, in inputs, scores) : e.Registration.Scorer.Score(in context, scores);
         }
         catch (Exception ex)
         {
@@ -400,6 +400,7 @@ internal sealed class ScoringPipeline
         {
             Registration = registration;
             Name = registration.Scorer.Name;
+            EngineScorer = registration.Role != ScorerRole.Plugin ? registration.Scorer as IEngineScorer : null;
             BudgetStopwatchTicks = registration.TimeBudget == Timeout.InfiniteTimeSpan
                 ? 0
                 : (long)(registration.TimeBudget.TotalSeconds * Stopwatch.Frequency);
@@ -409,6 +410,9 @@ internal sealed class ScoringPipeline
         public ScorerRegistration Registration { get; }
 
         public string Name { get; }
+
+        /// <summary>The engine's own scorers read <see cref="EngineInputs"/>; null for plugins.</summary>
+        public IEngineScorer? EngineScorer { get; }
 
         public long BudgetStopwatchTicks { get; }
 
