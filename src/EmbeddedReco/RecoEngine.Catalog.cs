@@ -105,8 +105,8 @@ public sealed partial class RecoEngine
         {
             ThrowIfDisposed();
             _store.ThrowIfFaulted();
-            var next = _catalog.With(batch, null);
-            PublishCatalog(next);
+            var next = _state.Catalog.With(batch, null);
+            _state.PublishCatalog(next);
 
             // One batch: the writer commits all of the call's items in one transaction or none of them.
             using var writes = _store.BeginBatch();
@@ -136,13 +136,13 @@ public sealed partial class RecoEngine
         {
             ThrowIfDisposed();
             _store.ThrowIfFaulted();
-            if (!_catalog.Index.ContainsKey(itemId))
+            if (!_state.Catalog.Index.ContainsKey(itemId))
             {
                 return false;
             }
 
-            var next = _catalog.With(Array.Empty<(string, float[], string[])>(), new HashSet<string>(StringComparer.Ordinal) { itemId });
-            PublishCatalog(next);
+            var next = _state.Catalog.With(Array.Empty<(string, float[], string[])>(), new HashSet<string>(StringComparer.Ordinal) { itemId });
+            _state.PublishCatalog(next);
             _store.Enqueue(new WriteOp(WriteOpKind.ItemChanged, itemId));
             Log.CatalogChanged(_logger, next.Count, 0, 1);
             return true;
@@ -168,66 +168,6 @@ public sealed partial class RecoEngine
         finally
         {
             catalog.Exit();
-        }
-    }
-
-    /// <summary>
-    /// The current catalog, entered for reading outside the mutation lock (<see cref="CatalogSnapshot.TryEnter"/>); the caller
-    /// must call <see cref="CatalogSnapshot.Exit"/>. The re-check after entering pairs with <see cref="TakeSpareCatalog"/>: both
-    /// sides use full fences, so either the reader sees the newer catalog and retries, or the recycler sees the reader and waits.
-    /// </summary>
-    internal CatalogSnapshot EnterCatalog()
-    {
-        while (true)
-        {
-            var catalog = Volatile.Read(ref _catalog);
-            if (catalog.TryEnter())
-            {
-                if (ReferenceEquals(catalog, Volatile.Read(ref _catalog)))
-                {
-                    return catalog;
-                }
-
-                catalog.Exit();
-            }
-        }
-    }
-
-    /// <summary>
-    /// Publishes the next catalog (under the mutation lock). The replaced one is dropped, and so is any spare kept by a snapshot
-    /// load (it holds older content and a full copy of memory); <see cref="ApplySnapshot"/> keeps its own spare instead.
-    /// </summary>
-    private void PublishCatalog(CatalogSnapshot next)
-    {
-        Volatile.Write(ref _catalog, next);
-        KeepSpare(null);
-    }
-
-    /// <summary>Sets (or clears) the catalog a later snapshot load may close and overwrite.</summary>
-    private void KeepSpare(CatalogSnapshot? spare)
-    {
-        lock (_spareGate)
-        {
-            _spare = spare is not null && spare.Count > 0 ? spare : null;
-        }
-    }
-
-    /// <summary>
-    /// The spare catalog, closed so its arrays can be overwritten by a snapshot load; null when there is none or a reader is
-    /// still inside it (then it stays for a later load). Reusing warm memory makes a reload cheaper than fresh allocations
-    /// (first touches of fresh pages are costly) and spares the large-object heap an allocation per reload.
-    /// </summary>
-    private CatalogSnapshot? TakeSpareCatalog()
-    {
-        lock (_spareGate)
-        {
-            if (_spare is { } spare && spare.TryClose())
-            {
-                _spare = null;
-                return spare;
-            }
-
-            return null;
         }
     }
 }

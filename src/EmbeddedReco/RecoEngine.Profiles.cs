@@ -80,7 +80,7 @@ public sealed partial class RecoEngine
         {
             ThrowIfDisposed();
             _store.ThrowIfFaulted();
-            var catalog = _catalog;
+            var catalog = _state.Catalog;
             using var writes = _store.BeginBatch();
             known = ApplyInteraction(writes, catalog, userId, itemId, kind, value, weight, ticks);
         }
@@ -117,7 +117,7 @@ public sealed partial class RecoEngine
             else
             {
                 _skippingImpressions = false;
-                var catalog = _catalog;
+                var catalog = _state.Catalog;
                 using var writes = _store.BeginBatch();
                 foreach (var s in list)
                 {

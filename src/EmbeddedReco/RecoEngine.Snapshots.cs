@@ -19,7 +19,11 @@ public sealed partial class RecoEngine
 
     /// <summary>Test seam: runs in the middle of a snapshot load's swap (after the catalog, before the model and profiles), to
     /// widen the window in which a concurrent Suggest could otherwise combine parts of two states.</summary>
-    internal Action? SnapshotSwapPause { get; set; }
+    internal Action? SnapshotSwapPause
+    {
+        get => _state.SwapPause;
+        set => _state.SwapPause = value;
+    }
 
     /// <summary>
     /// Writes a snapshot of the engine to a stream: a fixed header (magic, format version, flags, lengths, XxHash64 checksum) and a
@@ -148,7 +152,7 @@ public sealed partial class RecoEngine
 
         options ??= SnapshotOptions.Default;
         options.Validate(nameof(options));
-        var recycle = TakeSpareCatalog();
+        var recycle = _state.TakeSpare();
         SnapshotModel model;
         try
         {
@@ -183,7 +187,7 @@ public sealed partial class RecoEngine
         try
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            recycle = TakeSpareCatalog();
+            recycle = _state.TakeSpare();
             model = SnapshotReader.Read(file, options.MaxSnapshotBytes, recycle);
             if (file.Position != file.Length)
             {
@@ -204,7 +208,7 @@ public sealed partial class RecoEngine
         lock (_mutation)
         {
             ThrowIfDisposed();
-            return SnapshotMapper.Capture(_catalog, Volatile.Read(ref _model), _players, options, SnapshotSettings.From(_options));
+            return SnapshotMapper.Capture(_state.Catalog, _state.Model, _players, options, SnapshotSettings.From(_options));
         }
     }
 
@@ -223,7 +227,7 @@ public sealed partial class RecoEngine
         {
             ThrowIfDisposed();
             _store.ThrowIfFaulted();
-            var old = _catalog;
+            var old = _state.Catalog;
             if (!model.HasPopularity)
             {
                 // Keep the live counters of items that stay (they only change under this lock).
@@ -236,42 +240,12 @@ public sealed partial class RecoEngine
                 }
             }
 
-            var oldUsers = PublishState(next, trainedModel, nextUsers);
+            var oldUsers = _state.Swap(next, trainedModel, nextUsers);
             QueueSnapshotWrites(old, next, oldUsers, nextUsers);
 
             // Only now may a concurrent load recycle the replaced catalog: its ids were read just above.
-            KeepSpare(keepSpare ? old : null);
+            _state.KeepSpare(keepSpare ? old : null);
         }
-    }
-
-    /// <summary>
-    /// Swaps catalog, model and (when given) profiles between two increments of the state version (odd = a swap is in progress),
-    /// so Suggest never combines parts of two states. Returns the replaced profiles. Call under the mutation lock.
-    /// </summary>
-    private ConcurrentDictionary<string, UserState> PublishState(CatalogSnapshot next, TrainedModel? trainedModel, ConcurrentDictionary<string, UserState>? nextUsers)
-    {
-        var oldUsers = _players.Profiles;
-        Interlocked.Increment(ref _stateVersion);
-        try
-        {
-            Volatile.Write(ref _catalog, next);
-            SnapshotSwapPause?.Invoke();
-            if (trainedModel is not null)
-            {
-                Volatile.Write(ref _model, trainedModel);
-            }
-
-            if (nextUsers is not null)
-            {
-                _players.ReplaceProfiles(nextUsers);
-            }
-        }
-        finally
-        {
-            Interlocked.Increment(ref _stateVersion); // even again: never leaves Suggest waiting
-        }
-
-        return oldUsers;
     }
 
     /// <summary>Queues the writes of a snapshot load as one batch: every item added, replaced or removed; every profile replaced or removed.</summary>

@@ -128,27 +128,8 @@ public sealed partial class RecoEngine
             options?.Validate();
         }
 
-        // The catalog's arrays are used outside any lock: enter it so a snapshot load cannot recycle them meanwhile. Catalog,
-        // profiles and model are taken as one consistent set: a snapshot load swaps all three between two version increments.
-        CatalogSnapshot catalog;
-        ConcurrentDictionary<string, UserState> users;
-        TrainedModel? trained;
-        while (true)
-        {
-            long version = Volatile.Read(ref _stateVersion);
-            catalog = EnterCatalog();
-            users = _players.Profiles;
-            trained = Volatile.Read(ref _model);
-            Interlocked.MemoryBarrier();
-            if ((version & 1) == 0 && Volatile.Read(ref _stateVersion) == version)
-            {
-                break;
-            }
-
-            catalog.Exit();
-            Thread.Yield();
-        }
-
+        // The catalog's arrays are used outside any lock: entered, so a snapshot load cannot recycle them meanwhile.
+        var catalog = _state.EnterConsistent(out var users, out var trained);
         try
         {
             return catalog.Count == 0 ? 0 : SuggestFrom(catalog, users, trained, userId, destination, options, explain);

@@ -11,7 +11,7 @@ namespace EmbeddedReco;
 public sealed partial class RecoEngine
 {
     /// <summary>The result of the latest training whose model is being served, or null before the first <see cref="Train"/>.</summary>
-    public TrainingResult? LastTraining => Volatile.Read(ref _model)?.Result;
+    public TrainingResult? LastTraining => _state.Model?.Result;
 
     /// <summary>
     /// Trains the collaborative model (EASE or item-kNN, see <see cref="RecoEngineOptions.Collaborative"/>) from every player's
@@ -91,7 +91,7 @@ public sealed partial class RecoEngine
             var result = new TrainingResult(model.Algorithm, model.ItemCount, users.Count, builder.Count, sw.Elapsed, trainedAt);
             if (model.ItemCount > 0)
             {
-                Volatile.Write(ref _model, new TrainedModel(model, result));
+                _state.ServeModel(new TrainedModel(model, result));
             }
 
             Log.ModelTrained(_logger, result.Algorithm.ToString(), result.ModelItems, result.Users, result.Interactions, result.Duration.TotalMilliseconds);

@@ -9,6 +9,7 @@ using EmbeddedReco.Engagement;
 using EmbeddedReco.Policy;
 using EmbeddedReco.Profiles;
 using EmbeddedReco.Scoring;
+using EmbeddedReco.State;
 using EmbeddedReco.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -27,7 +28,7 @@ namespace EmbeddedReco;
 /// checkpoint also runs every <see cref="RecoEngineOptions.CheckpointInterval"/> and on <see cref="Dispose"/>. The engine never
 /// writes to a file that is not a sound database of its own (see <see cref="Open"/>).
 /// </remarks>
-public sealed partial class RecoEngine : IDisposable, IStoreHost
+public sealed partial class RecoEngine : IDisposable
 {
     // Every field of the engine is declared here (the other partial files hold behaviour only).
     //
@@ -36,26 +37,22 @@ public sealed partial class RecoEngine : IDisposable, IStoreHost
     //   2. LiteStore._lock      - the write queue (LiteStore.BeginBatch); held while a Record applies and queues its batch
     //   3. UserState.Gate       - one player's profile and per-item states
     //   4. RecentLists.Gate     - one player's shown-list memory
-    //   5. EngagementAggregator / scorer gates / _spareGate - leaves: nothing else is taken while holding them
+    //   5. EngagementAggregator / scorer gates / LiveState's spare gate - leaves: nothing else is taken while holding them
     // The writer thread takes 3, 4 and 5 (reading state to encode it) but never 1 or 2 while doing so, so a producer holding 1
     // and 2 never waits on the writer. Suggest takes only 3 and 4 (and 5 for scorer bookkeeping); with
     // PolicyOptions.RecordShownAsImpressions it then records the shown list like Record (1, 2, 3, 5) after releasing them.
     private readonly RecoEngineOptions _options;
     private readonly ILogger _logger;
     private readonly object _mutation = new object();
-    private readonly PlayerStore _players;
+    private readonly LiveState _state; // catalog, model and players, published as one consistent set
+    private readonly PlayerStore _players; // = _state.Players
     private readonly SuggestPolicy _policy;
     private readonly Decay _profileDecay;
     private readonly Decay _popularityDecay;
     private readonly bool[] _consumedKinds;
     private readonly LiteStore _store;
     private readonly ScoringPipeline _pipeline;
-    private CatalogSnapshot _catalog;
-    private long _stateVersion; // odd while a snapshot load swaps catalog, model and profiles (see SuggestCore)
-    private readonly object _spareGate = new object();
-    private CatalogSnapshot? _spare; // the catalog a snapshot load replaced, for the next load to overwrite (under _spareGate)
     private int _disposed;
-    private TrainedModel? _model;
     private int _training;
     private long _sinceTraining;
     private long _skippedImpressions; // shown-list impressions skipped while the store was faulted
@@ -76,15 +73,15 @@ public sealed partial class RecoEngine : IDisposable, IStoreHost
             }
         }
 
-        _catalog = CatalogSnapshot.Empty(options.Dimensions);
         _pipeline = new ScoringPipeline(options.Scorers, _logger);
         _players = new PlayerStore(options.Dimensions, options.Policy.RecentLists, new EngagementAggregator(options.SessionGap, options.EngagementWeights));
+        _state = new LiveState(options.Dimensions, _players, options.SessionGap.Ticks);
         _policy = new SuggestPolicy(options.Policy);
-        _store = LiteStore.Open(options.DatabasePath!, options.Dimensions, options.MaxPendingWrites, _logger, options.CheckpointInterval, this);
+        _store = LiteStore.Open(options.DatabasePath!, options.Dimensions, options.MaxPendingWrites, _logger, options.CheckpointInterval, _state);
     }
 
     /// <summary>Number of items in the catalog.</summary>
-    public int ItemCount => Volatile.Read(ref _catalog).Count;
+    public int ItemCount => _state.Catalog.Count;
 
     /// <summary>Length of every item feature vector (<see cref="RecoEngineOptions.Dimensions"/>).</summary>
     public int Dimensions => _options.Dimensions;
@@ -99,7 +96,7 @@ public sealed partial class RecoEngine : IDisposable, IStoreHost
     internal LiteStore Store => _store;
 
     /// <summary>Test seam: the published catalog (not entered; see <see cref="EnterCatalog"/>).</summary>
-    internal CatalogSnapshot CurrentCatalog => Volatile.Read(ref _catalog);
+    internal CatalogSnapshot CurrentCatalog => _state.Catalog;
 
     /// <summary>
     /// Opens an engine: validates <paramref name="options"/> (an <see cref="ArgumentException"/> names the bad option), opens or
@@ -160,34 +157,6 @@ public sealed partial class RecoEngine : IDisposable, IStoreHost
 
     private long NowTicks() => _options.Clock().UtcTicks;
 
-    // ---- the writer thread's view of the engine (IStoreHost) ----
-
-    CatalogSnapshot IStoreHost.EnterCatalog() => EnterCatalog();
-
-    UserState? IStoreHost.FindUser(string userId) => _players.Find(userId);
-
-    RecentLists? IStoreHost.FindRecent(string userId) => _players.FindRecent(userId);
-
-    EngagementAggregator IStoreHost.Engagement => _players.Engagement;
-
-    /// <summary>
-    /// Writer thread, before a flush, checkpoint or shutdown commits: queues a profile write for every player whose shown lists
-    /// (list memory and seed stream) changed since they were last stored, so a reopened engine continues the same streams.
-    /// </summary>
-    void IStoreHost.CollectDeferredWrites(List<WriteOp> batch)
-    {
-        var ids = new List<string>();
-        _players.CollectDirtyShownLists(ids);
-        foreach (string id in ids)
-        {
-            batch.Add(new WriteOp(WriteOpKind.UserChanged, id));
-        }
-    }
-
-    /// <summary>Writer thread, while <see cref="Open"/> waits: takes the state read from the file.</summary>
-    void IStoreHost.Load(LoadedState state)
-    {
-        _catalog = state.Catalog;
-        _players.Load(state.Users, state.Recent, state.Engagement, _options.SessionGap.Ticks);
-    }
+    /// <summary>The current catalog, entered (see <see cref="LiveState.EnterCatalog"/>); the caller exits it.</summary>
+    internal CatalogSnapshot EnterCatalog() => _state.EnterCatalog();
 }
