@@ -45,57 +45,7 @@ public sealed partial class RecoEngine
             throw new ArgumentNullException(nameof(items));
         }
 
-        int dims = _options.Dimensions;
-        var batch = new List<(string Id, float[] Row, string[] Tags)>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        int index = 0;
-        foreach (var item in items)
-        {
-            if (item is null)
-            {
-                throw new ArgumentNullException(nameof(items), $"items[{index}] is null.");
-            }
-
-            Guard.Id(item.Id, nameof(items), _options.MaxIdBytes, "item");
-            Guard.Vector(item.Features.Span, dims, nameof(items), $"item '{item.Id}'");
-            if (!seen.Add(item.Id))
-            {
-                throw new ArgumentException($"Item id '{item.Id}' appears more than once in the batch.", nameof(items));
-            }
-
-            if (item.Tags.Count > ItemDefinition.MaxTags)
-            {
-                throw new ArgumentException(
-                    $"Item '{item.Id}' has {item.Tags.Count} tags; the limit is {ItemDefinition.MaxTags} (ItemDefinition.MaxTags).", nameof(items));
-            }
-
-            var tags = new string[item.Tags.Count];
-            for (int t = 0; t < tags.Length; t++)
-            {
-                string? tag = item.Tags[t];
-                int position = -1;
-                var problem = tag is null ? TextProblem.Empty : Guard.Inspect(tag, _options.MaxIdBytes, out position);
-                if (problem == TextProblem.Empty)
-                {
-                    throw new ArgumentException($"Item '{item.Id}' has an empty or null tag at index {t}.", nameof(items));
-                }
-
-                if (problem != TextProblem.None)
-                {
-                    throw new ArgumentException(
-                        Guard.Describe(problem, $"Tag {t} of item '{item.Id}'", tag!, _options.MaxIdBytes, position, "RecoEngineOptions.MaxIdBytes"),
-                        nameof(items));
-                }
-
-                tags[t] = tag!;
-            }
-
-            var row = new float[dims];
-            VectorKernels.NormalizeInto(item.Features.Span, row);
-            batch.Add((item.Id, row, tags));
-            index++;
-        }
-
+        var batch = ItemBatch.Validate(items, _options.Dimensions, _options.MaxIdBytes);
         if (batch.Count == 0)
         {
             return 0;

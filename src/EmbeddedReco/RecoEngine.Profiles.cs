@@ -2,6 +2,7 @@ using System;
 using System.Threading;
 using EmbeddedReco.Catalog;
 using EmbeddedReco.Diagnostics;
+using EmbeddedReco.Interactions;
 using EmbeddedReco.Profiles;
 using EmbeddedReco.Storage;
 
@@ -32,49 +33,15 @@ public sealed partial class RecoEngine
     public void Record(in Interaction interaction)
     {
         ThrowIfDisposed();
-        string userId = interaction.UserId;
-        string itemId = interaction.ItemId;
-        Guard.Id(userId, nameof(interaction), _options.MaxIdBytes, "user");
-        Guard.Id(itemId, nameof(interaction), _options.MaxIdBytes, "item");
-        var kind = interaction.Kind;
-        if (kind < InteractionKind.Impression || kind > InteractionKind.Rating)
-        {
-            throw new ArgumentException($"Interaction kind {(int)kind} is not defined.", nameof(interaction));
-        }
-
-        double value = interaction.Value;
-        if (!Guard.IsFinite(value))
-        {
-            throw new ArgumentException($"Interaction value must be finite, not {value}.", nameof(interaction));
-        }
-
-        if (kind == InteractionKind.Play && !(value >= 0 && value <= Interaction.MaxPlaySeconds))
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(interaction), value, $"A Play value (seconds) must be between 0 and {Interaction.MaxPlaySeconds} (Interaction.MaxPlaySeconds, seven days).");
-        }
-
-        if (kind == InteractionKind.Rating && !(value >= 0 && value <= Interaction.MaxRatingStars))
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(interaction), value, $"A Rating value (stars) must be between 0 and {Interaction.MaxRatingStars} (Interaction.MaxRatingStars).");
-        }
-
+        InteractionRecorder.Validate(in interaction, _options.MaxIdBytes);
         long ticks = interaction.Timestamp?.UtcTicks ?? NowTicks();
-        RecordCore(userId, itemId, kind, value, ticks);
+        RecordCore(interaction.UserId, interaction.ItemId, interaction.Kind, interaction.Value, ticks);
     }
-
-    /// <summary>
-    /// The largest magnitude of one interaction's weight. Validated settings stay within it (a rating at most
-    /// 2 x <see cref="Interaction.MaxRatingStars"/> stars from neutral, times at most <see cref="EngagementWeights.MaxWeight"/> per
-    /// star); the clamp is a second line of defence for the profile.
-    /// </summary>
-    private const double MaxInteractionWeight = 2 * Interaction.MaxRatingStars * EngagementWeights.MaxWeight;
 
     /// <summary>Applies a validated interaction and queues its writes as one batch (committed in one transaction: a crash never leaves part of it).</summary>
     private void RecordCore(string userId, string itemId, InteractionKind kind, double value, long ticks)
     {
-        double weight = WeightOf(kind, value);
+        double weight = _recorder.WeightOf(kind, value);
         bool known;
         lock (_mutation)
         {
@@ -82,7 +49,7 @@ public sealed partial class RecoEngine
             _store.ThrowIfFaulted();
             var catalog = _state.Catalog;
             using var writes = _store.BeginBatch();
-            known = ApplyInteraction(writes, catalog, userId, itemId, kind, value, weight, ticks);
+            known = _recorder.Apply(writes, catalog, userId, itemId, kind, value, weight, ticks);
         }
 
         if (!known)
@@ -101,7 +68,7 @@ public sealed partial class RecoEngine
     /// </summary>
     private void RecordShownImpressions(string userId, ReadOnlySpan<Suggestion> list, long ticks)
     {
-        double weight = WeightOf(InteractionKind.Impression, 1);
+        double weight = _recorder.WeightOf(InteractionKind.Impression, 1);
         string? unknown = null;
         bool warn = false;
         int recorded = 0;
@@ -121,7 +88,7 @@ public sealed partial class RecoEngine
                 using var writes = _store.BeginBatch();
                 foreach (var s in list)
                 {
-                    if (!ApplyInteraction(writes, catalog, userId, s.ItemId, InteractionKind.Impression, 1, weight, ticks))
+                    if (!_recorder.Apply(writes, catalog, userId, s.ItemId, InteractionKind.Impression, 1, weight, ticks))
                     {
                         unknown = s.ItemId;
                     }
@@ -149,68 +116,6 @@ public sealed partial class RecoEngine
 
     /// <summary>Impressions of shown lists skipped because the store was faulted (see <see cref="RecordShownImpressions"/>).</summary>
     internal long SkippedImpressions => Interlocked.Read(ref _skippedImpressions);
-
-    /// <summary>The engagement weight of an interaction, clamped to <see cref="MaxInteractionWeight"/>.</summary>
-    private double WeightOf(InteractionKind kind, double value)
-    {
-        double weight = _options.EngagementWeights.WeightOf(kind, value);
-        return weight > MaxInteractionWeight ? MaxInteractionWeight : weight < -MaxInteractionWeight ? -MaxInteractionWeight : weight;
-    }
-
-    /// <summary>
-    /// Applies one validated interaction (under the mutation lock): profile, per-item history and exposure, item counters,
-    /// engagement; adds its writes to <paramref name="writes"/>. Returns whether the item is in the catalog.
-    /// </summary>
-    private bool ApplyInteraction(LiteStore.QueueBatch writes, CatalogSnapshot catalog, string userId, string itemId, InteractionKind kind, double value, double weight, long ticks)
-    {
-        bool known = catalog.Index.TryGetValue(itemId, out int row);
-        var user = _players.GetOrAdd(userId);
-        string? evicted = null;
-        lock (user.Gate)
-        {
-            user.InteractionCount++;
-            if (known)
-            {
-                bool isImpression = kind == InteractionKind.Impression;
-                evicted = user.ApplyItem(catalog.Ids[row], catalog.Row(row), isImpression, _consumedKinds[(int)kind], weight, ticks, _profileDecay, _options.Policy);
-            }
-        }
-
-        if (known)
-        {
-            var counters = catalog.Counters;
-            if (kind == InteractionKind.Impression)
-            {
-                counters.AddImpression(row);
-            }
-
-            if (weight > 0)
-            {
-                counters.AddEngagement(row);
-                counters.SetPopularityLog2(row, _popularityDecay.AddLog2(counters.PopularityLog2(row), weight, ticks));
-            }
-
-            writes.Add(new WriteOp(WriteOpKind.ItemChanged, catalog.Ids[row]));
-        }
-
-        string variant = _options.Experiment?.Assign(userId).Name ?? string.Empty;
-        _players.Engagement.Add(userId, variant, kind, value, ticks);
-        writes.Add(new WriteOp(WriteOpKind.LogInteraction, userId, itemId, (int)kind, value, ticks));
-        writes.Add(new WriteOp(WriteOpKind.UserChanged, userId));
-        if (known)
-        {
-            // The per-item state is a document of its own: a Record writes this small delta, never the player's whole history.
-            writes.Add(new WriteOp(WriteOpKind.UserItemChanged, userId, catalog.Ids[row]));
-        }
-
-        if (evicted is not null)
-        {
-            writes.Add(new WriteOp(WriteOpKind.UserItemChanged, userId, evicted)); // gone from memory: deleted from the file
-        }
-
-        writes.Add(new WriteOp(WriteOpKind.EngagementChanged, userId, variant));
-        return known;
-    }
 
     /// <summary>Returns a copy of what the engine knows about a player, or null for a player with no recorded interaction.</summary>
     /// <param name="userId">The player's id.</param>

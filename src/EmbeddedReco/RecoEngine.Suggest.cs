@@ -14,8 +14,6 @@ namespace EmbeddedReco;
 
 public sealed partial class RecoEngine
 {
-    private const string RecentPenaltyName = "policy:recent";
-
     /// <summary>Suggests <see cref="RecoEngineOptions.DefaultCount"/> items for a player, with the engine's default policy.</summary>
     /// <param name="userId">The player's id. An unknown player is not an error: they get the cold-start (popular) list.</param>
     /// <returns>Up to DefaultCount suggestions, best first, each with a <see cref="Suggestion.Breakdown"/> (fewer when fewer items are
@@ -168,7 +166,7 @@ public sealed partial class RecoEngine
 
         // 2. Scorers, blended.
         Span<float> blended = scratch.Blended.AsSpan(0, n);
-        Score(catalog, trained, userId, hasProfile ? query : ReadOnlySpan<float>.Empty, player, in settings, now, scratch, blended);
+        _scoring.Score(catalog, trained, userId, hasProfile ? query : ReadOnlySpan<float>.Empty, player, in settings, now, scratch, blended);
 
         // 3-7. The list policy.
         var request = new PolicyRequest
@@ -203,88 +201,13 @@ public sealed partial class RecoEngine
         return written;
     }
 
-    /// <summary>
-    /// Step 2 of a list: runs the scorers and blends them into <paramref name="blended"/>. The history is mapped to the served
-    /// model's items once, for the collaborative scorer and for the content/collaborative hand-over.
-    /// </summary>
-    private void Score(CatalogSnapshot catalog, TrainedModel? trained, string userId, ReadOnlySpan<float> profile, in PlayerRead player, in SuggestSettings settings, long now, SuggestScratch scratch, Span<float> blended)
-    {
-        var history = new ReadOnlySpan<UserHistoryEntry>(scratch.History, 0, player.HistoryCount);
-        int known = MapHistoryToModel(trained, history, now, scratch);
-        float confidence = known == 0 ? 0f : (float)(known / (known + _options.CollaborativeConfidence));
-        var context = new ScoringContext(
-            userId,
-            profile,
-            history,
-            player.Interactions,
-            player.Positives,
-            catalog,
-            _popularityDecay,
-            now,
-            settings.Context);
-        var inputs = new EngineInputs(catalog, trained, new ReadOnlySpan<int>(scratch.ModelItems, 0, known), new ReadOnlySpan<float>(scratch.ModelWeights, 0, known), confidence);
-        _pipeline.Run(in context, in inputs, scratch.PerScorer, blended, scratch.WeightsUsed, settings.ScorerWeights, now, 1f - confidence, settings.PopularityOnly);
-    }
-
-    /// <summary>
-    /// Writes the model index and the weight (decayed to <paramref name="now"/>) of each positive history item the served model
-    /// knows into the scratch; returns how many (0 without a model).
-    /// </summary>
-    private int MapHistoryToModel(TrainedModel? trained, ReadOnlySpan<UserHistoryEntry> history, long now, SuggestScratch scratch)
-    {
-        if (trained is null || history.IsEmpty)
-        {
-            return 0;
-        }
-
-        SuggestScratch.Grow(ref scratch.ModelItems, history.Length);
-        SuggestScratch.Grow(ref scratch.ModelWeights, history.Length);
-        int n = 0;
-        foreach (var entry in history)
-        {
-            int index = entry.Weight > 0 ? trained.Model.IndexOf(entry.ItemId) : -1;
-            if (index >= 0)
-            {
-                scratch.ModelItems[n] = index;
-                scratch.ModelWeights[n] = (float)_profileDecay.Decayed(entry.Weight, entry.LastInteraction.UtcTicks, now);
-                n++;
-            }
-        }
-
-        return n;
-    }
-
     /// <summary>The suggestion for a pick, with the scorer breakdown when <paramref name="explain"/> (allocates only then).</summary>
     private Suggestion Make(CatalogSnapshot catalog, PolicyPick pick, Span<float> blended, bool explain, SuggestScratch scratch, PolicyScratch policyScratch, int penalized, string? variant)
     {
         int row = pick.Row;
-        ScoreContribution[]? breakdown = null;
-        if (explain)
-        {
-            int parts = 0;
-            for (int s = 0; s < _pipeline.Count; s++)
-            {
-                parts += scratch.WeightsUsed[s] > 0 ? 1 : 0;
-            }
-
-            bool wasPenalized = Array.IndexOf(policyScratch.PenalizedRows, row, 0, penalized) >= 0;
-            breakdown = new ScoreContribution[parts + (wasPenalized ? 1 : 0)];
-            int k = 0;
-            for (int s = 0; s < _pipeline.Count; s++)
-            {
-                float w = scratch.WeightsUsed[s];
-                if (w > 0)
-                {
-                    breakdown[k++] = new ScoreContribution(_pipeline.Name(s), w * scratch.PerScorer[s][row]);
-                }
-            }
-
-            if (wasPenalized)
-            {
-                breakdown[k] = new ScoreContribution(RecentPenaltyName, -(float)_options.Policy.RecentListPenalty);
-            }
-        }
-
+        var breakdown = explain
+            ? _scoring.Breakdown(row, scratch, Array.IndexOf(policyScratch.PenalizedRows, row, 0, penalized) >= 0 ? -(float)_options.Policy.RecentListPenalty : 0f)
+            : null;
         return new Suggestion(catalog.Ids[row], blended[row], pick.Source, pick.Propensity, breakdown, variant);
     }
 }

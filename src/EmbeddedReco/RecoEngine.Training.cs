@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using EmbeddedReco.Collaborative;
 using EmbeddedReco.Diagnostics;
+using EmbeddedReco.Profiles;
 
 namespace EmbeddedReco;
 
@@ -48,37 +49,7 @@ public sealed partial class RecoEngine
             var sw = Stopwatch.StartNew();
             long now = NowTicks();
             Interlocked.Exchange(ref _sinceTraining, 0);
-            var triples = new List<(string User, string Item, double Weight)>();
-            var users = new HashSet<string>(StringComparer.Ordinal);
-            double sum = 0;
-            foreach (var pair in _players.Profiles)
-            {
-                var user = pair.Value;
-                lock (user.Gate)
-                {
-                    foreach (var item in user.Items)
-                    {
-                        var st = item.Value;
-                        if (st.Weight > 0)
-                        {
-                            double w = _profileDecay.Decayed(st.Weight, st.WeightTicks, now);
-                            triples.Add((user.Id, item.Key, w));
-                            sum += w;
-                            users.Add(user.Id);
-                        }
-                    }
-                }
-            }
-
-            // Scale weights to a mean of 1, so the regularization (EASE lambda, kNN shrink) means the same whatever the
-            // engagement weights are (a like is 3, a purchase 5, ...).
-            var builder = new InteractionMatrixBuilder();
-            double mean = triples.Count == 0 ? 1 : sum / triples.Count;
-            foreach (var (user, item, weight) in triples)
-            {
-                builder.Add(user, item, (float)(weight / mean));
-            }
-
+            var builder = PlayerHistories.ToMatrix(_players.Profiles, _profileDecay, now, out int users);
             cancellationToken.ThrowIfCancellationRequested();
             var trainedAt = new DateTimeOffset(now, TimeSpan.Zero);
             if (builder.Count == 0)
@@ -88,7 +59,7 @@ public sealed partial class RecoEngine
 
             var (matrix, _, itemIds) = builder.Build();
             var model = CollaborativeModel.Train(itemIds, matrix, _options.Collaborative, progress, cancellationToken);
-            var result = new TrainingResult(model.Algorithm, model.ItemCount, users.Count, builder.Count, sw.Elapsed, trainedAt);
+            var result = new TrainingResult(model.Algorithm, model.ItemCount, users, builder.Count, sw.Elapsed, trainedAt);
             if (model.ItemCount > 0)
             {
                 _state.ServeModel(new TrainedModel(model, result));

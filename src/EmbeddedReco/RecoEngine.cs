@@ -6,6 +6,7 @@ using EmbeddedReco.Catalog;
 using EmbeddedReco.Collaborative;
 using EmbeddedReco.Diagnostics;
 using EmbeddedReco.Engagement;
+using EmbeddedReco.Interactions;
 using EmbeddedReco.Policy;
 using EmbeddedReco.Profiles;
 using EmbeddedReco.Scoring;
@@ -48,8 +49,8 @@ public sealed partial class RecoEngine : IDisposable
     private readonly PlayerStore _players; // = _state.Players
     private readonly SuggestPolicy _policy;
     private readonly Decay _profileDecay;
-    private readonly Decay _popularityDecay;
-    private readonly bool[] _consumedKinds;
+    private readonly PlayerScoring _scoring;
+    private readonly InteractionRecorder _recorder;
     private readonly LiteStore _store;
     private readonly ScoringPipeline _pipeline;
     private int _disposed;
@@ -63,19 +64,11 @@ public sealed partial class RecoEngine : IDisposable
         _options = options;
         _logger = new SafeLogger(options.LoggerFactory.CreateLogger("EmbeddedReco"));
         _profileDecay = new Decay(options.ProfileHalfLife);
-        _popularityDecay = new Decay(options.PopularityHalfLife);
-        _consumedKinds = new bool[InteractionKinds.Count];
-        foreach (var kind in options.ConsumedKinds)
-        {
-            if ((int)kind >= 0 && (int)kind < _consumedKinds.Length)
-            {
-                _consumedKinds[(int)kind] = true;
-            }
-        }
-
         _pipeline = new ScoringPipeline(options.Scorers, _logger);
+        _scoring = new PlayerScoring(_pipeline, _profileDecay, new Decay(options.PopularityHalfLife), options.CollaborativeConfidence);
         _players = new PlayerStore(options.Dimensions, options.Policy.RecentLists, new EngagementAggregator(options.SessionGap, options.EngagementWeights));
         _state = new LiveState(options.Dimensions, _players, options.SessionGap.Ticks);
+        _recorder = new InteractionRecorder(options, _players);
         _policy = new SuggestPolicy(options.Policy);
         _store = LiteStore.Open(options.DatabasePath!, options.Dimensions, options.MaxPendingWrites, _logger, options.CheckpointInterval, _state);
     }
