@@ -103,6 +103,24 @@ public sealed class RecoEngineOptions
 
     internal RecoEngineOptions ValidateAndCopy()
     {
+        ValidateBasics();
+        ValidateComponents();
+        ValidateLimits();
+        ValidateExperiment();
+        ValidateRuntime();
+
+        var copy = (RecoEngineOptions)MemberwiseClone();
+        copy.EngagementWeights = EngagementWeights.Clone();
+        copy.ConsumedKinds = new HashSet<InteractionKind>(ConsumedKinds);
+        copy.Policy = Policy.Clone();
+        copy.Scorers = Scorers.Clone();
+        copy.Collaborative = Collaborative.Clone();
+        return copy;
+    }
+
+    /// <summary>Checks the database path, dimensions, default count and the two half-lives.</summary>
+    private void ValidateBasics()
+    {
         if (string.IsNullOrWhiteSpace(DatabasePath))
         {
             throw new ArgumentException(
@@ -123,7 +141,11 @@ public sealed class RecoEngineOptions
 
         CheckHalfLife(ProfileHalfLife, nameof(ProfileHalfLife));
         CheckHalfLife(PopularityHalfLife, nameof(PopularityHalfLife));
+    }
 
+    /// <summary>Checks that the option objects are present and lets each validate itself.</summary>
+    private void ValidateComponents()
+    {
         if (EngagementWeights is null)
         {
             throw new ArgumentNullException("options." + nameof(EngagementWeights), "RecoEngineOptions.EngagementWeights must not be null.");
@@ -156,6 +178,11 @@ public sealed class RecoEngineOptions
         }
 
         Collaborative.Validate();
+    }
+
+    /// <summary>Checks the retrain threshold, collaborative confidence, session gap and id length limit.</summary>
+    private void ValidateLimits()
+    {
         if (RetrainAfterInteractions < 0)
         {
             throw new ArgumentOutOfRangeException("options." + nameof(RetrainAfterInteractions), RetrainAfterInteractions, "RecoEngineOptions.RetrainAfterInteractions must be zero (off) or more.");
@@ -177,7 +204,11 @@ public sealed class RecoEngineOptions
         {
             throw new ArgumentOutOfRangeException("options." + nameof(MaxIdBytes), MaxIdBytes, "RecoEngineOptions.MaxIdBytes must be between 1 and 1000.");
         }
+    }
 
+    /// <summary>Checks that every experiment variant name is a valid key under <see cref="MaxIdBytes"/>.</summary>
+    private void ValidateExperiment()
+    {
         if (Experiment is not null)
         {
             // Engagement is stored per variant, keyed by the variant's name: the same limit as ids.
@@ -192,7 +223,11 @@ public sealed class RecoEngineOptions
                 }
             }
         }
+    }
 
+    /// <summary>Checks the checkpoint interval, the write queue bound, the clock and the logger factory.</summary>
+    private void ValidateRuntime()
+    {
         if (CheckpointInterval != Timeout.InfiniteTimeSpan && CheckpointInterval < TimeSpan.FromMilliseconds(100))
         {
             throw new ArgumentOutOfRangeException("options." + nameof(CheckpointInterval), CheckpointInterval, "RecoEngineOptions.CheckpointInterval must be at least 100 ms, or Timeout.InfiniteTimeSpan.");
@@ -212,14 +247,6 @@ public sealed class RecoEngineOptions
         {
             throw new ArgumentNullException("options." + nameof(LoggerFactory), "RecoEngineOptions.LoggerFactory must not be null (use NullLoggerFactory.Instance).");
         }
-
-        var copy = (RecoEngineOptions)MemberwiseClone();
-        copy.EngagementWeights = EngagementWeights.Clone();
-        copy.ConsumedKinds = new HashSet<InteractionKind>(ConsumedKinds);
-        copy.Policy = Policy.Clone();
-        copy.Scorers = Scorers.Clone();
-        copy.Collaborative = Collaborative.Clone();
-        return copy;
     }
 
     internal bool IsInMemory => string.Equals(DatabasePath, InMemory, StringComparison.Ordinal);

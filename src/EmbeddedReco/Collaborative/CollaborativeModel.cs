@@ -286,6 +286,29 @@ internal sealed class CollaborativeModel
         options = (options ?? new CollaborativeOptions()).Clone();
         options.Validate();
 
+        List<int> eligible = SelectEligible(itemIds, matrix, options, out var algorithm);
+        string[] ids = EligibleIds(itemIds, matrix, eligible, out int[] map);
+        var projected = matrix.Project(map, ids.Length);
+        cancellationToken.ThrowIfCancellationRequested();
+        Action<double>? report = progress == null ? null : progress.Report;
+        if (algorithm == CollaborativeAlgorithm.Ease)
+        {
+            float[] b = EaseTrainer.Train(projected, options.EaseLambda, options.Workers, report, cancellationToken);
+            progress?.Report(1.0);
+            return new CollaborativeModel(CollaborativeAlgorithm.Ease, ids, b, null, null, null);
+        }
+
+        var (start, nb, sim) = ItemKnnTrainer.Train(projected, options.Neighbours, (float)options.Shrink, options.Workers, report, cancellationToken);
+        progress?.Report(1.0);
+        return new CollaborativeModel(CollaborativeAlgorithm.ItemKnn, ids, null, start, nb, sim);
+    }
+
+    /// <summary>
+    /// The matrix columns with enough distinct users, resolving <see cref="CollaborativeAlgorithm.Auto"/> into
+    /// <paramref name="algorithm"/> and, for EASE, keeping only the most supported (ties by id); sorted by ordinal id.
+    /// </summary>
+    private static List<int> SelectEligible(IReadOnlyList<string> itemIds, InteractionMatrix matrix, CollaborativeOptions options, out CollaborativeAlgorithm algorithm)
+    {
         // Eligible items: enough distinct users. Ordered by ordinal id so indices (and tie-breaks) do not depend on input order.
         int[] support = matrix.ItemSupport();
         var eligible = new List<int>();
@@ -297,7 +320,7 @@ internal sealed class CollaborativeModel
             }
         }
 
-        var algorithm = options.Algorithm;
+        algorithm = options.Algorithm;
         if (algorithm == CollaborativeAlgorithm.Auto)
         {
             algorithm = eligible.Count <= options.MaxEaseItems ? CollaborativeAlgorithm.Ease : CollaborativeAlgorithm.ItemKnn;
@@ -315,8 +338,14 @@ internal sealed class CollaborativeModel
         }
 
         eligible.Sort((x, y) => string.CompareOrdinal(itemIds[x], itemIds[y]));
+        return eligible;
+    }
+
+    /// <summary>The ids of the eligible columns, in order, and <paramref name="map"/> from old column to new index (-1 when dropped).</summary>
+    private static string[] EligibleIds(IReadOnlyList<string> itemIds, InteractionMatrix matrix, List<int> eligible, out int[] map)
+    {
         var ids = new string[eligible.Count];
-        var map = new int[matrix.ItemCount];
+        map = new int[matrix.ItemCount];
         map.AsSpan().Fill(-1);
         for (int k = 0; k < eligible.Count; k++)
         {
@@ -328,18 +357,6 @@ internal sealed class CollaborativeModel
             }
         }
 
-        var projected = matrix.Project(map, ids.Length);
-        cancellationToken.ThrowIfCancellationRequested();
-        Action<double>? report = progress == null ? null : progress.Report;
-        if (algorithm == CollaborativeAlgorithm.Ease)
-        {
-            float[] b = EaseTrainer.Train(projected, options.EaseLambda, options.Workers, report, cancellationToken);
-            progress?.Report(1.0);
-            return new CollaborativeModel(CollaborativeAlgorithm.Ease, ids, b, null, null, null);
-        }
-
-        var (start, nb, sim) = ItemKnnTrainer.Train(projected, options.Neighbours, (float)options.Shrink, options.Workers, report, cancellationToken);
-        progress?.Report(1.0);
-        return new CollaborativeModel(CollaborativeAlgorithm.ItemKnn, ids, null, start, nb, sim);
+        return ids;
     }
 }

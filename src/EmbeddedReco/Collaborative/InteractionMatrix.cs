@@ -67,6 +67,29 @@ internal sealed class InteractionMatrix
                 $"The user, item and weight spans must have the same length (got {users.Length}, {items.Length}, {weights.Length}).", nameof(weights));
         }
 
+        int[] counts = CountByUser(userCount, itemCount, users, items);
+        var cursor = (int[])counts.Clone();
+        var cols = new int[users.Length];
+        var vals = new float[users.Length];
+        for (int t = 0; t < users.Length; t++)
+        {
+            int p = cursor[users[t]]++;
+            cols[p] = items[t];
+            vals[p] = weights[t];
+        }
+
+        int[] rowStart = CompactRows(userCount, counts, cols, vals, out int write);
+        Array.Resize(ref cols, write);
+        Array.Resize(ref vals, write);
+        return new InteractionMatrix(userCount, itemCount, rowStart, cols, vals);
+    }
+
+    /// <summary>
+    /// Checks every user and item index is in range and returns the row offsets of a counting sort by user
+    /// (length <paramref name="userCount"/> + 1).
+    /// </summary>
+    private static int[] CountByUser(int userCount, int itemCount, ReadOnlySpan<int> users, ReadOnlySpan<int> items)
+    {
         // Counting sort of the triples by user.
         var counts = new int[userCount + 1];
         for (int t = 0; t < users.Length; t++)
@@ -91,19 +114,17 @@ internal sealed class InteractionMatrix
             counts[u + 1] += counts[u];
         }
 
-        var cursor = (int[])counts.Clone();
-        var cols = new int[users.Length];
-        var vals = new float[users.Length];
-        for (int t = 0; t < users.Length; t++)
-        {
-            int p = cursor[users[t]]++;
-            cols[p] = items[t];
-            vals[p] = weights[t];
-        }
+        return counts;
+    }
 
-        // Per row: sort by item, sum duplicates, drop non-positive sums; compact in place.
+    /// <summary>
+    /// Per row: sorts by item, sums duplicates and drops non-positive (or infinite) sums, compacting in place; returns the new
+    /// row offsets and, in <paramref name="write"/>, the number of entries kept.
+    /// </summary>
+    private static int[] CompactRows(int userCount, int[] counts, int[] cols, float[] vals, out int write)
+    {
         var rowStart = new int[userCount + 1];
-        int write = 0;
+        write = 0;
         for (int u = 0; u < userCount; u++)
         {
             int s = counts[u];
@@ -131,9 +152,7 @@ internal sealed class InteractionMatrix
         }
 
         rowStart[userCount] = write;
-        Array.Resize(ref cols, write);
-        Array.Resize(ref vals, write);
-        return new InteractionMatrix(userCount, itemCount, rowStart, cols, vals);
+        return rowStart;
     }
 
     /// <summary>Number of users with a stored entry for each item.</summary>

@@ -21,18 +21,7 @@ internal static class ItemKnnTrainer
     {
         int n = x.ItemCount;
         InteractionMatrix t = x.Transpose();
-        var norms = new float[n];
-        for (int i = 0; i < n; i++)
-        {
-            double s = 0;
-            foreach (float v in t.WeightsOf(i))
-            {
-                s += (double)v * v;
-            }
-
-            norms[i] = (float)Math.Sqrt(s);
-        }
-
+        float[] norms = ColumnNorms(t, n);
         var lists = new int[n][];
         var sims = new float[n][];
         var po = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers), CancellationToken = cancellationToken };
@@ -44,56 +33,9 @@ internal static class ItemKnnTrainer
             () => new Scratch(n),
             (i, _, s) =>
             {
-                int touched = 0;
-                ReadOnlySpan<int> users = t.ItemsOf(i);
-                ReadOnlySpan<float> wu = t.WeightsOf(i);
-                for (int p = 0; p < users.Length; p++)
-                {
-                    ReadOnlySpan<int> items = x.ItemsOf(users[p]);
-                    ReadOnlySpan<float> wi = x.WeightsOf(users[p]);
-                    float a = wu[p];
-                    for (int q = 0; q < items.Length; q++)
-                    {
-                        int j = items[q];
-                        if (j == i)
-                        {
-                            continue;
-                        }
-
-                        if (!s.Seen[j])
-                        {
-                            s.Seen[j] = true;
-                            s.Touched[touched++] = j;
-                        }
-
-                        s.Acc[j] += a * wi[q];
-                    }
-                }
-
-                for (int c = 0; c < touched; c++)
-                {
-                    int j = s.Touched[c];
-                    s.Candidates[c] = new Candidate(s.Acc[j] / ((norms[i] * norms[j]) + shrink), j);
-                    s.Acc[j] = 0;
-                    s.Seen[j] = false;
-                }
-
-                // Similarity descending, then index ascending; keep the first k positive ones.
-                Array.Sort(s.Candidates, 0, touched, CandidateOrder.Instance);
-                int keep = Math.Min(k, touched);
-                while (keep > 0 && !(s.Candidates[keep - 1].Similarity > 0))
-                {
-                    keep--;
-                }
-
-                var list = new int[keep];
-                var simList = new float[keep];
-                for (int c = 0; c < keep; c++)
-                {
-                    list[c] = s.Candidates[c].Item;
-                    simList[c] = s.Candidates[c].Similarity;
-                }
-
+                int touched = Accumulate(x, t, i, s);
+                ScoreCandidates(s, touched, norms, i, shrink);
+                TopNeighbours(s, touched, k, out int[] list, out float[] simList);
                 lists[i] = list;
                 sims[i] = simList;
                 if (progress != null)
@@ -109,6 +51,97 @@ internal static class ItemKnnTrainer
             },
             _ => { });
 
+        return ToScatterForm(lists, sims, n);
+    }
+
+    /// <summary>The Euclidean norm of each item column (a row of the transpose), summed in double.</summary>
+    private static float[] ColumnNorms(InteractionMatrix t, int n)
+    {
+        var norms = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            double s = 0;
+            foreach (float v in t.WeightsOf(i))
+            {
+                s += (double)v * v;
+            }
+
+            norms[i] = (float)Math.Sqrt(s);
+        }
+
+        return norms;
+    }
+
+    /// <summary>
+    /// Accumulates the dot products of item <paramref name="i"/> with every co-occurring item into the scratch accumulator;
+    /// returns how many items were touched (listed in <see cref="Scratch.Touched"/>).
+    /// </summary>
+    private static int Accumulate(InteractionMatrix x, InteractionMatrix t, int i, Scratch s)
+    {
+        int touched = 0;
+        ReadOnlySpan<int> users = t.ItemsOf(i);
+        ReadOnlySpan<float> wu = t.WeightsOf(i);
+        for (int p = 0; p < users.Length; p++)
+        {
+            ReadOnlySpan<int> items = x.ItemsOf(users[p]);
+            ReadOnlySpan<float> wi = x.WeightsOf(users[p]);
+            float a = wu[p];
+            for (int q = 0; q < items.Length; q++)
+            {
+                int j = items[q];
+                if (j == i)
+                {
+                    continue;
+                }
+
+                if (!s.Seen[j])
+                {
+                    s.Seen[j] = true;
+                    s.Touched[touched++] = j;
+                }
+
+                s.Acc[j] += a * wi[q];
+            }
+        }
+
+        return touched;
+    }
+
+    /// <summary>Turns the touched dot products into shrunk cosine candidates and resets the accumulator for the next item.</summary>
+    private static void ScoreCandidates(Scratch s, int touched, float[] norms, int i, float shrink)
+    {
+        for (int c = 0; c < touched; c++)
+        {
+            int j = s.Touched[c];
+            s.Candidates[c] = new Candidate(s.Acc[j] / ((norms[i] * norms[j]) + shrink), j);
+            s.Acc[j] = 0;
+            s.Seen[j] = false;
+        }
+    }
+
+    /// <summary>Sorts the candidates and copies out the first k with a positive similarity.</summary>
+    private static void TopNeighbours(Scratch s, int touched, int k, out int[] list, out float[] simList)
+    {
+        // Similarity descending, then index ascending; keep the first k positive ones.
+        Array.Sort(s.Candidates, 0, touched, CandidateOrder.Instance);
+        int keep = Math.Min(k, touched);
+        while (keep > 0 && !(s.Candidates[keep - 1].Similarity > 0))
+        {
+            keep--;
+        }
+
+        list = new int[keep];
+        simList = new float[keep];
+        for (int c = 0; c < keep; c++)
+        {
+            list[c] = s.Candidates[c].Item;
+            simList[c] = s.Candidates[c].Similarity;
+        }
+    }
+
+    /// <summary>Transposes the per-item top-k lists into the scatter CSR returned by <see cref="Train"/>.</summary>
+    private static (int[] Start, int[] Neighbours, float[] Similarities) ToScatterForm(int[][] lists, float[][] sims, int n)
+    {
         // lists[j] holds the k items most similar to j, so a candidate j is scored from its own neighbourhood:
         // score[j] = Σ over history items h in topk(j) of w_h · sim(h, j). Scoring scatters from the history, so store the
         // transpose: for each h, the items j whose top-k contains h (with sim(h, j)), sorted by j.

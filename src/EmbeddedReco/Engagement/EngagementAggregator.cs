@@ -72,6 +72,36 @@ internal sealed class EngagementAggregator
     /// <param name="utcTicks">When it happened, as UTC ticks (DateTimeOffset.UtcTicks); 0 or more.</param>
     public void Add(string userId, string? variant, InteractionKind kind, double value, long utcTicks)
     {
+        ValidateInteraction(userId, value, utcTicks);
+        double weight = _weight(kind, value);
+        if (double.IsNaN(weight) || double.IsInfinity(weight))
+        {
+            throw new ArgumentException($"The engagement weight of {kind} with value {value} is {weight}; it must be finite.", nameof(value));
+        }
+
+        string v = variant ?? string.Empty;
+        long day = utcTicks / TimeSpan.TicksPerDay;
+        lock (_gate)
+        {
+            UserEntry user = TouchUser(userId, utcTicks, out bool newSession);
+            bool repeat = newSession && user.Sessions > 1;
+            DayEntry dayEntry = DayOf(v, day, out VariantEntry variantEntry);
+            UserVariantEntry uv = UserVariantOf(user, variantEntry, v);
+            if (day > uv.LastDay)
+            {
+                uv.LastDay = day;
+                dayEntry.Counts.Users++;
+            }
+
+            uv.Counts.Count(kind, value, weight, newSession, repeat);
+            variantEntry.Totals.Count(kind, value, weight, newSession, repeat);
+            dayEntry.Counts.Count(kind, value, weight, newSession, repeat);
+        }
+    }
+
+    /// <summary>Checks the arguments of <see cref="Add"/> other than the weight: a non-empty id, a finite value, a valid timestamp.</summary>
+    private static void ValidateInteraction(string userId, double value, long utcTicks)
+    {
         if (userId is null)
         {
             throw new ArgumentNullException(nameof(userId), "The user id must not be null.");
@@ -91,67 +121,65 @@ internal sealed class EngagementAggregator
         {
             throw new ArgumentOutOfRangeException(nameof(utcTicks), utcTicks, "The timestamp must be a valid UTC tick count.");
         }
+    }
 
-        double weight = _weight(kind, value);
-        if (double.IsNaN(weight) || double.IsInfinity(weight))
+    /// <summary>
+    /// Finds or adds the player, advances their latest time and counts a new session when this interaction starts one
+    /// (<paramref name="newSession"/>). Call under the lock.
+    /// </summary>
+    private UserEntry TouchUser(string userId, long utcTicks, out bool newSession)
+    {
+        if (!_users.TryGetValue(userId, out var user))
         {
-            throw new ArgumentException($"The engagement weight of {kind} with value {value} is {weight}; it must be finite.", nameof(value));
+            user = new UserEntry();
+            _users.Add(userId, user);
         }
 
-        string v = variant ?? string.Empty;
-        long day = utcTicks / TimeSpan.TicksPerDay;
-        lock (_gate)
+        newSession = user.Sessions == 0 || utcTicks - user.LastTicks > _gapTicks;
+        if (user.Sessions == 0 || utcTicks > user.LastTicks)
         {
-            if (!_users.TryGetValue(userId, out var user))
-            {
-                user = new UserEntry();
-                _users.Add(userId, user);
-            }
-
-            bool newSession = user.Sessions == 0 || utcTicks - user.LastTicks > _gapTicks;
-            if (user.Sessions == 0 || utcTicks > user.LastTicks)
-            {
-                user.LastTicks = utcTicks;
-            }
-
-            if (newSession)
-            {
-                user.Sessions++;
-            }
-
-            bool repeat = newSession && user.Sessions > 1;
-
-            if (!_variants.TryGetValue(v, out var variantEntry))
-            {
-                variantEntry = new VariantEntry();
-                _variants.Add(v, variantEntry);
-            }
-
-            if (!variantEntry.Days.TryGetValue(day, out var dayEntry))
-            {
-                dayEntry = new DayEntry();
-                variantEntry.Days.Add(day, dayEntry);
-            }
-
-            var uv = user.Find(v);
-            if (uv is null)
-            {
-                uv = new UserVariantEntry(v) { LastDay = long.MinValue };
-                user.Variants.Add(uv);
-                uv.Counts.Users = 1;
-                variantEntry.Totals.Users++;
-            }
-
-            if (day > uv.LastDay)
-            {
-                uv.LastDay = day;
-                dayEntry.Counts.Users++;
-            }
-
-            uv.Counts.Count(kind, value, weight, newSession, repeat);
-            variantEntry.Totals.Count(kind, value, weight, newSession, repeat);
-            dayEntry.Counts.Count(kind, value, weight, newSession, repeat);
+            user.LastTicks = utcTicks;
         }
+
+        if (newSession)
+        {
+            user.Sessions++;
+        }
+
+        return user;
+    }
+
+    /// <summary>Finds or adds the variant <paramref name="v"/> and its entry for <paramref name="day"/>. Call under the lock.</summary>
+    private DayEntry DayOf(string v, long day, out VariantEntry variantEntry)
+    {
+        if (!_variants.TryGetValue(v, out variantEntry!))
+        {
+            variantEntry = new VariantEntry();
+            _variants.Add(v, variantEntry);
+        }
+
+        if (!variantEntry.Days.TryGetValue(day, out var dayEntry))
+        {
+            dayEntry = new DayEntry();
+            variantEntry.Days.Add(day, dayEntry);
+        }
+
+        return dayEntry;
+    }
+
+    /// <summary>Finds or adds the player's entry for variant <paramref name="v"/>, counting a new player of the variant. Call under the lock.</summary>
+    private static UserVariantEntry UserVariantOf(UserEntry user, VariantEntry variantEntry, string v)
+    {
+        var uv = user.Find(v);
+        if (uv is null)
+        {
+            uv = new UserVariantEntry(v) { LastDay = long.MinValue };
+            user.Variants.Add(uv);
+            uv.Counts.Users = 1;
+            variantEntry.Totals.Users++;
+        }
+
+        return uv;
     }
 
     /// <summary>A player's totals over all variants, or null for an unknown player.</summary>

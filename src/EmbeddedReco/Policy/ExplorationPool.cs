@@ -14,6 +14,10 @@ namespace EmbeddedReco.Policy;
 /// </summary>
 internal static class ExplorationPool
 {
+    /// <summary>
+    /// Fills <see cref="PolicyScratch.PoolRows"/> with the exploration pool and <see cref="PolicyScratch.PoolWeights"/> with
+    /// its sampling weights; returns the pool size.
+    /// </summary>
     public static int Build(
         CatalogSnapshot catalog,
         Span<float> blended,
@@ -24,7 +28,20 @@ internal static class ExplorationPool
         ref CallFilter filter,
         UserState? user)
     {
-        // The ExplorationPoolSize best-ranked candidates outside the greedy list...
+        int pool = BestOutsideGreedy(scratch, candidates, greedyN, policy);
+        var counters = catalog.Counters;
+        if (policy.NewItemImpressions > 0)
+        {
+            pool = AddNewItems(catalog, counters, blended, scratch, greedyN, policy, ref filter, pool);
+        }
+
+        WeighPool(catalog, counters, scratch, policy, user, pool);
+        return pool;
+    }
+
+    /// <summary>The <see cref="PolicyOptions.ExplorationPoolSize"/> best-ranked candidates outside the greedy list; returns their count.</summary>
+    private static int BestOutsideGreedy(PolicyScratch scratch, int candidates, int greedyN, PolicyOptions policy)
+    {
         int pool = 0;
         for (int i = 0; i < candidates && pool < policy.ExplorationPoolSize; i++)
         {
@@ -34,47 +51,67 @@ internal static class ExplorationPool
             }
         }
 
-        // ...plus up to ExplorationPoolSize new items (fewest impressions first), wherever they rank.
+        return pool;
+    }
 
-        var counters = catalog.Counters;
+    /// <summary>
+    /// Appends up to <see cref="PolicyOptions.ExplorationPoolSize"/> new items (fewest impressions first), wherever they rank,
+    /// that are not already in the pool or the greedy list; returns the new pool size.
+    /// </summary>
+    private static int AddNewItems(
+        CatalogSnapshot catalog,
+        MutableItemCounters counters,
+        Span<float> blended,
+        PolicyScratch scratch,
+        int greedyN,
+        PolicyOptions policy,
+        ref CallFilter filter,
+        int pool)
+    {
         var impressionsBuffer = counters.ImpressionsBuffer; // plain loads where they are atomic (64-bit): the per-item hot loop
-        if (policy.NewItemImpressions > 0)
+        Span<float> aux = scratch.Aux.AsSpan(0, catalog.Count);
+        long threshold = policy.NewItemImpressions;
+        int fresh = 0;
+        for (int r = 0; r < aux.Length; r++)
         {
-            Span<float> aux = scratch.Aux.AsSpan(0, catalog.Count);
-            long threshold = policy.NewItemImpressions;
-            int fresh = 0;
-            for (int r = 0; r < aux.Length; r++)
-            {
-                long impressions = MutableItemCounters.PlainReadsAreAtomic ? impressionsBuffer[r] : counters.Impressions(r);
-                bool isNew = impressions < threshold && !float.IsNaN(blended[r]);
-                aux[r] = isNew ? -(float)impressions : float.NaN;
-                fresh += isNew ? 1 : 0;
-            }
-
-            if (fresh > 0)
-            {
-                // Not again what is already in the pool or in the greedy list (a new item ranked further down stays eligible).
-                for (int i = 0; i < pool; i++)
-                {
-                    aux[scratch.PoolRows[i]] = float.NaN;
-                }
-
-                for (int i = 0; i < greedyN; i++)
-                {
-                    if (scratch.MmrTaken[i])
-                    {
-                        aux[scratch.Candidates[i]] = float.NaN;
-                    }
-                }
-
-                int want = Math.Min(policy.ExplorationPoolSize, catalog.Count);
-                ScratchArray.Grow(ref scratch.PoolRows, pool + want);
-                ScratchArray.Grow(ref scratch.PoolWeights, pool + want);
-                ScratchArray.Grow(ref scratch.PoolScores, want);
-                pool += TopK.Select(aux, catalog.IdRank, want, ref filter, scratch.PoolRows.AsSpan(pool), scratch.PoolScores);
-            }
+            long impressions = MutableItemCounters.PlainReadsAreAtomic ? impressionsBuffer[r] : counters.Impressions(r);
+            bool isNew = impressions < threshold && !float.IsNaN(blended[r]);
+            aux[r] = isNew ? -(float)impressions : float.NaN;
+            fresh += isNew ? 1 : 0;
         }
 
+        if (fresh > 0)
+        {
+            // Not again what is already in the pool or in the greedy list (a new item ranked further down stays eligible).
+            for (int i = 0; i < pool; i++)
+            {
+                aux[scratch.PoolRows[i]] = float.NaN;
+            }
+
+            for (int i = 0; i < greedyN; i++)
+            {
+                if (scratch.MmrTaken[i])
+                {
+                    aux[scratch.Candidates[i]] = float.NaN;
+                }
+            }
+
+            int want = Math.Min(policy.ExplorationPoolSize, catalog.Count);
+            ScratchArray.Grow(ref scratch.PoolRows, pool + want);
+            ScratchArray.Grow(ref scratch.PoolWeights, pool + want);
+            ScratchArray.Grow(ref scratch.PoolScores, want);
+            pool += TopK.Select(aux, catalog.IdRank, want, ref filter, scratch.PoolRows.AsSpan(pool), scratch.PoolScores);
+        }
+
+        return pool;
+    }
+
+    /// <summary>
+    /// Weights each pool entry by <see cref="PolicyOptions.UnseenBoost"/> when the player has not seen it and by
+    /// <see cref="PolicyOptions.NewItemBoost"/> when it is new.
+    /// </summary>
+    private static void WeighPool(CatalogSnapshot catalog, MutableItemCounters counters, PolicyScratch scratch, PolicyOptions policy, UserState? user, int pool)
+    {
         double unseenFactor = 1 + policy.UnseenBoost;
         double newFactor = 1 + policy.NewItemBoost;
         if (user is not null)
@@ -97,8 +134,6 @@ internal static class ExplorationPool
                 scratch.PoolWeights[i] = unseenFactor * (counters.Impressions(scratch.PoolRows[i]) < policy.NewItemImpressions ? newFactor : 1);
             }
         }
-
-        return pool;
     }
 
     public static double SumWeights(double[] weights, int count)

@@ -47,6 +47,25 @@ internal static class SnapshotValidator
         {
             throw Invalid("The catalog's 'rank' field is not the ordinal order of its ids.");
         }
+
+        ValidateItemRows(m, dims, maxIdBytes);
+        if (m.HasPopularity)
+        {
+            ValidatePopularity(m, items);
+        }
+
+        if (m.HasProfiles)
+        {
+            ValidateProfiles(m, dims, maxIdBytes);
+        }
+
+        ValidateSettings(m.Settings);
+    }
+
+    /// <summary>Checks each item row is unit length (or zero) and finite, then the item's tags.</summary>
+    private static void ValidateItemRows(SnapshotModel m, int dims, int maxIdBytes)
+    {
+        int items = m.ItemIds.Length;
         for (int i = 0; i < items; i++)
         {
             // Fast path: NaN or infinity makes the SIMD sum of squares non-finite; a unit row sums to ~1. Anything else is
@@ -59,57 +78,57 @@ internal static class SnapshotValidator
                 throw Invalid($"The vector of item '{m.ItemIds[i]}' is not unit length (squared length {fast}); snapshots store normalized rows.");
             }
 
-            string[] tags = m.ItemTags[i];
-            if (tags.Length > ItemDefinition.MaxTags)
-            {
-                throw Invalid($"Item '{m.ItemIds[i]}' has {tags.Length} tags; the limit is {ItemDefinition.MaxTags} (ItemDefinition.MaxTags).");
-            }
-
-            for (int t = 0; t < tags.Length; t++)
-            {
-                string tag = tags[t];
-                int position = -1;
-                var problem = tag is null ? TextProblem.Empty : Guard.Inspect(tag, maxIdBytes, out position);
-                if (problem == TextProblem.Empty)
-                {
-                    throw Invalid($"Item '{m.ItemIds[i]}' has an empty tag.");
-                }
-
-                if (problem != TextProblem.None)
-                {
-                    throw Invalid(Guard.Describe(problem, $"Tag {t} of item '{m.ItemIds[i]}'", tag!, maxIdBytes, position, "the engine's RecoEngineOptions.MaxIdBytes"));
-                }
-            }
+            ValidateTags(m, i, maxIdBytes);
         }
+    }
 
-        if (m.HasPopularity)
+    /// <summary>Checks item <paramref name="i"/> has at most <see cref="ItemDefinition.MaxTags"/> tags, each non-empty, well-formed and within the id limit.</summary>
+    private static void ValidateTags(SnapshotModel m, int i, int maxIdBytes)
+    {
+        string[] tags = m.ItemTags[i];
+        if (tags.Length > ItemDefinition.MaxTags)
         {
-            if (m.PopularityLog2!.Length != items || m.Impressions!.Length != items || m.Engagements!.Length != items)
-            {
-                throw Invalid($"The popularity section has {m.PopularityLog2.Length}/{m.Impressions!.Length}/{m.Engagements!.Length} values for {items} items.");
-            }
-
-            for (int i = 0; i < items; i++)
-            {
-                double p = m.PopularityLog2[i];
-                if (double.IsNaN(p) || double.IsPositiveInfinity(p))
-                {
-                    throw Invalid($"The popularity of item '{m.ItemIds[i]}' is {p}; it must be finite (or negative infinity for none).");
-                }
-
-                if (m.Impressions[i] < 0 || m.Engagements[i] < 0)
-                {
-                    throw Invalid($"Item '{m.ItemIds[i]}' has a negative impression or engagement count.");
-                }
-            }
+            throw Invalid($"Item '{m.ItemIds[i]}' has {tags.Length} tags; the limit is {ItemDefinition.MaxTags} (ItemDefinition.MaxTags).");
         }
 
-        if (m.HasProfiles)
+        for (int t = 0; t < tags.Length; t++)
         {
-            ValidateProfiles(m, dims, maxIdBytes);
+            string tag = tags[t];
+            int position = -1;
+            var problem = tag is null ? TextProblem.Empty : Guard.Inspect(tag, maxIdBytes, out position);
+            if (problem == TextProblem.Empty)
+            {
+                throw Invalid($"Item '{m.ItemIds[i]}' has an empty tag.");
+            }
+
+            if (problem != TextProblem.None)
+            {
+                throw Invalid(Guard.Describe(problem, $"Tag {t} of item '{m.ItemIds[i]}'", tag!, maxIdBytes, position, "the engine's RecoEngineOptions.MaxIdBytes"));
+            }
+        }
+    }
+
+    /// <summary>Checks the popularity columns match the item count and hold finite (or -inf) log2 values and non-negative counts.</summary>
+    private static void ValidatePopularity(SnapshotModel m, int items)
+    {
+        if (m.PopularityLog2!.Length != items || m.Impressions!.Length != items || m.Engagements!.Length != items)
+        {
+            throw Invalid($"The popularity section has {m.PopularityLog2.Length}/{m.Impressions!.Length}/{m.Engagements!.Length} values for {items} items.");
         }
 
-        ValidateSettings(m.Settings);
+        for (int i = 0; i < items; i++)
+        {
+            double p = m.PopularityLog2[i];
+            if (double.IsNaN(p) || double.IsPositiveInfinity(p))
+            {
+                throw Invalid($"The popularity of item '{m.ItemIds[i]}' is {p}; it must be finite (or negative infinity for none).");
+            }
+
+            if (m.Impressions[i] < 0 || m.Engagements[i] < 0)
+            {
+                throw Invalid($"Item '{m.ItemIds[i]}' has a negative impression or engagement count.");
+            }
+        }
     }
 
     private static void ValidateProfiles(SnapshotModel m, int dims, int maxIdBytes)

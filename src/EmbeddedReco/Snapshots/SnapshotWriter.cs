@@ -68,6 +68,29 @@ internal static class SnapshotWriter
         w.Write(SnapshotFormat.EngineSection);
         WriteEngine(ref w, model);
 
+        WriteCatalog(ref w, model);
+        if (model.HasPopularity)
+        {
+            WritePopularity(ref w, model);
+        }
+
+        if (model.HasProfiles)
+        {
+            WriteProfiles(ref w, model);
+        }
+
+        if (model.Collaborative is { } c)
+        {
+            WriteCollaborative(ref w, c);
+        }
+
+        w.Flush();
+        return buffer;
+    }
+
+    /// <summary>Writes the catalog section: item count, ids, vectors, tags and (when present) the rank.</summary>
+    private static void WriteCatalog(ref MessagePackWriter w, SnapshotModel model)
+    {
         w.Write(SnapshotFormat.CatalogSection);
         w.WriteMapHeader(model.ItemRank is null ? 4 : 5);
         w.Write(SnapshotFormat.Count);
@@ -83,95 +106,101 @@ internal static class SnapshotWriter
             w.Write(SnapshotFormat.Rank);
             WriteInts(ref w, model.ItemRank);
         }
+    }
 
-        if (model.HasPopularity)
+    /// <summary>Writes the popularity section: log2 popularity, impressions and engagements per item.</summary>
+    private static void WritePopularity(ref MessagePackWriter w, SnapshotModel model)
+    {
+        w.Write(SnapshotFormat.PopularitySection);
+        w.WriteMapHeader(3);
+        w.Write(SnapshotFormat.Log2);
+        WriteDoubles(ref w, model.PopularityLog2!);
+        w.Write(SnapshotFormat.Impressions);
+        WriteLongs(ref w, model.Impressions!);
+        w.Write(SnapshotFormat.Engagements);
+        WriteLongs(ref w, model.Engagements!);
+    }
+
+    /// <summary>Writes the profiles section: the per-user columns, then (when present) the per-user item state.</summary>
+    private static void WriteProfiles(ref MessagePackWriter w, SnapshotModel model)
+    {
+        var items = model.UserItems;
+        w.Write(SnapshotFormat.ProfilesSection);
+        w.WriteMapHeader(items is null ? 7 : 15);
+        w.Write(SnapshotFormat.Count);
+        w.Write(model.UserIds!.Length);
+        w.Write(SnapshotFormat.Ids);
+        WriteStrings(ref w, model.UserIds);
+        w.Write(SnapshotFormat.Vectors);
+        WriteFloats(ref w, model.UserVectors!);
+        w.Write(SnapshotFormat.LastTicks);
+        WriteLongs(ref w, model.UserLastTicks!);
+        w.Write(SnapshotFormat.Interactions);
+        WriteLongs(ref w, model.UserInteractions!);
+        w.Write(SnapshotFormat.Positives);
+        WriteLongs(ref w, model.UserPositives!);
+        w.Write(SnapshotFormat.Consumed);
+        WriteStringArrays(ref w, model.UserConsumed!);
+        if (items is not null)
         {
-            w.Write(SnapshotFormat.PopularitySection);
-            w.WriteMapHeader(3);
-            w.Write(SnapshotFormat.Log2);
-            WriteDoubles(ref w, model.PopularityLog2!);
-            w.Write(SnapshotFormat.Impressions);
-            WriteLongs(ref w, model.Impressions!);
-            w.Write(SnapshotFormat.Engagements);
-            WriteLongs(ref w, model.Engagements!);
+            WriteUserItems(ref w, items);
+        }
+    }
+
+    /// <summary>Writes the eight per-user item columns of the profiles section.</summary>
+    private static void WriteUserItems(ref MessagePackWriter w, SnapshotUserItems items)
+    {
+        w.Write(SnapshotFormat.ItemCounts);
+        WriteInts(ref w, items.Counts);
+        w.Write(SnapshotFormat.ItemIds);
+        WriteStrings(ref w, items.ItemIds);
+        w.Write(SnapshotFormat.ItemWeight);
+        WriteFloats(ref w, items.Weight);
+        w.Write(SnapshotFormat.ItemWeightTicks);
+        WriteLongs(ref w, items.WeightTicks);
+        w.Write(SnapshotFormat.ItemIgnored);
+        WriteInts(ref w, items.Ignored);
+        w.Write(SnapshotFormat.ItemLastShownTicks);
+        WriteLongs(ref w, items.LastShownTicks);
+        w.Write(SnapshotFormat.ItemCooldownUntilTicks);
+        WriteLongs(ref w, items.CooldownUntilTicks);
+        w.Write(SnapshotFormat.ItemLastTouchTicks);
+        WriteLongs(ref w, items.LastTouchTicks);
+    }
+
+    /// <summary>Writes the collaborative model section, dense (EASE) or sparse (item-kNN CSR).</summary>
+    private static void WriteCollaborative(ref MessagePackWriter w, SnapshotCollaborative c)
+    {
+        bool dense = c.Dense is not null;
+        w.Write(SnapshotFormat.ModelSection);
+        w.WriteMapHeader(dense ? 7 : 9);
+        w.Write(SnapshotFormat.Algorithm);
+        w.Write(c.Algorithm);
+        w.Write(SnapshotFormat.ItemIds);
+        WriteStrings(ref w, c.ItemIds);
+        if (dense)
+        {
+            w.Write(SnapshotFormat.Dense);
+            WriteFloats(ref w, c.Dense!);
+        }
+        else
+        {
+            w.Write(SnapshotFormat.Start);
+            WriteInts(ref w, c.Start!);
+            w.Write(SnapshotFormat.Neighbours);
+            WriteInts(ref w, c.Neighbours!);
+            w.Write(SnapshotFormat.Similarities);
+            WriteFloats(ref w, c.Similarities!);
         }
 
-        if (model.HasProfiles)
-        {
-            var items = model.UserItems;
-            w.Write(SnapshotFormat.ProfilesSection);
-            w.WriteMapHeader(items is null ? 7 : 15);
-            w.Write(SnapshotFormat.Count);
-            w.Write(model.UserIds!.Length);
-            w.Write(SnapshotFormat.Ids);
-            WriteStrings(ref w, model.UserIds);
-            w.Write(SnapshotFormat.Vectors);
-            WriteFloats(ref w, model.UserVectors!);
-            w.Write(SnapshotFormat.LastTicks);
-            WriteLongs(ref w, model.UserLastTicks!);
-            w.Write(SnapshotFormat.Interactions);
-            WriteLongs(ref w, model.UserInteractions!);
-            w.Write(SnapshotFormat.Positives);
-            WriteLongs(ref w, model.UserPositives!);
-            w.Write(SnapshotFormat.Consumed);
-            WriteStringArrays(ref w, model.UserConsumed!);
-            if (items is not null)
-            {
-                w.Write(SnapshotFormat.ItemCounts);
-                WriteInts(ref w, items.Counts);
-                w.Write(SnapshotFormat.ItemIds);
-                WriteStrings(ref w, items.ItemIds);
-                w.Write(SnapshotFormat.ItemWeight);
-                WriteFloats(ref w, items.Weight);
-                w.Write(SnapshotFormat.ItemWeightTicks);
-                WriteLongs(ref w, items.WeightTicks);
-                w.Write(SnapshotFormat.ItemIgnored);
-                WriteInts(ref w, items.Ignored);
-                w.Write(SnapshotFormat.ItemLastShownTicks);
-                WriteLongs(ref w, items.LastShownTicks);
-                w.Write(SnapshotFormat.ItemCooldownUntilTicks);
-                WriteLongs(ref w, items.CooldownUntilTicks);
-                w.Write(SnapshotFormat.ItemLastTouchTicks);
-                WriteLongs(ref w, items.LastTouchTicks);
-            }
-        }
-
-        if (model.Collaborative is { } c)
-        {
-            bool dense = c.Dense is not null;
-            w.Write(SnapshotFormat.ModelSection);
-            w.WriteMapHeader(dense ? 7 : 9);
-            w.Write(SnapshotFormat.Algorithm);
-            w.Write(c.Algorithm);
-            w.Write(SnapshotFormat.ItemIds);
-            WriteStrings(ref w, c.ItemIds);
-            if (dense)
-            {
-                w.Write(SnapshotFormat.Dense);
-                WriteFloats(ref w, c.Dense!);
-            }
-            else
-            {
-                w.Write(SnapshotFormat.Start);
-                WriteInts(ref w, c.Start!);
-                w.Write(SnapshotFormat.Neighbours);
-                WriteInts(ref w, c.Neighbours!);
-                w.Write(SnapshotFormat.Similarities);
-                WriteFloats(ref w, c.Similarities!);
-            }
-
-            w.Write(SnapshotFormat.Users);
-            w.Write(c.Users);
-            w.Write(SnapshotFormat.Interactions);
-            w.Write(c.Interactions);
-            w.Write(SnapshotFormat.TrainedAtTicks);
-            w.Write(c.TrainedAtTicks);
-            w.Write(SnapshotFormat.DurationTicks);
-            w.Write(c.DurationTicks);
-        }
-
-        w.Flush();
-        return buffer;
+        w.Write(SnapshotFormat.Users);
+        w.Write(c.Users);
+        w.Write(SnapshotFormat.Interactions);
+        w.Write(c.Interactions);
+        w.Write(SnapshotFormat.TrainedAtTicks);
+        w.Write(c.TrainedAtTicks);
+        w.Write(SnapshotFormat.DurationTicks);
+        w.Write(c.DurationTicks);
     }
 
     private static void WriteEngine(ref MessagePackWriter w, SnapshotModel model)
