@@ -1,9 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Threading;
 using EmbeddedReco.Catalog;
 using EmbeddedReco.Diagnostics;
-using EmbeddedReco.Scoring;
 using EmbeddedReco.Storage;
 
 namespace EmbeddedReco;

@@ -1,9 +1,7 @@
 using System;
-using System.Threading;
 using EmbeddedReco.Catalog;
 using EmbeddedReco.Diagnostics;
 using EmbeddedReco.Interactions;
-using EmbeddedReco.Profiles;
 using EmbeddedReco.Storage;
 
 namespace EmbeddedReco;
@@ -68,54 +66,22 @@ public sealed partial class RecoEngine
     /// </summary>
     private void RecordShownImpressions(string userId, ReadOnlySpan<Suggestion> list, long ticks)
     {
-        double weight = _recorder.WeightOf(InteractionKind.Impression, 1);
-        string? unknown = null;
-        bool warn = false;
-        int recorded = 0;
+        ShownOutcome outcome;
         lock (_mutation)
         {
             ThrowIfDisposed();
-            if (_store.IsFaulted)
-            {
-                Interlocked.Add(ref _skippedImpressions, list.Length);
-                warn = !_skippingImpressions;
-                _skippingImpressions = true;
-            }
-            else
-            {
-                _skippingImpressions = false;
-                var catalog = _state.Catalog;
-                using var writes = _store.BeginBatch();
-                foreach (var s in list)
-                {
-                    if (!_recorder.Apply(writes, catalog, userId, s.ItemId, InteractionKind.Impression, 1, weight, ticks))
-                    {
-                        unknown = s.ItemId;
-                    }
-
-                    recorded++;
-                }
-            }
+            outcome = _recorder.ApplyShown(_store, _state.Catalog, userId, list, ticks);
         }
 
-        if (warn)
-        {
-            Log.ImpressionsSkipped(_logger, list.Length);
-        }
-
-        if (unknown is not null)
-        {
-            Log.UnknownItemInteraction(_logger, userId, unknown);
-        }
-
-        for (int i = 0; i < recorded; i++)
+        outcome.Log(_logger, userId, list.Length);
+        for (int i = 0; i < outcome.Recorded; i++)
         {
             MaybeRetrain(); // counts interactions, as for Record
         }
     }
 
     /// <summary>Impressions of shown lists skipped because the store was faulted (see <see cref="RecordShownImpressions"/>).</summary>
-    internal long SkippedImpressions => Interlocked.Read(ref _skippedImpressions);
+    internal long SkippedImpressions => _recorder.SkippedImpressions;
 
     /// <summary>Returns a copy of what the engine knows about a player, or null for a player with no recorded interaction.</summary>
     /// <param name="userId">The player's id.</param>

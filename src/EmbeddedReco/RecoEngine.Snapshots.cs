@@ -1,12 +1,9 @@
 using System;
-using EmbeddedReco.Collaborative;
 using EmbeddedReco.Diagnostics;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
-using System.Threading;
 using EmbeddedReco.Catalog;
-using EmbeddedReco.Profiles;
 using EmbeddedReco.Snapshots;
 using EmbeddedReco.Storage;
 
@@ -43,27 +40,13 @@ public sealed partial class RecoEngine
     public void SaveSnapshot(Stream stream, SnapshotOptions? options = null)
     {
         ThrowIfDisposed();
-        if (stream is null)
-        {
-            throw new ArgumentNullException(nameof(stream));
-        }
-
-        if (!stream.CanWrite)
-        {
-            throw new ArgumentException("The snapshot stream must be writable.", nameof(stream));
-        }
-
+        SnapshotFiles.CheckStream(stream, write: true);
         options ??= SnapshotOptions.Default;
         options.Validate(nameof(options));
         var model = CaptureSnapshot(options);
         try
         {
-            SnapshotWriter.Write(stream, model, options.Compression, options.MaxSnapshotBytes);
-            stream.Flush();
-        }
-        catch (Exception ex) when (SnapshotFiles.IsIoFailure(ex))
-        {
-            throw new RecoException(RecoErrorCode.SnapshotWriteFailed, $"Writing the snapshot failed: {ex.Message}", ex);
+            SnapshotFiles.WriteTo(stream, model, options);
         }
         finally
         {
@@ -140,30 +123,11 @@ public sealed partial class RecoEngine
     public void LoadSnapshot(Stream stream, SnapshotOptions? options = null)
     {
         ThrowIfDisposed();
-        if (stream is null)
-        {
-            throw new ArgumentNullException(nameof(stream));
-        }
-
-        if (!stream.CanRead)
-        {
-            throw new ArgumentException("The snapshot stream must be readable.", nameof(stream));
-        }
-
+        SnapshotFiles.CheckStream(stream, write: false);
         options ??= SnapshotOptions.Default;
         options.Validate(nameof(options));
         var recycle = _state.TakeSpare();
-        SnapshotModel model;
-        try
-        {
-            model = SnapshotReader.Read(stream, options.MaxSnapshotBytes, recycle);
-        }
-        catch (Exception ex) when (SnapshotFiles.IsIoFailure(ex))
-        {
-            throw new RecoException(RecoErrorCode.SnapshotReadFailed, $"Reading the snapshot failed: {ex.Message}", ex);
-        }
-
-        ApplySnapshot(model, recycle, options.ReuseReplacedCatalog);
+        ApplySnapshot(SnapshotFiles.ReadFrom(stream, options, recycle), recycle, options.ReuseReplacedCatalog);
     }
 
     /// <summary>Loads a snapshot file; see <see cref="LoadSnapshot(Stream, SnapshotOptions?)"/> for the semantics.</summary>
@@ -182,23 +146,7 @@ public sealed partial class RecoEngine
         SnapshotFiles.CheckPath(path);
         options ??= SnapshotOptions.Default;
         options.Validate(nameof(options));
-        SnapshotModel model;
-        CatalogSnapshot? recycle = null;
-        try
-        {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            recycle = _state.TakeSpare();
-            model = SnapshotReader.Read(file, options.MaxSnapshotBytes, recycle);
-            if (file.Position != file.Length)
-            {
-                throw new RecoException(RecoErrorCode.SnapshotInvalid, $"The snapshot file '{path}' has {file.Length - file.Position} unexpected bytes after the snapshot.");
-            }
-        }
-        catch (Exception ex) when (SnapshotFiles.IsIoFailure(ex))
-        {
-            throw new RecoException(RecoErrorCode.SnapshotReadFailed, $"Reading the snapshot file '{path}' failed: {ex.Message}", ex);
-        }
-
+        var model = SnapshotFiles.ReadFile(path, options, _state.TakeSpare, out var recycle);
         ApplySnapshot(model, recycle, options.ReuseReplacedCatalog);
     }
 
@@ -230,59 +178,19 @@ public sealed partial class RecoEngine
             var old = _state.Catalog;
             if (!model.HasPopularity)
             {
-                // Keep the live counters of items that stay (they only change under this lock).
-                for (int i = 0; i < next.Count; i++)
-                {
-                    if (old.Index.TryGetValue(next.Ids[i], out int oldRow))
-                    {
-                        next.Counters.CopyFrom(old.Counters, oldRow, i);
-                    }
-                }
+                next.KeepCountersOf(old); // items that stay keep their live counters (they only change under this lock)
             }
 
             var oldUsers = _state.Swap(next, trainedModel, nextUsers);
-            QueueSnapshotWrites(old, next, oldUsers, nextUsers);
+            if (nextUsers is not null)
+            {
+                _players.ClearShownLists(); // the list memory and seed streams belonged to the replaced profiles
+            }
+
+            StateWrites.QueueReplaced(_store, old, next, oldUsers, nextUsers);
 
             // Only now may a concurrent load recycle the replaced catalog: its ids were read just above.
             _state.KeepSpare(keepSpare ? old : null);
-        }
-    }
-
-    /// <summary>Queues the writes of a snapshot load as one batch: every item added, replaced or removed; every profile replaced or removed.</summary>
-    private void QueueSnapshotWrites(CatalogSnapshot old, CatalogSnapshot next, ConcurrentDictionary<string, UserState> oldUsers, ConcurrentDictionary<string, UserState>? nextUsers)
-    {
-        using var writes = _store.BeginBatch();
-        foreach (string id in next.Ids)
-        {
-            writes.Add(new WriteOp(WriteOpKind.ItemChanged, id));
-        }
-
-        foreach (string id in old.Ids)
-        {
-            if (!next.Index.ContainsKey(id))
-            {
-                writes.Add(new WriteOp(WriteOpKind.ItemChanged, id));
-            }
-        }
-
-        if (nextUsers is null)
-        {
-            return;
-        }
-
-        // The list memory and seed streams belonged to the replaced profiles.
-        _players.ClearShownLists();
-        foreach (var pair in nextUsers)
-        {
-            writes.Add(new WriteOp(WriteOpKind.UserReplaced, pair.Key));
-        }
-
-        foreach (var pair in oldUsers)
-        {
-            if (!nextUsers.ContainsKey(pair.Key))
-            {
-                writes.Add(new WriteOp(WriteOpKind.UserReplaced, pair.Key));
-            }
         }
     }
 }

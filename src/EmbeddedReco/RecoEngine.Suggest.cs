@@ -1,14 +1,12 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Threading;
 using EmbeddedReco.Catalog;
 using EmbeddedReco.Collaborative;
 using EmbeddedReco.Diagnostics;
 using EmbeddedReco.Policy;
 using EmbeddedReco.Profiles;
 using EmbeddedReco.Scoring;
-using EmbeddedReco.Storage;
 
 namespace EmbeddedReco;
 

@@ -1,11 +1,9 @@
 using System;
-using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 using EmbeddedReco.Collaborative;
 using EmbeddedReco.Diagnostics;
-using EmbeddedReco.Profiles;
 
 namespace EmbeddedReco;
 
@@ -46,26 +44,18 @@ public sealed partial class RecoEngine
 
         try
         {
-            var sw = Stopwatch.StartNew();
-            long now = NowTicks();
             Interlocked.Exchange(ref _sinceTraining, 0);
-            var builder = PlayerHistories.ToMatrix(_players.Profiles, _profileDecay, now, out int users);
-            cancellationToken.ThrowIfCancellationRequested();
-            var trainedAt = new DateTimeOffset(now, TimeSpan.Zero);
-            if (builder.Count == 0)
+            var result = ModelTraining.Run(_players.Profiles, _profileDecay, NowTicks(), _options.Collaborative, progress, cancellationToken, out var model);
+            if (model is not null)
             {
-                return new TrainingResult(_options.Collaborative.Algorithm, 0, 0, 0, sw.Elapsed, trainedAt);
+                _state.ServeModel(model);
             }
 
-            var (matrix, _, itemIds) = builder.Build();
-            var model = CollaborativeModel.Train(itemIds, matrix, _options.Collaborative, progress, cancellationToken);
-            var result = new TrainingResult(model.Algorithm, model.ItemCount, users, builder.Count, sw.Elapsed, trainedAt);
-            if (model.ItemCount > 0)
+            if (result.Interactions > 0)
             {
-                _state.ServeModel(new TrainedModel(model, result));
+                Log.ModelTrained(_logger, result.Algorithm.ToString(), result.ModelItems, result.Users, result.Interactions, result.Duration.TotalMilliseconds);
             }
 
-            Log.ModelTrained(_logger, result.Algorithm.ToString(), result.ModelItems, result.Users, result.Interactions, result.Duration.TotalMilliseconds);
             return result;
         }
         finally

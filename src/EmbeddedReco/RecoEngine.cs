@@ -1,9 +1,7 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 using EmbeddedReco.Catalog;
-using EmbeddedReco.Collaborative;
 using EmbeddedReco.Diagnostics;
 using EmbeddedReco.Engagement;
 using EmbeddedReco.Interactions;
@@ -56,8 +54,6 @@ public sealed partial class RecoEngine : IDisposable
     private int _disposed;
     private int _training;
     private long _sinceTraining;
-    private long _skippedImpressions; // shown-list impressions skipped while the store was faulted
-    private bool _skippingImpressions; // under _mutation: the skip was logged for the current failure
 
     private RecoEngine(RecoEngineOptions options)
     {

@@ -152,6 +152,21 @@ internal sealed class CatalogSnapshot
 
     public Dictionary<string, int> Index { get; }
 
+    /// <summary>
+    /// Copies into this catalog's counters the counters of every item that <paramref name="old"/> also holds (a snapshot load
+    /// without popularity keeps the live counters of the items that stay). Call under the engine's mutation lock.
+    /// </summary>
+    public void KeepCountersOf(CatalogSnapshot old)
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            if (old.Index.TryGetValue(Ids[i], out int oldRow))
+            {
+                Counters.CopyFrom(old.Counters, oldRow, i);
+            }
+        }
+    }
+
     /// <summary>The live per-item counters: the one mutable part of the snapshot (see <see cref="MutableItemCounters"/>).</summary>
     public MutableItemCounters Counters { get; }
 

@@ -1,4 +1,3 @@
-using System;
 using EmbeddedReco.Catalog;
 
 namespace EmbeddedReco.Collaborative;

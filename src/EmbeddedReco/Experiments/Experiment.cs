@@ -2,7 +2,6 @@ using System;
 using EmbeddedReco.Diagnostics;
 using System.Collections.Generic;
 using EmbeddedReco.Common;
-using EmbeddedReco.Experiments;
 
 namespace EmbeddedReco;
 

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using EmbeddedReco.Catalog;
 using EmbeddedReco.Diagnostics;
 using EmbeddedReco.Profiles;
@@ -27,6 +28,8 @@ internal sealed class InteractionRecorder
     private readonly Decay _profileDecay;
     private readonly Decay _popularityDecay;
     private readonly bool[] _consumedKinds;
+    private long _skippedImpressions; // shown-list impressions skipped while the store was faulted
+    private bool _skippingImpressions; // under the mutation lock: the skip was logged for the current failure
 
     public InteractionRecorder(RecoEngineOptions options, PlayerStore players)
     {
@@ -142,5 +145,75 @@ internal sealed class InteractionRecorder
 
         writes.Add(new WriteOp(WriteOpKind.EngagementChanged, userId, variant));
         return known;
+    }
+
+    /// <summary>Impressions of shown lists skipped because the store was faulted (see <see cref="ApplyShown"/>).</summary>
+    public long SkippedImpressions => Interlocked.Read(ref _skippedImpressions);
+
+    /// <summary>
+    /// Applies a shown list as impressions (call under the engine's mutation lock), their writes queued as one batch. While the
+    /// store is faulted the impressions are skipped (counted in <see cref="SkippedImpressions"/>, logged once per failure), so
+    /// that Suggest still serves its list and memory does not run ahead of what can be persisted.
+    /// </summary>
+    public ShownOutcome ApplyShown(LiteStore store, CatalogSnapshot catalog, string userId, ReadOnlySpan<Suggestion> list, long ticks)
+    {
+        if (store.IsFaulted)
+        {
+            Interlocked.Add(ref _skippedImpressions, list.Length);
+            bool warn = !_skippingImpressions;
+            _skippingImpressions = true;
+            return new ShownOutcome(0, null, warn);
+        }
+
+        _skippingImpressions = false;
+        double weight = WeightOf(InteractionKind.Impression, 1);
+        string? unknown = null;
+        int recorded = 0;
+        using var writes = store.BeginBatch();
+        foreach (var s in list)
+        {
+            if (!Apply(writes, catalog, userId, s.ItemId, InteractionKind.Impression, 1, weight, ticks))
+            {
+                unknown = s.ItemId;
+            }
+
+            recorded++;
+        }
+
+        return new ShownOutcome(recorded, unknown, false);
+    }
+}
+
+/// <summary>What <see cref="InteractionRecorder.ApplyShown"/> did: impressions recorded, an item not in the catalog, whether to warn of a skip.</summary>
+internal readonly struct ShownOutcome
+{
+    public ShownOutcome(int recorded, string? unknownItem, bool skippedWarning)
+    {
+        Recorded = recorded;
+        UnknownItem = unknownItem;
+        SkippedWarning = skippedWarning;
+    }
+
+    /// <summary>Impressions applied (0 when skipped).</summary>
+    public int Recorded { get; }
+
+    /// <summary>The last shown item that was not in the catalog, or null.</summary>
+    public string? UnknownItem { get; }
+
+    /// <summary>The list was skipped and this is the first skip of the current storage failure.</summary>
+    public bool SkippedWarning { get; }
+
+    /// <summary>Logs the outcome (outside any lock).</summary>
+    public void Log(Microsoft.Extensions.Logging.ILogger logger, string userId, int listLength)
+    {
+        if (SkippedWarning)
+        {
+            Diagnostics.Log.ImpressionsSkipped(logger, listLength);
+        }
+
+        if (UnknownItem is not null)
+        {
+            Diagnostics.Log.UnknownItemInteraction(logger, userId, UnknownItem);
+        }
     }
 }

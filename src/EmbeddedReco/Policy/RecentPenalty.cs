@@ -1,8 +1,6 @@
 using System;
 using EmbeddedReco.Catalog;
-using EmbeddedReco.Profiles;
 using EmbeddedReco.Common;
-using EmbeddedReco.Scoring;
 
 namespace EmbeddedReco.Policy;
 

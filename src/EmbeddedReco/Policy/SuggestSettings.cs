@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using EmbeddedReco.Experiments;
 
 namespace EmbeddedReco.Policy;
 

@@ -1,5 +1,4 @@
 using System;
-using EmbeddedReco.Collaborative;
 
 namespace EmbeddedReco.Scoring;
 

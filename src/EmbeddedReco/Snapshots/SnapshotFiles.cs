@@ -29,6 +29,74 @@ internal static class SnapshotFiles
         }
     }
 
+    /// <summary>Throws the standard argument exceptions for a null stream, or one that cannot be written (read).</summary>
+    public static void CheckStream(Stream stream, bool write)
+    {
+        if (stream is null)
+        {
+            throw new ArgumentNullException(nameof(stream));
+        }
+
+        if (write ? !stream.CanWrite : !stream.CanRead)
+        {
+            throw new ArgumentException(write ? "The snapshot stream must be writable." : "The snapshot stream must be readable.", nameof(stream));
+        }
+    }
+
+    /// <summary>Writes a snapshot to a caller's stream and flushes it; a failure of the stream becomes <see cref="RecoErrorCode.SnapshotWriteFailed"/>.</summary>
+    public static void WriteTo(Stream stream, SnapshotModel model, SnapshotOptions options)
+    {
+        try
+        {
+            SnapshotWriter.Write(stream, model, options.Compression, options.MaxSnapshotBytes);
+            stream.Flush();
+        }
+        catch (Exception ex) when (IsIoFailure(ex))
+        {
+            throw new RecoException(RecoErrorCode.SnapshotWriteFailed, $"Writing the snapshot failed: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Reads a snapshot from a caller's stream (into <paramref name="recycle"/>'s arrays when it fits); a failure of the
+    /// stream becomes <see cref="RecoErrorCode.SnapshotReadFailed"/>.</summary>
+    public static SnapshotModel ReadFrom(Stream stream, SnapshotOptions options, Catalog.CatalogSnapshot? recycle)
+    {
+        try
+        {
+            return SnapshotReader.Read(stream, options.MaxSnapshotBytes, recycle);
+        }
+        catch (Exception ex) when (IsIoFailure(ex))
+        {
+            throw new RecoException(RecoErrorCode.SnapshotReadFailed, $"Reading the snapshot failed: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Reads a snapshot file, which must hold exactly one snapshot. <paramref name="takeSpare"/> is asked for a catalog to
+    /// recycle once the file is open (returned in <paramref name="recycle"/>). A failure of the file system becomes
+    /// <see cref="RecoErrorCode.SnapshotReadFailed"/>.
+    /// </summary>
+    public static SnapshotModel ReadFile(string path, SnapshotOptions options, Func<Catalog.CatalogSnapshot?> takeSpare, out Catalog.CatalogSnapshot? recycle)
+    {
+        recycle = null;
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            recycle = takeSpare();
+            var model = SnapshotReader.Read(file, options.MaxSnapshotBytes, recycle);
+            if (file.Position != file.Length)
+            {
+                throw new RecoException(RecoErrorCode.SnapshotInvalid, $"The snapshot file '{path}' has {file.Length - file.Position} unexpected bytes after the snapshot.");
+            }
+
+            return model;
+        }
+        catch (Exception ex) when (IsIoFailure(ex))
+        {
+            throw new RecoException(RecoErrorCode.SnapshotReadFailed, $"Reading the snapshot file '{path}' failed: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>
     /// Writes <paramref name="model"/> to a temporary file beside <paramref name="path"/>, flushes it to disk and renames it over
     /// <paramref name="path"/>; on failure the temporary file is deleted and any previous file is intact.
