@@ -31,6 +31,7 @@ static int Usage(string error)
     Console.Error.WriteLine($"error: {error}");
     Console.Error.WriteLine("usage: dotnet run -c Release --project samples/EmbeddedReco.PolicySweep -- [sim|ndcg] [options]");
     Console.Error.WriteLine("  sim  [--seeds 1,2,3] [--players 60] [--items 300] [--seconds 180] [--shelf 10] [--cooldown-seconds 30]");
+    Console.Error.WriteLine("       [--base \"defaults;eps=0.05;lambda=0.8\" (the row others are compared with; default: the engine's PolicyOptions)]");
     Console.Error.WriteLine("       [--shapes clustered,overlapping] [--grid oat|none] [--config \"name;eps=0.1;lambda=0.6;cooldown=3;period=30;recent=2;penalty=0.3\"]...");
     Console.Error.WriteLine("       [--parallel 1] [--out FILE.md]");
     Console.Error.WriteLine("  ndcg --ratings ratings.csv --items movies.csv [--seed 42] [--k 10] [--config \"name;eps=0.05;lambda=0.8\"]...");
@@ -49,6 +50,11 @@ static int Sim(string[] args)
     var shapes = (Option(args, "--shapes") ?? "clustered,overlapping").Split(',')
         .Select(s => Enum.Parse<CatalogShape>(s, ignoreCase: true)).ToArray();
     var defaults = PolicyConfig.Defaults(cooldownSeconds);
+    if (Option(args, "--base") is string baseText)
+    {
+        defaults = PolicyConfig.Parse(baseText, defaults);
+    }
+
     var configs = new List<PolicyConfig>((Option(args, "--grid") ?? "oat") switch
     {
         "oat" => PolicyConfig.OneAtATime(defaults),
