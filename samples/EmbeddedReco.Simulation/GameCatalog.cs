@@ -85,6 +85,44 @@ public sealed class GameCatalog
         return new GameCatalog(items);
     }
 
+    /// <summary>
+    /// Generates a catalog of few genres with near-identical vectors (the shape of the console demo's catalog): every item belongs
+    /// to one genre, its vector is that genre's axis plus at most 0.05 of noise on every axis (cosine between two items of a genre
+    /// about 0.99), and its tags are the genre, "free" or "premium", and a style. No item has a second genre, so tags do not
+    /// overlap across genres. Genres are equally common.
+    /// </summary>
+    /// <param name="itemCount">How many items, at least 1. Default 300.</param>
+    /// <param name="seed">The random seed. Default 1.</param>
+    /// <returns>The catalog.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="itemCount"/> is below 1.</exception>
+    public static GameCatalog GenerateClustered(int itemCount = 300, int seed = 1)
+    {
+        if (itemCount < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(itemCount), itemCount, "The catalog needs at least one item.");
+        }
+
+        var rng = new Random(seed);
+        var items = new GameItem[itemCount];
+        int dims = Dimensions;
+        for (int i = 0; i < itemCount; i++)
+        {
+            int genre = i % dims;
+            var features = new float[dims];
+            for (int d = 0; d < dims; d++)
+            {
+                features[d] = (float)(rng.NextDouble() * 0.05);
+            }
+
+            features[genre] += 1f;
+            decimal price = rng.NextDouble() < 0.4 ? 0m : (decimal)(1 + rng.Next(6)) * 5m - 0.01m;
+            string[] tags = { GenreNames[genre], price == 0 ? "free" : "premium", Styles[rng.Next(Styles.Length)] };
+            items[i] = new GameItem("game-" + i.ToString("D4", CultureInfo.InvariantCulture), i, genre, null, features, tags, price, Beta22(rng));
+        }
+
+        return new GameCatalog(items);
+    }
+
     /// <summary>Finds an item by id.</summary>
     /// <param name="id">The item id.</param>
     /// <param name="item">The item, when found.</param>

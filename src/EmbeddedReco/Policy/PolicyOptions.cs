@@ -8,8 +8,8 @@ namespace EmbeddedReco;
 /// </summary>
 public sealed class PolicyOptions
 {
-    /// <summary>Probability that a slot is filled by an exploration pick instead of the greedy one. Default 0.05 (Vowpal Wabbit's default); 0..1.</summary>
-    public double Epsilon { get; set; } = 0.05;
+    /// <summary>Probability that a slot is filled by an exploration pick instead of the greedy one. Default 0.03 (chosen by measurement, docs/policy.md); 0..1.</summary>
+    public double Epsilon { get; set; } = 0.03;
 
     /// <summary>
     /// Optional per-player decay of epsilon as the player's history grows: epsilon_user = max(<see cref="MinEpsilon"/>,
@@ -20,8 +20,8 @@ public sealed class PolicyOptions
     /// <summary>Floor of the decayed epsilon. Default 0.01; 0..1.</summary>
     public double MinEpsilon { get; set; } = 0.01;
 
-    /// <summary>The MMR lambda: 1 = pure relevance, 0 = pure novelty against the items already in the list. Default 0.8.</summary>
-    public double Diversity { get; set; } = 0.8;
+    /// <summary>The MMR lambda: 1 = pure relevance, 0 = pure novelty against the items already in the list. Default 0.9 (chosen by measurement, docs/policy.md).</summary>
+    public double Diversity { get; set; } = 0.9;
 
     /// <summary>
     /// Greedy candidates considered by MMR, as a multiple of the requested count. Default 20 (200 candidates for a list of 10): MMR can

@@ -39,6 +39,23 @@ public sealed class PlayerSimulatorTests
     }
 
     [Fact]
+    public void GenerateClustered_SameSeed_DeterministicOneGenrePerItemNearIdenticalVectors()
+    {
+        var a = GameCatalog.GenerateClustered(120, seed: 5);
+        var b = GameCatalog.GenerateClustered(120, seed: 5);
+
+        Assert.Equal(a.Items.Select(Describe), b.Items.Select(Describe));
+        Assert.Equal(GameCatalog.Dimensions, a.Items.Select(i => i.Genre).Distinct().Count());
+        Assert.All(a.Items, i => Assert.Null(i.SecondGenre));
+        Assert.All(a.Items, i => Assert.Equal(new[] { GameCatalog.Genres[i.Genre] }, i.Tags.Where(t => GameCatalog.Genres.Contains(t))));
+        foreach (var group in a.Items.GroupBy(i => i.Genre))
+        {
+            var first = group.First();
+            Assert.All(group, i => Assert.True(Cosine(first.Features, i.Features) > 0.98, $"{i.Id} vs {first.Id}"));
+        }
+    }
+
+    [Fact]
     public void Respond_SameSeedSameLists_SameInteractions()
     {
         Assert.Equal(RunFixedLists(seed: 11), RunFixedLists(seed: 11));
@@ -222,4 +239,17 @@ public sealed class PlayerSimulatorTests
 
     private static string Describe(GameItem item) =>
         $"{item.Id} {item.Genre} {item.SecondGenre} {item.Price} {item.Quality:R} {string.Join(",", item.Features)} {string.Join(",", item.Tags)}";
+
+    private static double Cosine(IReadOnlyList<float> x, IReadOnlyList<float> y)
+    {
+        double dot = 0, nx = 0, ny = 0;
+        for (int d = 0; d < x.Count; d++)
+        {
+            dot += x[d] * (double)y[d];
+            nx += x[d] * (double)x[d];
+            ny += y[d] * (double)y[d];
+        }
+
+        return dot / Math.Sqrt(nx * ny);
+    }
 }
