@@ -40,13 +40,7 @@ public sealed partial class RecoEngine
     {
         ThrowIfDisposed();
         var experiment = _options.Experiment ?? throw new InvalidOperationException("No experiment is configured: set RecoEngineOptions.Experiment.");
-        var scores = new Dictionary<string, IReadOnlyList<double>>(StringComparer.Ordinal);
-        foreach (var variant in experiment.Variants)
-        {
-            scores[variant.Name] = _players.Engagement.UserScores(variant.Name);
-        }
-
-        return ExperimentStatistics.Report(experiment, scores);
+        return ExperimentStatistics.Report(experiment, _players.Engagement.ScoresByVariant(experiment));
     }
 
     /// <summary>The variant of a player in the configured experiment, or null without an experiment.</summary>

@@ -55,7 +55,7 @@ public sealed partial class RecoEngine
             Log.UnknownItemInteraction(_logger, userId, itemId);
         }
 
-        MaybeRetrain();
+        _trainer.CountInteraction();
     }
 
     /// <summary>
@@ -76,7 +76,7 @@ public sealed partial class RecoEngine
         outcome.Log(_logger, userId, list.Length);
         for (int i = 0; i < outcome.Recorded; i++)
         {
-            MaybeRetrain(); // counts interactions, as for Record
+            _trainer.CountInteraction(); // counts interactions, as for Record
         }
     }
 

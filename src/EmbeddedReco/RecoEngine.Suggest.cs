@@ -183,7 +183,8 @@ public sealed partial class RecoEngine
         for (int i = 0; i < written; i++)
         {
             var pick = policyScratch.Picks[i];
-            destination[i] = Make(catalog, pick, blended, explain, scratch, policyScratch, penalized, settings.Variant);
+            bool wasPenalized = Array.IndexOf(policyScratch.PenalizedRows, pick.Row, 0, penalized) >= 0;
+            destination[i] = _scoring.ToSuggestion(catalog, pick, blended, explain ? scratch : null, wasPenalized ? -(float)_options.Policy.RecentListPenalty : 0f, settings.Variant);
         }
 
         // 8. Remember the list as shown.
@@ -197,15 +198,5 @@ public sealed partial class RecoEngine
         }
 
         return written;
-    }
-
-    /// <summary>The suggestion for a pick, with the scorer breakdown when <paramref name="explain"/> (allocates only then).</summary>
-    private Suggestion Make(CatalogSnapshot catalog, PolicyPick pick, Span<float> blended, bool explain, SuggestScratch scratch, PolicyScratch policyScratch, int penalized, string? variant)
-    {
-        int row = pick.Row;
-        var breakdown = explain
-            ? _scoring.Breakdown(row, scratch, Array.IndexOf(policyScratch.PenalizedRows, row, 0, penalized) >= 0 ? -(float)_options.Policy.RecentListPenalty : 0f)
-            : null;
-        return new Suggestion(catalog.Ids[row], blended[row], pick.Source, pick.Propensity, breakdown, variant);
     }
 }

@@ -37,59 +37,6 @@ public sealed partial class RecoEngine
     private TrainingResult TrainCore(IProgress<double>? progress, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
-        if (Interlocked.CompareExchange(ref _training, 1, 0) != 0)
-        {
-            throw new InvalidOperationException("A training is already running on this engine.");
-        }
-
-        try
-        {
-            Interlocked.Exchange(ref _sinceTraining, 0);
-            var result = ModelTraining.Run(_players.Profiles, _profileDecay, NowTicks(), _options.Collaborative, progress, cancellationToken, out var model);
-            if (model is not null)
-            {
-                _state.ServeModel(model);
-            }
-
-            if (result.Interactions > 0)
-            {
-                Log.ModelTrained(_logger, result.Algorithm.ToString(), result.ModelItems, result.Users, result.Interactions, result.Duration.TotalMilliseconds);
-            }
-
-            return result;
-        }
-        finally
-        {
-            Volatile.Write(ref _training, 0);
-        }
-    }
-
-    /// <summary>Called after each recorded interaction: starts a background retrain when the threshold is reached.</summary>
-    private void MaybeRetrain()
-    {
-        int threshold = _options.RetrainAfterInteractions;
-        if (threshold <= 0 || Interlocked.Increment(ref _sinceTraining) < threshold || Volatile.Read(ref _training) != 0)
-        {
-            return;
-        }
-
-        Task.Run(() =>
-        {
-            try
-            {
-                if (Volatile.Read(ref _disposed) == 0 && Volatile.Read(ref _training) == 0)
-                {
-                    TrainCore(null, CancellationToken.None);
-                }
-            }
-            catch (Exception ex) when (ex is InvalidOperationException || ex is ObjectDisposedException || ex is OperationCanceledException)
-            {
-                // Another training won the race, or the engine closed meanwhile.
-            }
-            catch (Exception ex)
-            {
-                Log.TrainingFailed(_logger, ex);
-            }
-        });
+        return _trainer.Train(progress, cancellationToken);
     }
 }

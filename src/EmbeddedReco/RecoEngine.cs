@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using EmbeddedReco.Catalog;
+using EmbeddedReco.Collaborative;
 using EmbeddedReco.Diagnostics;
 using EmbeddedReco.Engagement;
 using EmbeddedReco.Interactions;
@@ -46,26 +47,25 @@ public sealed partial class RecoEngine : IDisposable
     private readonly LiveState _state; // catalog, model and players, published as one consistent set
     private readonly PlayerStore _players; // = _state.Players
     private readonly SuggestPolicy _policy;
-    private readonly Decay _profileDecay;
     private readonly PlayerScoring _scoring;
     private readonly InteractionRecorder _recorder;
+    private readonly ModelTrainer _trainer;
     private readonly LiteStore _store;
     private readonly ScoringPipeline _pipeline;
     private int _disposed;
-    private int _training;
-    private long _sinceTraining;
 
     private RecoEngine(RecoEngineOptions options)
     {
         _options = options;
         _logger = new SafeLogger(options.LoggerFactory.CreateLogger("EmbeddedReco"));
-        _profileDecay = new Decay(options.ProfileHalfLife);
+        var profileDecay = new Decay(options.ProfileHalfLife);
         _pipeline = new ScoringPipeline(options.Scorers, _logger);
-        _scoring = new PlayerScoring(_pipeline, _profileDecay, new Decay(options.PopularityHalfLife), options.CollaborativeConfidence);
+        _scoring = new PlayerScoring(_pipeline, profileDecay, new Decay(options.PopularityHalfLife), options.CollaborativeConfidence);
         _players = new PlayerStore(options.Dimensions, options.Policy.RecentLists, new EngagementAggregator(options.SessionGap, options.EngagementWeights));
         _state = new LiveState(options.Dimensions, _players, options.SessionGap.Ticks);
         _recorder = new InteractionRecorder(options, _players);
         _policy = new SuggestPolicy(options.Policy);
+        _trainer = new ModelTrainer(_state, profileDecay, options, _logger, () => Volatile.Read(ref _disposed) == 0);
         _store = LiteStore.Open(options.DatabasePath!, options.Dimensions, options.MaxPendingWrites, _logger, options.CheckpointInterval, _state);
     }
 

@@ -240,6 +240,18 @@ internal sealed class EngagementAggregator
         }
     }
 
+    /// <summary>The weighted engagement score of every player, per variant of <paramref name="experiment"/> (see <see cref="UserScores"/>).</summary>
+    public Dictionary<string, IReadOnlyList<double>> ScoresByVariant(Experiment experiment)
+    {
+        var scores = new Dictionary<string, IReadOnlyList<double>>(StringComparer.Ordinal);
+        foreach (var variant in experiment.Variants)
+        {
+            scores[variant.Name] = UserScores(variant.Name);
+        }
+
+        return scores;
+    }
+
     /// <summary>
     /// Each player's weighted engagement score within a variant, ordered by user id (ordinal): the input of
     /// <see cref="ExperimentStatistics.Summarize(string, IEnumerable{double})"/>.

@@ -13,10 +13,10 @@ public sealed class SuggestOptions
     /// <summary>How many suggestions (list overloads only; the span overload uses the span's length). Null = <see cref="RecoEngineOptions.DefaultCount"/>.</summary>
     public int? Count { get; set; }
 
-    /// <summary>Probability that a slot is filled by an exploration pick (0..1). Null = <see cref="PolicyOptions.Epsilon"/> (0.05).</summary>
+    /// <summary>Probability that a slot is filled by an exploration pick (0..1). Null = <see cref="PolicyOptions.Epsilon"/> (0.03).</summary>
     public double? Epsilon { get; set; }
 
-    /// <summary>The MMR lambda (0..1): 1 = pure relevance, lower = more diverse lists. Null = <see cref="PolicyOptions.Diversity"/> (0.8).</summary>
+    /// <summary>The MMR lambda (0..1): 1 = pure relevance, lower = more diverse lists. Null = <see cref="PolicyOptions.Diversity"/> (0.9).</summary>
     public double? Diversity { get; set; }
 
     /// <summary>Seed of this call's random choices. Null = the engine's generator (seeded by <see cref="PolicyOptions.Seed"/>, advanced per call).</summary>

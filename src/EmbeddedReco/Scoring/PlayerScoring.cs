@@ -110,4 +110,14 @@ internal sealed class PlayerScoring
 
         return breakdown;
     }
+
+    /// <summary>
+    /// The suggestion for a policy pick: its blended score, source and propensity, and, when <paramref name="explain"/> is the
+    /// call's scratch, the breakdown (<paramref name="penalty"/>: the recent-list penalty the row got, 0 for none).
+    /// </summary>
+    public Suggestion ToSuggestion(CatalogSnapshot catalog, PolicyPick pick, ReadOnlySpan<float> blended, SuggestScratch? explain, float penalty, string? variant)
+    {
+        int row = pick.Row;
+        return new Suggestion(catalog.Ids[row], blended[row], pick.Source, pick.Propensity, explain is null ? null : Breakdown(row, explain, penalty), variant);
+    }
 }
