@@ -133,7 +133,7 @@ public sealed class NuGetPackageTests
         string project = Path.Combine(RepoPaths.Root, "src", "EmbeddedReco", "EmbeddedReco.csproj");
         var (code, log) = DotnetCli.Run(RepoPaths.Root, Timeout, "pack", project, "--no-build", "-c", Configuration, "-o", output,
             "-p:PackageVersion=" + version, "-nologo");
-        Assert.True(code == 0, log);
+        Assert.True(code == 0, "dotnet pack --no-build needs both target frameworks built (dotnet build EmbeddedReco.sln, as .ci/run does)\n" + log);
         string nupkg = Path.Combine(output, $"EmbeddedReco.{version}.nupkg");
         Assert.True(File.Exists(nupkg), log);
         return nupkg;
