@@ -417,6 +417,23 @@ public static class Host
 
             times.Sort();
             Console.WriteLine("INFO LATENCY " + label + ": span p50 " + times[times.Count / 2].ToString("F1", CultureInfo.InvariantCulture));
+
+            // Wall-clock percentiles swing with machine load (other builds preempt the call); process CPU time per call does not.
+            var process = Process.GetCurrentProcess();
+            process.Refresh();
+            TimeSpan cpuBefore = process.TotalProcessorTime;
+            var wall = Stopwatch.StartNew();
+            const int Calls = 1000;
+            for (int call = 0; call < Calls; call++)
+            {
+                engine.Suggest("p" + (call % 4), buffer.AsSpan(), quiet);
+            }
+
+            wall.Stop();
+            process.Refresh();
+            double cpu = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds * 1000 / Calls;
+            Console.WriteLine("INFO CPU " + label + ": span Suggest mean " + cpu.ToString("F1", CultureInfo.InvariantCulture) + " us CPU, "
+                + (wall.Elapsed.TotalMilliseconds * 1000 / Calls).ToString("F1", CultureInfo.InvariantCulture) + " us wall (" + Calls + " calls)");
             Console.WriteLine("INFO Vector.IsHardwareAccelerated = " + System.Numerics.Vector.IsHardwareAccelerated);
         }
     }
