@@ -13,9 +13,15 @@ namespace EmbeddedReco.Scoring;
 /// SIMD similarity kernels. Rows are stored normalized, so a dot product is a cosine. On net10.0 a hand-written
 /// Vector256 kernel scores four rows per step with the query chunk shared between them; elsewhere (netstandard2.1, Unity)
 /// and when 256-bit vectors are not accelerated, <see cref="TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/> per row.
+/// On runtimes without hardware vectors (<see cref="System.Numerics.Vector.IsHardwareAccelerated"/> false: classic Mono, IL2CPP,
+/// <c>DOTNET_EnableHWIntrinsic=0</c>) TensorPrimitives falls back to emulated vectors that are slower than plain code, so an unrolled
+/// scalar loop scores the rows instead (<see cref="DotRowsUnrolled"/>; measured in docs/PERFORMANCE.md, "Mono").
 /// </summary>
 internal static class VectorKernels
 {
+    /// <summary>Detected once: no hardware vectors, so the scalar kernel is the fastest.</summary>
+    internal static readonly bool ScalarRuntime = !System.Numerics.Vector.IsHardwareAccelerated;
+
     /// <summary>scores[r] = dot(matrix row r, query) for every row of a row-major matrix.</summary>
     public static void DotRows(ReadOnlySpan<float> matrix, int dimensions, ReadOnlySpan<float> query, Span<float> scores)
     {
@@ -32,7 +38,45 @@ internal static class VectorKernels
             return;
         }
 #endif
+        if (ScalarRuntime)
+        {
+            DotRowsUnrolled(matrix, dimensions, query, scores);
+            return;
+        }
+
         DotRowsTensorPrimitives(matrix, dimensions, query, scores);
+    }
+
+    /// <summary>Scalar path for runtimes without hardware vectors: four independent accumulators per row, pointers (no bounds checks).</summary>
+    internal static unsafe void DotRowsUnrolled(ReadOnlySpan<float> matrix, int dimensions, ReadOnlySpan<float> query, Span<float> scores)
+    {
+        int rows = scores.Length;
+        int blocked = dimensions & ~3;
+        fixed (float* m0 = matrix)
+        fixed (float* q = query)
+        fixed (float* s = scores)
+        {
+            float* row = m0;
+            for (int r = 0; r < rows; r++, row += dimensions)
+            {
+                float a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+                int d = 0;
+                for (; d < blocked; d += 4)
+                {
+                    a0 += row[d] * q[d];
+                    a1 += row[d + 1] * q[d + 1];
+                    a2 += row[d + 2] * q[d + 2];
+                    a3 += row[d + 3] * q[d + 3];
+                }
+
+                for (; d < dimensions; d++)
+                {
+                    a0 += row[d] * q[d];
+                }
+
+                s[r] = (a0 + a1) + (a2 + a3);
+            }
+        }
     }
 
     /// <summary>Portable path: one TensorPrimitives call per row.</summary>
