@@ -84,6 +84,7 @@ public sealed partial class RecoEngine : IDisposable, IStoreHost
         _pipeline = new ScoringPipeline(options.Scorers, _logger);
         _engagement = new EngagementAggregator(options.SessionGap, options.EngagementWeights);
         _store = LiteStore.Open(options.DatabasePath!, options.Dimensions, options.MaxPendingWrites, _logger, options.CheckpointInterval, this);
+        _store.MaxLogRows = options.MaxInteractionLogRows;
     }
 
     /// <summary>Number of items in the catalog.</summary>
