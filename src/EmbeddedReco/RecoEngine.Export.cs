@@ -73,6 +73,28 @@ public sealed partial class RecoEngine
         _store.Enqueue(new WriteOp(WriteOpKind.PruneLog, string.Empty, sequence: cursor));
     }
 
+    /// <summary>
+    /// For the fleet trainer (tools): serves a model trained elsewhere and sets the items' popularity counters (by item id; items
+    /// missing from <paramref name="popularity"/> keep theirs), so that <see cref="SaveSnapshot(Stream, SnapshotOptions?)"/> ships both.
+    /// </summary>
+    internal void InstallTrained(Collaborative.CollaborativeModel model, TrainingResult result, Func<string, (double Log2, long Impressions, long Engagements)?> popularity)
+    {
+        lock (_mutation)
+        {
+            ThrowIfDisposed();
+            var catalog = _catalog;
+            for (int row = 0; row < catalog.Count; row++)
+            {
+                if (popularity(catalog.Ids[row]) is { } p)
+                {
+                    catalog.Counters.Set(row, p.Log2, p.Impressions, p.Engagements);
+                }
+            }
+
+            System.Threading.Volatile.Write(ref _model, new Collaborative.TrainedModel(model, result));
+        }
+    }
+
     private void CheckCursor(long cursor, string paramName)
     {
         long last = _store.LastLogId;

@@ -177,7 +177,7 @@ public sealed partial class RecoEngine
         SnapshotModel model;
         try
         {
-            model = SnapshotReader.Read(stream, options.MaxSnapshotBytes, recycle);
+            model = SnapshotReader.Read(SnapshotSignature.Verify(stream, options), options.MaxSnapshotBytes, recycle);
         }
         catch (Exception ex) when (IsIoFailure(ex))
         {
@@ -209,7 +209,7 @@ public sealed partial class RecoEngine
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             recycle = TakeSpareCatalog();
-            model = SnapshotReader.Read(file, options.MaxSnapshotBytes, recycle);
+            model = SnapshotReader.Read(SnapshotSignature.Verify(file, options), options.MaxSnapshotBytes, recycle);
             if (file.Position != file.Length)
             {
                 throw new RecoException(RecoErrorCode.SnapshotInvalid, $"The snapshot file '{path}' has {file.Length - file.Position} unexpected bytes after the snapshot.");
