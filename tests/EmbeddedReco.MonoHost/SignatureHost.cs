@@ -18,6 +18,7 @@ public static class SignatureHost
     {
         string label = args.Length > 0 ? args[0] : "host";
         Console.WriteLine("INFO runtime: " + (Type.GetType("Mono.Runtime") != null ? "Mono" : "CoreCLR"));
+        Console.WriteLine("INFO Vector.IsHardwareAccelerated = " + System.Numerics.Vector.IsHardwareAccelerated); // the harness's summary reads it
         byte[] snapshot = TrainerSnapshot();
         // Not RSA.Create() + KeySize: Mono's RSA.Create() keeps its 1024-bit key when KeySize is set afterwards (measured here).
         using (RSA a = new RSACryptoServiceProvider(2048))
