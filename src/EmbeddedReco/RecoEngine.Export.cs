@@ -95,6 +95,9 @@ public sealed partial class RecoEngine
         }
     }
 
+    /// <summary>The model being served (for tests and tools), or null.</summary>
+    internal Collaborative.CollaborativeModel? ServedModel => System.Threading.Volatile.Read(ref _model)?.Model;
+
     private void CheckCursor(long cursor, string paramName)
     {
         long last = _store.LastLogId;

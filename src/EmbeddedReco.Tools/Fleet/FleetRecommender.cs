@@ -92,8 +92,14 @@ public sealed class FleetRecommender : IRecommenderUnderTest
             throw new InvalidOperationException("Train must be called before Recommend.");
         }
 
+        return TopN(model, train.ItemsOf(userId), count);
+    }
+
+    /// <summary>The best <paramref name="count"/> model items for a history (unit weights), outside it, ties by ordinal id (as <see cref="CollaborativeRecommender"/>).</summary>
+    internal static IReadOnlyList<string> TopN(CollaborativeModel model, IEnumerable<string> items, int count)
+    {
         var history = new List<int>();
-        foreach (var item in train.ItemsOf(userId))
+        foreach (var item in items)
         {
             int i = model.IndexOf(item);
             if (i >= 0)

@@ -11,7 +11,7 @@ namespace EmbeddedReco.Fleet;
 
 /// <summary>
 /// Turns the output of the Spark job (samples/EmbeddedReco.SparkTraining) into a snapshot. The interchange format is CSV with a
-/// header line, UTF-8, RFC 4180 quoting, one or more part files per folder (as Spark's <c>DataFrame.write.csv(header=True)</c> writes
+/// header line, UTF-8, a field with a comma or quote in double quotes and an inner quote escaped with a backslash (Spark's default; a doubled quote is read too), one or more part files per folder (as Spark's <c>DataFrame.write.csv(header=True)</c> writes
 /// them; every <c>*.csv</c> file of the folder is read):
 /// <list type="bullet">
 /// <item><c>neighbours/</c>: <c>item,neighbour,similarity</c>: for each item, its top-k most similar items with a positive cosine
@@ -166,7 +166,7 @@ public static class SparkInterchange
             char c = line[i];
             if (quoted)
             {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                if ((c == '"' || c == '\\') && i + 1 < line.Length && line[i + 1] == '"')
                 {
                     sb.Append('"');
                     i++;
