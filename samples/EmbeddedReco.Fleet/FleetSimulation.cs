@@ -14,14 +14,16 @@ internal static class FleetSimulation
     public static int Run(string[] argv)
     {
         var a = new Args(argv);
-        int devices = a.Int("devices", 24), rounds = a.Int("rounds", 5), visits = a.Int("visits", 12), seed = a.Int("seed", 42);
+        int devices = a.Int("devices", 40) / 2 * 2, rounds = a.Int("rounds", 5), visits = a.Int("visits", 12), seed = a.Int("seed", 42);
         var sw = Stopwatch.StartNew();
         string root = Path.Combine(Path.GetTempPath(), "reco-fleet-" + Guid.NewGuid().ToString("N"));
         string uploads = Directory.CreateDirectory(Path.Combine(root, "uploads")).FullName;
         try
         {
             var catalog = GameCatalog.Generate(300, seed);
-            var population = PlayerPopulation.Create(catalog, devices, seed);
+            // Twins: the fleet half and the solo half get identical simulated players (same seed), so the rounds compare like with like.
+            var fleetPlayers = PlayerPopulation.Create(catalog, devices / 2, seed).Players;
+            var soloPlayers = PlayerPopulation.Create(catalog, devices / 2, seed).Players;
             var keys = ModelSigning.GenerateKeyPair(2048); // the build server's key; devices get the public half
             var trust = new SnapshotOptions { TrustedPublicKeys = new[] { keys.PublicKeyPem } };
             string catalogFile = Path.Combine(root, "catalog.ersnap");
@@ -47,7 +49,7 @@ internal static class FleetSimulation
                 engines[d].LoadSnapshot(catalogFile);
             }
 
-            Console.WriteLine($"{devices} devices ({devices / 2} get the fleet model, {devices - (devices / 2)} never do), {rounds} rounds of {visits} shop visits, 300 items");
+            Console.WriteLine($"{devices} devices ({devices / 2} get the fleet model, {devices - (devices / 2)} never do; twin players), {rounds} rounds of {visits} shop visits, 300 items");
             Console.WriteLine("round  fleet clicks/visit  solo clicks/visit  model items  trainer ms  chart");
             var outcome = new List<Interaction>();
             var shelf = new Suggestion[6];
@@ -60,7 +62,7 @@ internal static class FleetSimulation
                     for (int d = 0; d < devices; d++)
                     {
                         int group = d % 2; // 0 = fleet, 1 = solo
-                        var player = population.Players[d];
+                        var player = group == 0 ? fleetPlayers[d / 2] : soloPlayers[d / 2];
                         Now = Now.AddMinutes(3);
                         int n = engines[d].Suggest(player.Id, shelf);
                         outcome.Clear();
@@ -93,7 +95,7 @@ internal static class FleetSimulation
                 // The trainer: all uploads so far -> signed model; the fleet half downloads it.
                 var t = Stopwatch.StartNew();
                 string model = Path.Combine(root, $"model-{round}.ersnap");
-                var report = FleetSnapshotBuilder.Build(uploads, catalogFile, model, new FleetTrainerOptions { Collaborative = new CollaborativeOptions { EaseLambda = 20, MinItemSupport = 2 } }, keys.PrivateKeyPem);
+                var report = FleetSnapshotBuilder.Build(uploads, catalogFile, model, new FleetTrainerOptions { Collaborative = new CollaborativeOptions { EaseLambda = 20, MinItemSupport = 2 }, IncludePopularity = a.Get("popularity") != "local" }, keys.PrivateKeyPem);
                 long trainerMs = t.ElapsedMilliseconds;
                 for (int d = 0; d < devices; d += 2)
                 {
@@ -110,7 +112,7 @@ internal static class FleetSimulation
                 e.Dispose();
             }
 
-            Console.WriteLine($"done in {sw.Elapsed.TotalSeconds:0.0} s (round 1 is before any model: both halves play the same engine)");
+            Console.WriteLine($"done in {sw.Elapsed.TotalSeconds:0.0} s (round 1 is before any model: twin players on identical engines)");
             return 0;
         }
         finally

@@ -49,7 +49,7 @@ public static class FleetSnapshotBuilder
             engine.InstallTrained(trained.Model, trained.Result, id => rowOf.TryGetValue(id, out int r) ? (pop.Log2[r], pop.Impressions[r], pop.Engagements[r]) : null);
         }
 
-        Write(engine, outPath, signingKeyPem);
+        Write(engine, outPath, signingKeyPem, options.IncludePopularity);
         return trained.Report;
     }
 
@@ -98,17 +98,17 @@ public static class FleetSnapshotBuilder
         PopularityHalfLife = options.PopularityHalfLife,
     };
 
-    internal static void Write(RecoEngine engine, string outPath, string? signingKeyPem)
+    internal static void Write(RecoEngine engine, string outPath, string? signingKeyPem, bool includePopularity = true)
     {
         string temp = outPath + ".tmp";
         if (signingKeyPem is null)
         {
-            engine.SaveSnapshot(temp, new SnapshotOptions { IncludeModel = true, IncludePopularity = true });
+            engine.SaveSnapshot(temp, new SnapshotOptions { IncludeModel = true, IncludePopularity = includePopularity });
         }
         else
         {
             using var buffer = new MemoryStream();
-            engine.SaveSnapshot(buffer, new SnapshotOptions { IncludeModel = true, IncludePopularity = true });
+            engine.SaveSnapshot(buffer, new SnapshotOptions { IncludeModel = true, IncludePopularity = includePopularity });
             using var file = File.Create(temp);
             ModelSigning.Sign(buffer.ToArray(), signingKeyPem, file);
         }

@@ -34,6 +34,12 @@ public sealed class FleetTrainerOptions
     /// <summary>The half-life of the popularity shipped in the snapshot (as the engine's <see cref="RecoEngineOptions.PopularityHalfLife"/>). Default 7 days; <see cref="Timeout.InfiniteTimeSpan"/> = no decay.</summary>
     public TimeSpan PopularityHalfLife { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// Whether the snapshot carries the fleet's popularity counters. Default true. False ships the catalog and the model only:
+    /// devices keep their own counters on load.
+    /// </summary>
+    public bool IncludePopularity { get; set; } = true;
+
     /// <summary>Worker threads for reading files and accumulating the Gram matrix. Default 0 = <see cref="Environment.ProcessorCount"/>.</summary>
     public int Workers { get; set; }
 

@@ -107,7 +107,7 @@ public static class SparkInterchange
             engine.InstallTrained(model, result, id => popularity.TryGetValue(id, out var p) ? p : null);
         }
 
-        FleetSnapshotBuilder.Write(engine, outPath, signingKeyPem);
+        FleetSnapshotBuilder.Write(engine, outPath, signingKeyPem, options.IncludePopularity);
         return ids.Length;
     }
 
