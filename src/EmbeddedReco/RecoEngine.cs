@@ -67,6 +67,7 @@ public sealed partial class RecoEngine : IDisposable
         _policy = new SuggestPolicy(options.Policy);
         _trainer = new ModelTrainer(_state, profileDecay, options, _logger, () => Volatile.Read(ref _disposed) == 0);
         _store = LiteStore.Open(options.DatabasePath!, options.Dimensions, options.MaxPendingWrites, _logger, options.CheckpointInterval, _state);
+        _store.MaxLogRows = options.MaxInteractionLogRows;
     }
 
     /// <summary>Number of items in the catalog.</summary>

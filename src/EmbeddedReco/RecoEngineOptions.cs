@@ -95,6 +95,13 @@ public sealed class RecoEngineOptions
     /// </summary>
     public int MaxPendingWrites { get; set; } = 10_000;
 
+    /// <summary>
+    /// The most interaction log rows kept on the device (the log only feeds <see cref="RecoEngine.ExportEvents"/>): at each checkpoint
+    /// the oldest rows beyond this many are deleted, exported or not, so a long-lived install that never uploads stays bounded.
+    /// Default 0 = no cap (rows stay until <see cref="RecoEngine.ConfirmExported"/> or <see cref="RecoEngine.ForgetUser"/>).
+    /// </summary>
+    public long MaxInteractionLogRows { get; set; }
+
     /// <summary>The clock used for interactions without a timestamp and for decay at suggestion time. Default: <see cref="DateTimeOffset.UtcNow"/>.</summary>
     public Func<DateTimeOffset> Clock { get; set; } = static () => DateTimeOffset.UtcNow;
 
@@ -236,6 +243,11 @@ public sealed class RecoEngineOptions
         if (MaxPendingWrites < 100)
         {
             throw new ArgumentOutOfRangeException("options." + nameof(MaxPendingWrites), MaxPendingWrites, "RecoEngineOptions.MaxPendingWrites must be at least 100.");
+        }
+
+        if (MaxInteractionLogRows < 0)
+        {
+            throw new ArgumentOutOfRangeException("options." + nameof(MaxInteractionLogRows), MaxInteractionLogRows, "RecoEngineOptions.MaxInteractionLogRows must be zero (no cap) or more.");
         }
 
         if (Clock is null)

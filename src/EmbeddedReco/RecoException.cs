@@ -50,6 +50,13 @@ public enum RecoErrorCode
     /// original error; the engine is unchanged.
     /// </summary>
     SnapshotReadFailed = 107,
+
+    /// <summary>
+    /// <see cref="SnapshotOptions.TrustedPublicKeys"/> is set and the snapshot is not signed, is signed by a key that is not trusted,
+    /// or its signature does not verify (the file was changed after signing). Nothing beyond the signature envelope and the snapshot
+    /// header was parsed; the engine is unchanged.
+    /// </summary>
+    SnapshotSignatureInvalid = 108,
 }
 
 /// <summary>

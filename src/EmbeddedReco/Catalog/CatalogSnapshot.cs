@@ -152,6 +152,18 @@ internal sealed class CatalogSnapshot
 
     public Dictionary<string, int> Index { get; }
 
+    /// <summary>Sets the counters of every item <paramref name="counters"/> knows (by id); the others keep theirs. Call under the engine's mutation lock.</summary>
+    public void SetCounters(Func<string, (double Log2, long Impressions, long Engagements)?> counters)
+    {
+        for (int row = 0; row < Count; row++)
+        {
+            if (counters(Ids[row]) is { } p)
+            {
+                Counters.Set(row, p.Log2, p.Impressions, p.Engagements);
+            }
+        }
+    }
+
     /// <summary>
     /// Copies into this catalog's counters the counters of every item that <paramref name="old"/> also holds (a snapshot load
     /// without popularity keeps the live counters of the items that stay). Call under the engine's mutation lock.

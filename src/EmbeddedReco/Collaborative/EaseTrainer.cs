@@ -26,6 +26,12 @@ internal static class EaseTrainer
         var po = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers), CancellationToken = cancellationToken };
         var g = new float[(long)n * n];
         Gram(x, g, po);
+        return FromGram(g, n, lambda, po, progress, cancellationToken);
+    }
+
+    /// <summary>EASE from a Gram matrix (lower triangle with diagonal, row-major n x n), in place: the fleet trainer accumulates it file by file.</summary>
+    public static float[] FromGram(float[] g, int n, double lambda, ParallelOptions po, Action<double>? progress, CancellationToken cancellationToken)
+    {
         for (int i = 0; i < n; i++)
         {
             g[((long)i * n) + i] += (float)lambda;

@@ -63,7 +63,7 @@ internal static class SnapshotFiles
     {
         try
         {
-            return SnapshotReader.Read(stream, options.MaxSnapshotBytes, recycle);
+            return SnapshotReader.Read(SnapshotSignature.Verify(stream, options), options.MaxSnapshotBytes, recycle);
         }
         catch (Exception ex) when (IsIoFailure(ex))
         {
@@ -83,7 +83,7 @@ internal static class SnapshotFiles
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             recycle = takeSpare();
-            var model = SnapshotReader.Read(file, options.MaxSnapshotBytes, recycle);
+            var model = SnapshotReader.Read(SnapshotSignature.Verify(file, options), options.MaxSnapshotBytes, recycle);
             if (file.Position != file.Length)
             {
                 throw new RecoException(RecoErrorCode.SnapshotInvalid, $"The snapshot file '{path}' has {file.Length - file.Position} unexpected bytes after the snapshot.");

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace EmbeddedReco;
 
@@ -69,6 +70,16 @@ public sealed class SnapshotOptions
     /// </summary>
     public bool ReuseReplacedCatalog { get; set; } = true;
 
+    /// <summary>
+    /// Loading only: the public keys (PEM "PUBLIC KEY", RSA 2048 to 8192 bits) whose signatures the engine accepts. When set and not
+    /// empty, a snapshot loads only if it is signed (by the trainer, see docs/deployment.md) with the private key of one of them;
+    /// the signature (RSA PKCS#1 v1.5, SHA-256) is verified over the whole file before anything beyond the headers is parsed, and
+    /// an unsigned or wrongly signed file raises <see cref="RecoErrorCode.SnapshotSignatureInvalid"/>. List several keys to
+    /// rotate: ship the new key beside the old one, then sign with the new one. Default null: signatures are not checked and only
+    /// unsigned snapshots load (a signed file needs its key here).
+    /// </summary>
+    public IReadOnlyList<string>? TrustedPublicKeys { get; set; }
+
     internal static readonly SnapshotOptions Default = new SnapshotOptions();
 
     internal void Validate(string paramName)
@@ -79,6 +90,11 @@ public sealed class SnapshotOptions
                 paramName,
                 MaxSnapshotBytes,
                 $"SnapshotOptions.MaxSnapshotBytes must be between 1 and {MaxAllowedSnapshotBytes}.");
+        }
+
+        if (TrustedPublicKeys is not null)
+        {
+            Snapshots.SnapshotSignature.ParseTrustedKeys(TrustedPublicKeys, paramName);
         }
 
         if (Compression != SnapshotCompression.None && Compression != SnapshotCompression.Lz4)

@@ -207,10 +207,17 @@ internal sealed class LiteStore : IDisposable
         }
     }
 
+    /// <summary>Log rows kept at most (0 = no cap): older rows are pruned at each checkpoint (see <see cref="LogRows"/>).</summary>
+    internal long MaxLogRows { get; set; }
+
+    /// <summary>The id given to the latest log row queued (0 before the first).</summary>
+    internal long LastLogId => NextLogIdNow() - 1;
+
     /// <summary>Returns when everything enqueued before the call is committed and checkpointed; retries after a failure.</summary>
-    public void Flush()
+    /// <param name="work">Optional read run on the writer thread once that is done (its exception is the Flush's error).</param>
+    public void Flush(Action<LiteDatabase>? work = null)
     {
-        var request = new FlushRequest();
+        var request = new FlushRequest { Work = work };
         lock (_lock)
         {
             if (_stop)
@@ -296,6 +303,7 @@ internal sealed class LiteStore : IDisposable
                 if (checkpoint)
                 {
                     _host.CollectDeferredWrites(_work);
+                    LogRows.AddCapPrune(_work, MaxLogRows, NextLogIdNow());
                 }
 
                 Commit();
@@ -308,6 +316,7 @@ internal sealed class LiteStore : IDisposable
                 Recovered(retrying);
                 foreach (var w in _waiters)
                 {
+                    LogRows.RunWork(w, _file!.Db);
                     w.Done.Set();
                 }
             }
@@ -339,7 +348,7 @@ internal sealed class LiteStore : IDisposable
 
             var db = _file.Db;
             StorageFormat.CheckMeta(db, _dimensions, _path);
-            _nextLogId = StorageFormat.NextLogId(db);
+            _nextLogId = Math.Max(StorageFormat.NextLogId(db), LogRows.ReadNextId(db));
             _host.Load(StoreLoader.Load(db, _dimensions, _path));
             _file.AllowWrites();
             StorageFormat.EnsureIndexes(db);
@@ -629,8 +638,12 @@ internal sealed class LiteStore : IDisposable
                     log.DeleteMany(Query.EQ("u", op.Key));
                     db.GetCollection(BsonCodec.UserItemsCollection).DeleteMany(Query.EQ("u", op.Key));
                     db.GetCollection(BsonCodec.UsersCollection).Delete(op.Key);
+                    LogRows.SaveNextId(db, NextLogIdNow());
                     _dirtyUsers.Add(op.Key);
                     _dirtyEngagementUsers.Add(op.Key);
+                    break;
+                case WriteOpKind.PruneLog:
+                    LogRows.Prune(db, log, op.Sequence, NextLogIdNow());
                     break;
                 case WriteOpKind.EngagementChanged:
                     _dirtyEngagementUsers.Add(op.Key);
@@ -690,6 +703,14 @@ internal sealed class LiteStore : IDisposable
         if (docs.Count > 0)
         {
             userItems.Insert(docs);
+        }
+    }
+
+    private long NextLogIdNow()
+    {
+        lock (_lock)
+        {
+            return _nextLogId;
         }
     }
 

@@ -17,6 +17,9 @@ internal enum WriteOpKind : byte
 
     /// <summary>A player's whole state was replaced (a snapshot load): the profile and every per-item state are rewritten.</summary>
     UserReplaced,
+
+    /// <summary>Deletes the interaction log rows with ids up to <see cref="WriteOp.Sequence"/> (exported and confirmed, or over the size cap).</summary>
+    PruneLog,
 }
 
 /// <summary>One queued write. A value type: queuing a Record's writes allocates nothing in steady state.</summary>
@@ -59,4 +62,7 @@ internal sealed class FlushRequest
     public ManualResetEventSlim Done { get; } = new ManualResetEventSlim(false);
 
     public Exception? Error { get; set; }
+
+    /// <summary>Optional read run on the writer thread after the flush's commit and checkpoint (the export reads the log so).</summary>
+    public Action<LiteDB.LiteDatabase>? Work { get; set; }
 }
