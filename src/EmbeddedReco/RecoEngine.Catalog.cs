@@ -49,24 +49,7 @@ public sealed partial class RecoEngine
             return 0;
         }
 
-        lock (_mutation)
-        {
-            ThrowIfDisposed();
-            _store.ThrowIfFaulted();
-            var next = _state.Catalog.With(batch, null);
-            _state.PublishCatalog(next);
-
-            // One batch: the writer commits all of the call's items in one transaction or none of them.
-            using var writes = _store.BeginBatch();
-            foreach (var entry in batch)
-            {
-                writes.Add(new WriteOp(WriteOpKind.ItemChanged, entry.Id));
-            }
-
-            Log.CatalogChanged(_logger, next.Count, batch.Count, 0);
-        }
-
-        return batch.Count;
+        return ChangeCatalog(batch, null);
     }
 
     /// <summary>Removes an item from the catalog; it is never suggested again. Players' consumed sets and the interaction log keep its id.</summary>
@@ -80,21 +63,7 @@ public sealed partial class RecoEngine
     {
         ThrowIfDisposed();
         Guard.Id(itemId, nameof(itemId), _options.MaxIdBytes, "item");
-        lock (_mutation)
-        {
-            ThrowIfDisposed();
-            _store.ThrowIfFaulted();
-            if (!_state.Catalog.Index.ContainsKey(itemId))
-            {
-                return false;
-            }
-
-            var next = _state.Catalog.With(Array.Empty<(string, float[], string[])>(), new HashSet<string>(StringComparer.Ordinal) { itemId });
-            _state.PublishCatalog(next);
-            _store.Enqueue(new WriteOp(WriteOpKind.ItemChanged, itemId));
-            Log.CatalogChanged(_logger, next.Count, 0, 1);
-            return true;
-        }
+        return ChangeCatalog(new List<(string Id, float[] Row, string[] Tags)>(), itemId) == 1;
     }
 
     /// <summary>True when the catalog holds an item with this id.</summary>
@@ -108,14 +77,42 @@ public sealed partial class RecoEngine
             return false;
         }
 
-        var catalog = EnterCatalog();
-        try
+        return _state.ContainsItem(itemId);
+    }
+
+    /// <summary>
+    /// Publishes the catalog with <paramref name="upserts"/> applied and <paramref name="removal"/> (if any, and known) removed,
+    /// and queues their writes as one batch: the writer commits all of the call's items in one transaction or none of them.
+    /// Returns the number of items changed.
+    /// </summary>
+    private int ChangeCatalog(List<(string Id, float[] Row, string[] Tags)> upserts, string? removal)
+    {
+        lock (_mutation)
         {
-            return catalog.Index.ContainsKey(itemId);
-        }
-        finally
-        {
-            catalog.Exit();
+            ThrowIfDisposed();
+            _store.ThrowIfFaulted();
+            var current = _state.Catalog;
+            if (removal is not null && !current.Index.ContainsKey(removal))
+            {
+                return 0;
+            }
+
+            var next = current.With(upserts, removal is null ? null : new HashSet<string>(StringComparer.Ordinal) { removal });
+            _state.PublishCatalog(next);
+            using var writes = _store.BeginBatch();
+            foreach (var entry in upserts)
+            {
+                writes.Add(new WriteOp(WriteOpKind.ItemChanged, entry.Id));
+            }
+
+            int removed = removal is null ? 0 : 1;
+            if (removal is not null)
+            {
+                writes.Add(new WriteOp(WriteOpKind.ItemChanged, removal));
+            }
+
+            Log.CatalogChanged(_logger, next.Count, upserts.Count, removed);
+            return upserts.Count + removed;
         }
     }
 }

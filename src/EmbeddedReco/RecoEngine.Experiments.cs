@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using EmbeddedReco.Diagnostics;
-using EmbeddedReco.Experiments;
 
 namespace EmbeddedReco;
 

@@ -57,7 +57,4 @@ public sealed partial class RecoEngine
             _state.ServeModel(new Collaborative.TrainedModel(model, result));
         }
     }
-
-    /// <summary>The model being served (for tests and tools), or null.</summary>
-    internal Collaborative.CollaborativeModel? ServedModel => _state.Model?.Model;
 }

@@ -1,5 +1,4 @@
 using System;
-using EmbeddedReco.Catalog;
 using EmbeddedReco.Diagnostics;
 using EmbeddedReco.Interactions;
 using EmbeddedReco.Storage;

@@ -1,5 +1,4 @@
 using System;
-using EmbeddedReco.Diagnostics;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
@@ -13,14 +12,6 @@ public sealed partial class RecoEngine
 {
     /// <summary>Test seam: wraps the temp-file stream of <see cref="SaveSnapshot(string, SnapshotOptions?)"/> (e.g. to fail partway).</summary>
     internal Func<Stream, Stream>? SnapshotFileStreamDecorator { get; set; }
-
-    /// <summary>Test seam: runs in the middle of a snapshot load's swap (after the catalog, before the model and profiles), to
-    /// widen the window in which a concurrent Suggest could otherwise combine parts of two states.</summary>
-    internal Action? SnapshotSwapPause
-    {
-        get => _state.SwapPause;
-        set => _state.SwapPause = value;
-    }
 
     /// <summary>
     /// Writes a snapshot of the engine to a stream: a fixed header (magic, format version, flags, lengths, XxHash64 checksum) and a

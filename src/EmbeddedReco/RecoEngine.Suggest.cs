@@ -1,10 +1,7 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
-using EmbeddedReco.Catalog;
 using EmbeddedReco.Collaborative;
 using EmbeddedReco.Diagnostics;
-using EmbeddedReco.Policy;
 using EmbeddedReco.Profiles;
 using EmbeddedReco.Scoring;
 
@@ -124,77 +121,10 @@ public sealed partial class RecoEngine
             options?.Validate();
         }
 
-        // The catalog's arrays are used outside any lock: entered, so a snapshot load cannot recycle them meanwhile.
-        var catalog = _state.EnterConsistent(out var users, out var trained);
-        try
+        int written = _suggester.Suggest(userId, destination, options, explain, out long shownAtTicks);
+        if (shownAtTicks != 0)
         {
-            return catalog.Count == 0 ? 0 : SuggestFrom(catalog, users, trained, userId, destination, options, explain);
-        }
-        finally
-        {
-            catalog.Exit();
-        }
-    }
-
-    /// <summary>
-    /// One list: 1. the player's state, copied under the player's own lock; 2. the scorers, blended; 3-8. the list policy
-    /// (<see cref="SuggestPolicy"/>); then the suggestions with their breakdowns, and the shown list remembered.
-    /// </summary>
-    private int SuggestFrom(
-        CatalogSnapshot catalog,
-        ConcurrentDictionary<string, UserState> users,
-        TrainedModel? trained,
-        string userId,
-        Span<Suggestion> destination,
-        SuggestOptions? options,
-        bool explain)
-    {
-        var settings = SuggestSettings.Resolve(_options.Policy, _options.Experiment, userId, options);
-        int n = catalog.Count;
-        int count = Math.Min(destination.Length, n);
-        long now = NowTicks();
-        var scratch = SuggestScratch.For(n, catalog.Dimensions, _pipeline.Count);
-        var policyScratch = PolicyScratch.For(n, _policy.CandidateCount(n, count), count);
-
-        // 1. The player's state.
-        Span<float> query = scratch.Query.AsSpan(0, catalog.Dimensions);
-        users.TryGetValue(userId, out var user);
-        var player = user?.ReadForSuggest(query, ref scratch.History, ref scratch.ExcludedRows, catalog.Index, now, settings.IncludeConsumed) ?? default;
-        bool hasProfile = player.HasProfile && VectorKernels.NormalizeInto(query, query) != 0;
-
-        // 2. Scorers, blended.
-        Span<float> blended = scratch.Blended.AsSpan(0, n);
-        _scoring.Score(catalog, trained, userId, hasProfile ? query : ReadOnlySpan<float>.Empty, player, in settings, now, scratch, blended);
-
-        // 3-7. The list policy.
-        var request = new PolicyRequest
-        {
-            Catalog = catalog,
-            Blended = blended,
-            ExcludedRows = new ReadOnlySpan<int>(scratch.ExcludedRows, 0, player.ExcludedCount),
-            Player = user,
-            Recent = settings.Seed is null || settings.MarkShown ? _players.GetOrAddRecent(userId) : _players.FindRecent(userId),
-            UserId = userId,
-            Positives = player.Positives,
-            HasProfile = hasProfile,
-            Count = count,
-        };
-        int written = _policy.Select(in request, in settings, policyScratch, out int penalized);
-        for (int i = 0; i < written; i++)
-        {
-            var pick = policyScratch.Picks[i];
-            bool wasPenalized = Array.IndexOf(policyScratch.PenalizedRows, pick.Row, 0, penalized) >= 0;
-            destination[i] = _scoring.ToSuggestion(catalog, pick, blended, explain ? scratch : null, wasPenalized ? -(float)_options.Policy.RecentListPenalty : 0f, settings.Variant);
-        }
-
-        // 8. Remember the list as shown.
-        if (written > 0 && settings.MarkShown)
-        {
-            _policy.MarkShown(request.Recent!, destination.Slice(0, written));
-            if (_options.Policy.RecordShownAsImpressions)
-            {
-                RecordShownImpressions(userId, destination.Slice(0, written), now);
-            }
+            RecordShownImpressions(userId, destination.Slice(0, written), shownAtTicks);
         }
 
         return written;

@@ -1,8 +1,6 @@
 using System;
-using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
-using EmbeddedReco.Collaborative;
 using EmbeddedReco.Diagnostics;
 
 namespace EmbeddedReco;

@@ -1,7 +1,5 @@
 using System;
-using System.Collections.Generic;
 using System.Threading;
-using EmbeddedReco.Catalog;
 using EmbeddedReco.Collaborative;
 using EmbeddedReco.Diagnostics;
 using EmbeddedReco.Engagement;
@@ -11,6 +9,7 @@ using EmbeddedReco.Profiles;
 using EmbeddedReco.Scoring;
 using EmbeddedReco.State;
 using EmbeddedReco.Storage;
+using EmbeddedReco.Suggesting;
 using Microsoft.Extensions.Logging;
 
 namespace EmbeddedReco;
@@ -46,8 +45,7 @@ public sealed partial class RecoEngine : IDisposable
     private readonly object _mutation = new object();
     private readonly LiveState _state; // catalog, model and players, published as one consistent set
     private readonly PlayerStore _players; // = _state.Players
-    private readonly SuggestPolicy _policy;
-    private readonly PlayerScoring _scoring;
+    private readonly Suggester _suggester;
     private readonly InteractionRecorder _recorder;
     private readonly ModelTrainer _trainer;
     private readonly LiteStore _store;
@@ -60,11 +58,11 @@ public sealed partial class RecoEngine : IDisposable
         _logger = new SafeLogger(options.LoggerFactory.CreateLogger("EmbeddedReco"));
         var profileDecay = new Decay(options.ProfileHalfLife);
         _pipeline = new ScoringPipeline(options.Scorers, _logger);
-        _scoring = new PlayerScoring(_pipeline, profileDecay, new Decay(options.PopularityHalfLife), options.CollaborativeConfidence);
         _players = new PlayerStore(options.Dimensions, options.Policy.RecentLists, new EngagementAggregator(options.SessionGap, options.EngagementWeights));
         _state = new LiveState(options.Dimensions, _players, options.SessionGap.Ticks);
         _recorder = new InteractionRecorder(options, _players);
-        _policy = new SuggestPolicy(options.Policy);
+        var scoring = new PlayerScoring(_pipeline, profileDecay, new Decay(options.PopularityHalfLife), options.CollaborativeConfidence);
+        _suggester = new Suggester(_state, scoring, new SuggestPolicy(options.Policy), options, _pipeline.Count);
         _trainer = new ModelTrainer(_state, profileDecay, options, _logger, () => Volatile.Read(ref _disposed) == 0);
         _store = LiteStore.Open(options.DatabasePath!, options.Dimensions, options.MaxPendingWrites, _logger, options.CheckpointInterval, _state);
         _store.MaxLogRows = options.MaxInteractionLogRows;
@@ -85,8 +83,8 @@ public sealed partial class RecoEngine : IDisposable
     /// <summary>Test seam for storage failures (see tests).</summary>
     internal LiteStore Store => _store;
 
-    /// <summary>Test seam: the published catalog (not entered; see <see cref="EnterCatalog"/>).</summary>
-    internal CatalogSnapshot CurrentCatalog => _state.Catalog;
+    /// <summary>Test and tools seam: the published state (catalog, model, players).</summary>
+    internal LiveState State => _state;
 
     /// <summary>
     /// Opens an engine: validates <paramref name="options"/> (an <see cref="ArgumentException"/> names the bad option), opens or
@@ -146,7 +144,4 @@ public sealed partial class RecoEngine : IDisposable
     }
 
     private long NowTicks() => _options.Clock().UtcTicks;
-
-    /// <summary>The current catalog, entered (see <see cref="LiveState.EnterCatalog"/>); the caller exits it.</summary>
-    internal CatalogSnapshot EnterCatalog() => _state.EnterCatalog();
 }

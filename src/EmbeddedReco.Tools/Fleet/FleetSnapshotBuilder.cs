@@ -35,7 +35,7 @@ public static class FleetSnapshotBuilder
         var files = Directory.EnumerateFiles(eventsFolder, "*" + EventFileExtension, SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal).ToList();
         options ??= new FleetTrainerOptions();
         using var engine = OpenCatalog(itemsPath, options);
-        var ids = engine.CurrentCatalog.Ids;
+        var ids = engine.State.Catalog.Ids;
         var trained = FleetTrainer.Train(files, ids, options, cancellationToken);
         var pop = trained.Popularity;
         var rowOf = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);

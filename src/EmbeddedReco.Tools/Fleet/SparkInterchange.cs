@@ -44,7 +44,7 @@ public static class SparkInterchange
         options.Validate();
         var sw = Stopwatch.StartNew();
         using var engine = FleetSnapshotBuilder.OpenCatalog(itemsPath, options);
-        var catalog = new HashSet<string>(engine.CurrentCatalog.Ids, StringComparer.Ordinal);
+        var catalog = new HashSet<string>(engine.State.Catalog.Ids, StringComparer.Ordinal);
         var rows = new List<(string Item, string Neighbour, float Similarity)>();
         foreach (var f in ReadCsv(neighboursFolder, NeighboursHeader))
         {

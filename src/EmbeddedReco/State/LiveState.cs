@@ -70,6 +70,20 @@ internal sealed class LiveState : IStoreHost
         }
     }
 
+    /// <summary>True when the current catalog holds an item with this id (read inside the catalog, outside any lock).</summary>
+    public bool ContainsItem(string itemId)
+    {
+        var catalog = EnterCatalog();
+        try
+        {
+            return catalog.Index.ContainsKey(itemId);
+        }
+        finally
+        {
+            catalog.Exit();
+        }
+    }
+
     /// <summary>
     /// Catalog (entered), profiles and model as one consistent set: a snapshot load swaps all three between two increments of
     /// the version, and a read that overlapped one is retried. The caller exits the catalog.

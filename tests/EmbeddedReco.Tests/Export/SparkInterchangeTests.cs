@@ -126,7 +126,7 @@ public class SparkInterchangeTests
             SparkInterchange.Build(Path.Combine(job, "neighbours"), Path.Combine(job, "popularity"), catalog, model, new FleetTrainerOptions { Collaborative = new CollaborativeOptions { Neighbours = K } }, keys.PrivateKeyPem);
             var device = TestCatalog.InMemory(dimensions: 4);
             device.LoadSnapshot(model, new SnapshotOptions { TrustedPublicKeys = new[] { keys.PublicKeyPem } });
-            served = device.ServedModel;
+            served = device.State.Model?.Model;
             Assert.NotNull(served);
             Assert.Equal(CollaborativeAlgorithm.ItemKnn, device.LastTraining!.Algorithm);
             device.Dispose();

@@ -67,7 +67,7 @@ public sealed class SnapshotConcurrencyTests
         Assert.NotEqual(expected[0], expected[1]);
         using var engine = TestCatalog.InMemory(Dims);
         engine.LoadSnapshot(new MemoryStream(a));
-        engine.SnapshotSwapPause = () => Thread.Sleep(1); // a wide window between the catalog swap and the profiles swap
+        engine.State.SwapPause = () => Thread.Sleep(1); // a wide window between the catalog swap and the profiles swap
         using var stop = new CancellationTokenSource();
         string? mixed = null;
         var reader = new Thread(() =>

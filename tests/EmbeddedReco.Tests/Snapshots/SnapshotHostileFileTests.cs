@@ -204,11 +204,11 @@ public sealed class SnapshotHostileFileTests : IDisposable
     {
         var ids = new[] { "b", "c", "a", "d" };
         _engine.LoadSnapshot(new MemoryStream(Envelope(CraftPayload(ids, UnitRows(4), rank: new[] { 1, 2, 0, 3 }), minor: 2)));
-        Assert.Equal(new[] { 1, 2, 0, 3 }, _engine.CurrentCatalog.IdRank);
+        Assert.Equal(new[] { 1, 2, 0, 3 }, _engine.State.Catalog.IdRank);
 
         using var sorted = TestCatalog.InMemory(Dims);
         sorted.LoadSnapshot(new MemoryStream(Envelope(CraftPayload(ids, UnitRows(4)))));
-        Assert.Equal(sorted.CurrentCatalog.IdRank, _engine.CurrentCatalog.IdRank);
+        Assert.Equal(sorted.State.Catalog.IdRank, _engine.State.Catalog.IdRank);
     }
 
     [Fact]

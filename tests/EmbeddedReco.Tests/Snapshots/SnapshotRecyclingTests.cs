@@ -20,11 +20,11 @@ public sealed class SnapshotRecyclingTests
         var (a, b) = TwoSnapshotsWithTheSameIds();
         using var engine = TestCatalog.InMemory(Dims);
         engine.LoadSnapshot(new MemoryStream(a));
-        var first = engine.CurrentCatalog;
+        var first = engine.State.Catalog;
         engine.LoadSnapshot(new MemoryStream(b));
         engine.LoadSnapshot(new MemoryStream(a));
 
-        var reloaded = engine.CurrentCatalog;
+        var reloaded = engine.State.Catalog;
         Assert.NotSame(first, reloaded);
         Assert.Same(first.Vectors, reloaded.Vectors);
         Assert.Same(first.Ids, reloaded.Ids);
@@ -45,16 +45,16 @@ public sealed class SnapshotRecyclingTests
         var (a, b) = TwoSnapshotsWithTheSameIds();
         using var engine = TestCatalog.InMemory(Dims);
         engine.LoadSnapshot(new MemoryStream(a));
-        var first = engine.CurrentCatalog;
+        var first = engine.State.Catalog;
         engine.LoadSnapshot(new MemoryStream(b), new SnapshotOptions { ReuseReplacedCatalog = false });
         engine.LoadSnapshot(new MemoryStream(a));
-        Assert.NotSame(first.Vectors, engine.CurrentCatalog.Vectors);
+        Assert.NotSame(first.Vectors, engine.State.Catalog.Vectors);
 
-        var second = engine.CurrentCatalog;
+        var second = engine.State.Catalog;
         engine.LoadSnapshot(new MemoryStream(b));
         engine.UpsertItem(new ItemDefinition("item-0000", UnitRows(1), Array.Empty<string>()));
         engine.LoadSnapshot(new MemoryStream(a));
-        Assert.NotSame(second.Vectors, engine.CurrentCatalog.Vectors);
+        Assert.NotSame(second.Vectors, engine.State.Catalog.Vectors);
     }
 
     [Fact]
@@ -63,21 +63,21 @@ public sealed class SnapshotRecyclingTests
         var (a, b) = TwoSnapshotsWithTheSameIds();
         using var engine = TestCatalog.InMemory(Dims);
         engine.LoadSnapshot(new MemoryStream(a));
-        var held = engine.EnterCatalog();
+        var held = engine.State.EnterCatalog();
         float[] before = held.Vectors.ToArray();
 
         engine.LoadSnapshot(new MemoryStream(b)); // the held catalog becomes the spare
         engine.LoadSnapshot(new MemoryStream(a)); // ...but a reader is inside: fresh arrays
-        Assert.NotSame(held.Vectors, engine.CurrentCatalog.Vectors);
+        Assert.NotSame(held.Vectors, engine.State.Catalog.Vectors);
         Assert.Equal(before, held.Vectors);
         held.Exit();
 
         // Once the reader has left, a spare is reused again.
-        var spare = engine.EnterCatalog();
+        var spare = engine.State.EnterCatalog();
         engine.LoadSnapshot(new MemoryStream(b));
         spare.Exit();
         engine.LoadSnapshot(new MemoryStream(a));
-        Assert.Same(spare.Vectors, engine.CurrentCatalog.Vectors);
+        Assert.Same(spare.Vectors, engine.State.Catalog.Vectors);
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class SnapshotRecyclingTests
             var list = Top(e);
             Assert.Equal(list, Top(e)); // stable under repeated calls with the pure test policy
             expected.Add(list);
-            vectors.Add(e.CurrentCatalog.Vectors.ToArray());
+            vectors.Add(e.State.Catalog.Vectors.ToArray());
         }
 
         Assert.Equal(3, expected.Select(l => string.Join(",", l)).Distinct().Count());
@@ -158,12 +158,12 @@ public sealed class SnapshotRecyclingTests
 
         threads.ForEach(t => t.Start());
         int recycled = 0;
-        var twoAgo = engine.CurrentCatalog;
+        var twoAgo = engine.State.Catalog;
         for (int i = 0; i < 400; i++)
         {
-            var replaced = engine.CurrentCatalog;
+            var replaced = engine.State.Catalog;
             engine.LoadSnapshot(new MemoryStream(catalogs[(i + 1) % 3]));
-            recycled += ReferenceEquals(engine.CurrentCatalog.Vectors, twoAgo.Vectors) ? 1 : 0;
+            recycled += ReferenceEquals(engine.State.Catalog.Vectors, twoAgo.Vectors) ? 1 : 0;
             twoAgo = replaced;
         }
 

@@ -249,7 +249,7 @@ public class StorageFaultTests
 
     private static void AssertValid(RecoEngine engine)
     {
-        var catalog = engine.CurrentCatalog;
+        var catalog = engine.State.Catalog;
         for (int row = 0; row < catalog.Count; row++)
         {
             double norm2 = 0;

@@ -1,0 +1,118 @@
+using System;
+using System.Collections.Concurrent;
+using EmbeddedReco.Catalog;
+using EmbeddedReco.Collaborative;
+using EmbeddedReco.Policy;
+using EmbeddedReco.Profiles;
+using EmbeddedReco.Scoring;
+using EmbeddedReco.State;
+
+namespace EmbeddedReco.Suggesting;
+
+/// <summary>
+/// The path of one <c>Suggest</c> through the rooms: catalog, profiles and model read as one consistent set (<see cref="LiveState"/>);
+/// 1. the player's state, copied under the player's own lock (<see cref="UserState.ReadForSuggest"/>); 2. the scorers, blended
+/// (<see cref="PlayerScoring"/>); 3-7. the list policy (<see cref="SuggestPolicy"/>); then the suggestions with their
+/// breakdowns, and 8. the list remembered as shown. No I/O, no engine-wide lock; allocation-free in steady state unless asked to explain.
+/// </summary>
+internal sealed class Suggester
+{
+    private readonly LiveState _state;
+    private readonly PlayerScoring _scoring;
+    private readonly SuggestPolicy _policy;
+    private readonly PolicyOptions _policyOptions;
+    private readonly Experiment? _experiment;
+    private readonly Func<DateTimeOffset> _clock;
+    private readonly int _scorers;
+
+    public Suggester(LiveState state, PlayerScoring scoring, SuggestPolicy policy, RecoEngineOptions options, int scorers)
+    {
+        _state = state;
+        _scoring = scoring;
+        _policy = policy;
+        _policyOptions = options.Policy;
+        _experiment = options.Experiment;
+        _clock = options.Clock;
+        _scorers = scorers;
+    }
+
+    /// <summary>
+    /// Writes the list into <paramref name="destination"/> and returns its length. <paramref name="shownAtTicks"/> is the time to
+    /// record the list as impressions at (<see cref="PolicyOptions.RecordShownAsImpressions"/>), or 0 when it is not to be recorded.
+    /// </summary>
+    public int Suggest(string userId, Span<Suggestion> destination, SuggestOptions? options, bool explain, out long shownAtTicks)
+    {
+        shownAtTicks = 0;
+
+        // The catalog's arrays are used outside any lock: entered, so a snapshot load cannot recycle them meanwhile.
+        var catalog = _state.EnterConsistent(out var users, out var trained);
+        try
+        {
+            return catalog.Count == 0 ? 0 : SuggestFrom(catalog, users, trained, userId, destination, options, explain, out shownAtTicks);
+        }
+        finally
+        {
+            catalog.Exit();
+        }
+    }
+
+    private int SuggestFrom(
+        CatalogSnapshot catalog,
+        ConcurrentDictionary<string, UserState> users,
+        TrainedModel? trained,
+        string userId,
+        Span<Suggestion> destination,
+        SuggestOptions? options,
+        bool explain,
+        out long shownAtTicks)
+    {
+        var settings = SuggestSettings.Resolve(_policyOptions, _experiment, userId, options);
+        int n = catalog.Count;
+        int count = Math.Min(destination.Length, n);
+        long now = _clock().UtcTicks;
+        var scratch = SuggestScratch.For(n, catalog.Dimensions, _scorers);
+        var policyScratch = PolicyScratch.For(n, _policy.CandidateCount(n, count), count);
+
+        // 1. The player's state.
+        Span<float> query = scratch.Query.AsSpan(0, catalog.Dimensions);
+        users.TryGetValue(userId, out var user);
+        var player = user?.ReadForSuggest(query, ref scratch.History, ref scratch.ExcludedRows, catalog.Index, now, settings.IncludeConsumed) ?? default;
+        bool hasProfile = player.HasProfile && VectorKernels.NormalizeInto(query, query) != 0;
+
+        // 2. Scorers, blended.
+        Span<float> blended = scratch.Blended.AsSpan(0, n);
+        _scoring.Score(catalog, trained, userId, hasProfile ? query : ReadOnlySpan<float>.Empty, player, in settings, now, scratch, blended);
+
+        // 3-7. The list policy.
+        var request = new PolicyRequest
+        {
+            Catalog = catalog,
+            Blended = blended,
+            ExcludedRows = new ReadOnlySpan<int>(scratch.ExcludedRows, 0, player.ExcludedCount),
+            Player = user,
+            Recent = settings.Seed is null || settings.MarkShown ? _state.Players.GetOrAddRecent(userId) : _state.Players.FindRecent(userId),
+            UserId = userId,
+            Positives = player.Positives,
+            HasProfile = hasProfile,
+            Count = count,
+        };
+        int written = _policy.Select(in request, in settings, policyScratch, out int penalized);
+        float penalty = -(float)_policyOptions.RecentListPenalty;
+        for (int i = 0; i < written; i++)
+        {
+            var pick = policyScratch.Picks[i];
+            bool wasPenalized = Array.IndexOf(policyScratch.PenalizedRows, pick.Row, 0, penalized) >= 0;
+            destination[i] = _scoring.ToSuggestion(catalog, pick, blended, explain ? scratch : null, wasPenalized ? penalty : 0f, settings.Variant);
+        }
+
+        // 8. Remember the list as shown.
+        bool shown = written > 0 && settings.MarkShown;
+        if (shown)
+        {
+            _policy.MarkShown(request.Recent!, destination.Slice(0, written));
+        }
+
+        shownAtTicks = shown && _policyOptions.RecordShownAsImpressions ? now : 0;
+        return written;
+    }
+}
