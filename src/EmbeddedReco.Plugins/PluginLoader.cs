@@ -75,6 +75,29 @@ public static class PluginLoader
         }
 
         var context = new PluginLoadContext(path);
+        Type[]? types = LoadExportedTypes(context, path, report, logger);
+        if (types is null)
+        {
+            return;
+        }
+
+        string directory = Path.GetDirectoryName(path)!;
+        int before = scorers.Count;
+        bool hasModule = RegisterModules(scorers, types, path, directory, report, logger);
+        if (!hasModule)
+        {
+            AddParameterlessScorers(scorers, types, path, report, logger);
+        }
+
+        ReportAdded(scorers, before, path, report, logger, context);
+    }
+
+    /// <summary>Loads a plugin assembly and returns its exported types, or null when it is skipped or not a plugin.</summary>
+    [RequiresUnreferencedCode(TrimMessage)]
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Plugin types are found at run time; trimming is unsupported here.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Plugin types are found at run time; trimming is unsupported here.")]
+    private static Type[]? LoadExportedTypes(PluginLoadContext context, string path, PluginLoadReport report, ILogger logger)
+    {
         Assembly assembly;
         try
         {
@@ -83,20 +106,20 @@ public static class PluginLoader
         catch (Exception ex) when (ex is BadImageFormatException || ex is FileLoadException || ex is FileNotFoundException)
         {
             Skip(report, logger, path, "not a loadable .NET assembly (" + ex.GetType().Name + ")", ex, context);
-            return;
+            return null;
         }
 
         var attribute = assembly.GetCustomAttribute<EmbeddedRecoPluginAttribute>();
         if (attribute is null)
         {
             context.Unload();
-            return; // a dependency or unrelated assembly: not reported as a failure
+            return null; // a dependency or unrelated assembly: not reported as a failure
         }
 
         if (attribute.ContractVersion != ScorerContract.Version)
         {
             Skip(report, logger, path, $"built for scorer contract {attribute.ContractVersion}; this engine implements {ScorerContract.Version}", null, context);
-            return;
+            return null;
         }
 
         Type[] types;
@@ -107,11 +130,18 @@ public static class PluginLoader
         catch (Exception ex) when (ex is ReflectionTypeLoadException || ex is FileNotFoundException || ex is FileLoadException || ex is TypeLoadException)
         {
             Skip(report, logger, path, "a dependency is missing: " + FirstMessage(ex), ex, context);
-            return;
+            return null;
         }
 
-        string directory = Path.GetDirectoryName(path)!;
-        int before = scorers.Count;
+        return types;
+    }
+
+    /// <summary>Creates and registers every <see cref="IScorerModule"/> of the plugin; returns whether it has any.</summary>
+    [RequiresUnreferencedCode(TrimMessage)]
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Plugin types are found at run time; trimming is unsupported here.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Plugin types are found at run time; trimming is unsupported here.")]
+    private static bool RegisterModules(ScorerCollection scorers, Type[] types, string path, string directory, PluginLoadReport report, ILogger logger)
+    {
         bool hasModule = false;
         foreach (var type in types.Where(t => t.IsClass && !t.IsAbstract).OrderBy(t => t.FullName, StringComparer.Ordinal))
         {
@@ -131,28 +161,38 @@ public static class PluginLoader
             }
         }
 
-        if (!hasModule)
-        {
-            foreach (var type in types.Where(t => t.IsClass && !t.IsAbstract && typeof(IScorer).IsAssignableFrom(t)).OrderBy(t => t.FullName, StringComparer.Ordinal))
-            {
-                if (type.GetConstructor(Type.EmptyTypes) is null)
-                {
-                    Skip(report, logger, path + ":" + type.FullName, "no public parameterless constructor (use an IScorerModule)", null, null);
-                    continue;
-                }
+        return hasModule;
+    }
 
-                try
-                {
-                    scorers.Add((IScorer)Activator.CreateInstance(type)!);
-                }
-                catch (Exception ex)
-                {
-                    var inner = ex is TargetInvocationException { InnerException: not null } tie ? tie.InnerException! : ex;
-                    Skip(report, logger, path + ":" + type.FullName, "constructor threw " + inner.GetType().Name + ": " + inner.Message, inner, null);
-                }
+    /// <summary>Adds every public parameterless <see cref="IScorer"/> of a plugin that has no module.</summary>
+    [RequiresUnreferencedCode(TrimMessage)]
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Plugin types are found at run time; trimming is unsupported here.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Plugin types are found at run time; trimming is unsupported here.")]
+    private static void AddParameterlessScorers(ScorerCollection scorers, Type[] types, string path, PluginLoadReport report, ILogger logger)
+    {
+        foreach (var type in types.Where(t => t.IsClass && !t.IsAbstract && typeof(IScorer).IsAssignableFrom(t)).OrderBy(t => t.FullName, StringComparer.Ordinal))
+        {
+            if (type.GetConstructor(Type.EmptyTypes) is null)
+            {
+                Skip(report, logger, path + ":" + type.FullName, "no public parameterless constructor (use an IScorerModule)", null, null);
+                continue;
+            }
+
+            try
+            {
+                scorers.Add((IScorer)Activator.CreateInstance(type)!);
+            }
+            catch (Exception ex)
+            {
+                var inner = ex is TargetInvocationException { InnerException: not null } tie ? tie.InnerException! : ex;
+                Skip(report, logger, path + ":" + type.FullName, "constructor threw " + inner.GetType().Name + ": " + inner.Message, inner, null);
             }
         }
+    }
 
+    /// <summary>Reports the scorers the plugin added since <paramref name="before"/>; unloads the plugin when it added none.</summary>
+    private static void ReportAdded(ScorerCollection scorers, int before, string path, PluginLoadReport report, ILogger logger, PluginLoadContext context)
+    {
         var added = scorers.Skip(before).Select(r => r.Scorer.Name).ToList();
         foreach (string scorer in added)
         {
