@@ -66,6 +66,31 @@ public static class OfflineEvaluator
 
         int k = options.K;
         var train = new TrainingSet(split.Train, options.CatalogItemIds);
+        var relevant = RelevantTestItems(split, train);
+        var users = relevant.Keys.OrderBy(u => u, StringComparer.Ordinal).ToArray();
+        var list = new List<IRecommenderUnderTest>();
+        if (options.IncludeBaselines)
+        {
+            list.Add(new MostPopularRecommender());
+            list.Add(new RandomRecommender(options.Seed));
+        }
+
+        list.AddRange(recommenders.Select(r => r ?? throw new ArgumentException("A recommender is null.", nameof(recommenders))));
+        var results = new List<RecommenderResult>(list.Count);
+        int trainUsers = Math.Max(1, train.UserIds.Count);
+        for (int r = 0; r < list.Count; r++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            results.Add(EvaluateOne(list[r], r, list.Count, train, relevant, users, trainUsers, options, progress, cancellationToken));
+        }
+
+        progress?.Report(1.0);
+        return new EvaluationReport(k, users.Length, split.Train.Count, split.Test.Count, train.ItemIds.Count, results);
+    }
+
+    /// <summary>The relevant test items per user: distinct test pairs with both ids, minus the user's training items.</summary>
+    private static Dictionary<string, HashSet<string>> RelevantTestItems(DataSplit split, TrainingSet train)
+    {
         var relevant = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (var x in split.Test)
         {
@@ -83,97 +108,116 @@ public static class OfflineEvaluator
             set.Add(x.ItemId);
         }
 
-        var users = relevant.Keys.OrderBy(u => u, StringComparer.Ordinal).ToArray();
-        var list = new List<IRecommenderUnderTest>();
-        if (options.IncludeBaselines)
-        {
-            list.Add(new MostPopularRecommender());
-            list.Add(new RandomRecommender(options.Seed));
-        }
+        return relevant;
+    }
 
-        list.AddRange(recommenders.Select(r => r ?? throw new ArgumentException("A recommender is null.", nameof(recommenders))));
-        var results = new List<RecommenderResult>(list.Count);
-        int trainUsers = Math.Max(1, train.UserIds.Count);
-        for (int r = 0; r < list.Count; r++)
+    /// <summary>Trains one recommender, scores its cleaned top-K list for every test user and returns its mean metrics.</summary>
+    private static RecommenderResult EvaluateOne(
+        IRecommenderUnderTest rec,
+        int r,
+        int recommenderCount,
+        TrainingSet train,
+        Dictionary<string, HashSet<string>> relevant,
+        string[] users,
+        int trainUsers,
+        EvaluationOptions options,
+        IProgress<double>? progress,
+        CancellationToken cancellationToken)
+    {
+        int k = options.K;
+        var sw = Stopwatch.StartNew();
+        rec.Train(train, cancellationToken);
+        double trainSeconds = sw.Elapsed.TotalSeconds;
+        var sums = new MetricSums();
+        var recommended = new HashSet<string>(StringComparer.Ordinal);
+        var clean = new List<string>(k);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        sw.Restart();
+        for (int u = 0; u < users.Length; u++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var rec = list[r];
-            var sw = Stopwatch.StartNew();
-            rec.Train(train, cancellationToken);
-            double trainSeconds = sw.Elapsed.TotalSeconds;
-            double ndcg = 0, precision = 0, recall = 0, map = 0, hit = 0, mrr = 0, novelty = 0, diversity = 0;
-            int diversityLists = 0;
-            var recommended = new HashSet<string>(StringComparer.Ordinal);
-            var clean = new List<string>(k);
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            sw.Restart();
-            for (int u = 0; u < users.Length; u++)
+            if ((u & 63) == 0)
             {
-                if ((u & 63) == 0)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    progress?.Report((r + ((double)u / users.Length)) / list.Count);
-                }
-
-                string user = users[u];
-                var raw = rec.Recommend(user, k) ?? Array.Empty<string>();
-                clean.Clear();
-                seen.Clear();
-                foreach (var item in raw)
-                {
-                    if (clean.Count == k)
-                    {
-                        break;
-                    }
-
-                    if (item != null && seen.Add(item) && !train.Contains(user, item))
-                    {
-                        clean.Add(item);
-                    }
-                }
-
-                var rel = relevant[user];
-                ndcg += RankingMetrics.Ndcg(clean, rel, k);
-                precision += RankingMetrics.Precision(clean, rel, k);
-                recall += RankingMetrics.Recall(clean, rel, k);
-                map += RankingMetrics.AveragePrecision(clean, rel, k);
-                hit += RankingMetrics.HitRate(clean, rel, k);
-                mrr += RankingMetrics.ReciprocalRank(clean, rel, k);
-                novelty += RankingMetrics.Novelty(clean, train.Popularity, trainUsers, k);
-                if (options.ItemVectors != null)
-                {
-                    double d = RankingMetrics.IntraListDiversity(clean, options.ItemVectors, k);
-                    if (!double.IsNaN(d))
-                    {
-                        diversity += d;
-                        diversityLists++;
-                    }
-                }
-
-                foreach (var item in clean)
-                {
-                    recommended.Add(item);
-                }
+                cancellationToken.ThrowIfCancellationRequested();
+                progress?.Report((r + ((double)u / users.Length)) / recommenderCount);
             }
 
-            double recommendSeconds = sw.Elapsed.TotalSeconds;
-            double n = Math.Max(1, users.Length);
-            results.Add(new RecommenderResult(
-                rec.Name,
-                ndcg / n,
-                precision / n,
-                recall / n,
-                map / n,
-                hit / n,
-                mrr / n,
-                train.ItemIds.Count == 0 ? 0 : (double)recommended.Count / train.ItemIds.Count,
-                diversityLists == 0 ? null : diversity / diversityLists,
-                novelty / n,
-                trainSeconds,
-                users.Length == 0 ? 0 : recommendSeconds * 1000 / users.Length));
+            string user = users[u];
+            CleanList(rec.Recommend(user, k) ?? Array.Empty<string>(), user, train, k, clean, seen);
+            sums.Add(clean, relevant[user], train, trainUsers, options.ItemVectors, k);
+            foreach (var item in clean)
+            {
+                recommended.Add(item);
+            }
         }
 
-        progress?.Report(1.0);
-        return new EvaluationReport(k, users.Length, split.Train.Count, split.Test.Count, train.ItemIds.Count, results);
+        double recommendSeconds = sw.Elapsed.TotalSeconds;
+        double n = Math.Max(1, users.Length);
+        return new RecommenderResult(
+            rec.Name,
+            sums.Ndcg / n,
+            sums.Precision / n,
+            sums.Recall / n,
+            sums.Map / n,
+            sums.Hit / n,
+            sums.Mrr / n,
+            train.ItemIds.Count == 0 ? 0 : (double)recommended.Count / train.ItemIds.Count,
+            sums.DiversityLists == 0 ? null : sums.Diversity / sums.DiversityLists,
+            sums.Novelty / n,
+            trainSeconds,
+            users.Length == 0 ? 0 : recommendSeconds * 1000 / users.Length);
+    }
+
+    /// <summary>Fills <paramref name="clean"/> with the first K distinct non-null items of a raw list that are not the user's training items.</summary>
+    private static void CleanList(IReadOnlyList<string> raw, string user, TrainingSet train, int k, List<string> clean, HashSet<string> seen)
+    {
+        clean.Clear();
+        seen.Clear();
+        foreach (var item in raw)
+        {
+            if (clean.Count == k)
+            {
+                break;
+            }
+
+            if (item != null && seen.Add(item) && !train.Contains(user, item))
+            {
+                clean.Add(item);
+            }
+        }
+    }
+
+    /// <summary>Running sums of the per-user metrics of one recommender.</summary>
+    private sealed class MetricSums
+    {
+        public double Ndcg;
+        public double Precision;
+        public double Recall;
+        public double Map;
+        public double Hit;
+        public double Mrr;
+        public double Novelty;
+        public double Diversity;
+        public int DiversityLists;
+
+        /// <summary>Adds one user's cleaned list against the user's relevant items.</summary>
+        public void Add(List<string> clean, HashSet<string> rel, TrainingSet train, int trainUsers, IReadOnlyDictionary<string, ReadOnlyMemory<float>>? itemVectors, int k)
+        {
+            Ndcg += RankingMetrics.Ndcg(clean, rel, k);
+            Precision += RankingMetrics.Precision(clean, rel, k);
+            Recall += RankingMetrics.Recall(clean, rel, k);
+            Map += RankingMetrics.AveragePrecision(clean, rel, k);
+            Hit += RankingMetrics.HitRate(clean, rel, k);
+            Mrr += RankingMetrics.ReciprocalRank(clean, rel, k);
+            Novelty += RankingMetrics.Novelty(clean, train.Popularity, trainUsers, k);
+            if (itemVectors != null)
+            {
+                double d = RankingMetrics.IntraListDiversity(clean, itemVectors, k);
+                if (!double.IsNaN(d))
+                {
+                    Diversity += d;
+                    DiversityLists++;
+                }
+            }
+        }
     }
 }
