@@ -55,101 +55,17 @@ public static class FleetTrainer
         {
             var shards = new ShardFiles(tempDir, options.Shards);
             var popularity = new Popularity(n);
-            long events = 0, unknown = 0;
             var weights = options.EngagementWeights;
             var decay = new Decay(options.PopularityHalfLife);
             bool binary = options.Weighting == FleetWeighting.Binary;
 
-            // Pass 1: files in parallel; per worker one buffer per shard, flushed under the shard's lock.
-            Parallel.ForEach(
-                eventFiles,
-                po,
-                () => new Pass1Worker(n, options.Shards),
-                (file, _, w) =>
-                {
-                    EventFile.ReadFile(file, e =>
-                    {
-                        w.Events++;
-                        if (!index.TryGetValue(e.ItemId, out int item))
-                        {
-                            w.Unknown++;
-                            return;
-                        }
-
-                        double weight = weights.WeightOf(e.Kind, e.Value);
-                        w.Popularity.Add(item, e.Kind, weight, e.Ticks, decay);
-                        float recordWeight;
-                        if (binary)
-                        {
-                            if (e.Kind == InteractionKind.Impression || e.Kind == InteractionKind.Skip || e.Kind == InteractionKind.Dislike)
-                            {
-                                return;
-                            }
-
-                            recordWeight = 1f;
-                        }
-                        else
-                        {
-                            if (weight == 0)
-                            {
-                                return;
-                            }
-
-                            recordWeight = (float)weight;
-                        }
-
-                        ulong user = XxHash64.HashToUInt64(MemoryMarshal.AsBytes(e.UserId.AsSpan()));
-                        w.Add(shards, user, item, recordWeight);
-                    });
-                    return w;
-                },
-                w =>
-                {
-                    w.FlushAll(shards);
-                    lock (popularity)
-                    {
-                        popularity.Merge(w.Popularity);
-                        events += w.Events;
-                        unknown += w.Unknown;
-                    }
-                });
+            var (events, unknown) = PartitionEvents(eventFiles, index, shards, popularity, n, options.Shards, weights, decay, binary, po);
             long readDone = sw.ElapsedMilliseconds;
-
-            // Pass 2: one shard at a time (whole players); the Gram rows are split between workers.
-            var g = new float[(long)n * n];
-            var support = new int[n];
-            long users = 0, pairs = 0;
-            double weightSum = 0;
-            for (int s = 0; s < options.Shards; s++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var x = shards.LoadMatrix(s, n, binary, out int shardUsers);
-                if (x is null)
-                {
-                    continue;
-                }
-
-                users += shardUsers;
-                pairs += x.NonZeros;
-                foreach (int item in x.Columns)
-                {
-                    support[item]++;
-                }
-
-                foreach (float v in x.Values)
-                {
-                    weightSum += v;
-                }
-
-                EaseTrainer.Gram(x, g, po);
-            }
-
+            var g = AccumulateGram(shards, n, options.Shards, binary, po, cancellationToken, out int[] support, out long users, out long pairs, out double weightSum);
             long gramDone = sw.ElapsedMilliseconds;
             if (!binary && pairs > 0)
             {
-                // Weights scaled to a mean of 1 (as the engine's Train): the Gram matrix scales by 1 / mean².
-                float scale = (float)(1.0 / Math.Pow(weightSum / pairs, 2));
-                Parallel.For(0, n, po, i => System.Numerics.Tensors.TensorPrimitives.Multiply(g.AsSpan(i * n, i + 1), scale, g.AsSpan(i * n, i + 1)));
+                ScaleGram(g, n, weightSum / pairs, po);
             }
 
             var model = Solve(g, n, itemIds, support, options.Collaborative, po, cancellationToken);
@@ -167,6 +83,114 @@ public static class FleetTrainer
             {
             }
         }
+    }
+
+    /// <summary>Pass 1: reads the event files in parallel into the player shards, counting popularity; returns (events, unknown).</summary>
+    private static (long Events, long Unknown) PartitionEvents(IReadOnlyList<string> eventFiles, Dictionary<string, int> index, ShardFiles shards, Popularity popularity, int n, int shardCount, EngagementWeights weights, Decay decay, bool binary, ParallelOptions po)
+    {
+        long events = 0, unknown = 0;
+
+        // Pass 1: files in parallel; per worker one buffer per shard, flushed under the shard's lock.
+        Parallel.ForEach(
+            eventFiles,
+            po,
+            () => new Pass1Worker(n, shardCount),
+            (file, _, w) =>
+            {
+                EventFile.ReadFile(file, e => AddEvent(w, e, index, shards, weights, decay, binary));
+                return w;
+            },
+            w =>
+            {
+                w.FlushAll(shards);
+                lock (popularity)
+                {
+                    popularity.Merge(w.Popularity);
+                    events += w.Events;
+                    unknown += w.Unknown;
+                }
+            });
+        return (events, unknown);
+    }
+
+    /// <summary>Counts one exported event into a pass-1 worker: popularity, then (if it carries weight) a shard record.</summary>
+    private static void AddEvent(Pass1Worker w, ExportedEvent e, Dictionary<string, int> index, ShardFiles shards, EngagementWeights weights, Decay decay, bool binary)
+    {
+        w.Events++;
+        if (!index.TryGetValue(e.ItemId, out int item))
+        {
+            w.Unknown++;
+            return;
+        }
+
+        double weight = weights.WeightOf(e.Kind, e.Value);
+        w.Popularity.Add(item, e.Kind, weight, e.Ticks, decay);
+        float recordWeight;
+        if (binary)
+        {
+            if (e.Kind == InteractionKind.Impression || e.Kind == InteractionKind.Skip || e.Kind == InteractionKind.Dislike)
+            {
+                return;
+            }
+
+            recordWeight = 1f;
+        }
+        else
+        {
+            if (weight == 0)
+            {
+                return;
+            }
+
+            recordWeight = (float)weight;
+        }
+
+        ulong user = XxHash64.HashToUInt64(MemoryMarshal.AsBytes(e.UserId.AsSpan()));
+        w.Add(shards, user, item, recordWeight);
+    }
+
+    /// <summary>Pass 2: adds every shard's sparse rows into the dense Gram matrix, one shard at a time, and returns it (with per-item support).</summary>
+    private static float[] AccumulateGram(ShardFiles shards, int n, int shardCount, bool binary, ParallelOptions po, CancellationToken cancellationToken, out int[] support, out long users, out long pairs, out double weightSum)
+    {
+        // Pass 2: one shard at a time (whole players); the Gram rows are split between workers.
+        var g = new float[(long)n * n];
+        support = new int[n];
+        users = 0;
+        pairs = 0;
+        weightSum = 0;
+        for (int s = 0; s < shardCount; s++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var x = shards.LoadMatrix(s, n, binary, out int shardUsers);
+            if (x is null)
+            {
+                continue;
+            }
+
+            users += shardUsers;
+            pairs += x.NonZeros;
+            foreach (int item in x.Columns)
+            {
+                support[item]++;
+            }
+
+            foreach (float v in x.Values)
+            {
+                weightSum += v;
+            }
+
+            EaseTrainer.Gram(x, g, po);
+        }
+
+        return g;
+    }
+
+    /// <summary>Scales the lower triangle of the Gram matrix by 1 / mean² so weights have a mean of 1 (as the engine's Train).</summary>
+    private static void ScaleGram(float[] g, int n, double meanWeight, ParallelOptions po)
+    {
+        // Weights scaled to a mean of 1 (as the engine's Train): the Gram matrix scales by 1 / mean².
+        float scale = (float)(1.0 / Math.Pow(meanWeight, 2));
+        Parallel.For(0, n, po, i => System.Numerics.Tensors.TensorPrimitives.Multiply(g.AsSpan(i * n, i + 1), scale, g.AsSpan(i * n, i + 1)));
     }
 
     /// <summary>Picks the eligible items as <see cref="CollaborativeModel.Train"/> does and solves EASE or kNN from the Gram matrix.</summary>
