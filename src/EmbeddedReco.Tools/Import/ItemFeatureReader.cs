@@ -166,43 +166,7 @@ public static class ItemFeatureReader
                 }
             }
 
-            string? error = DelimitedText.Split(line, result.Separator, fields);
-            if (error == null && fields.Count < 2)
-            {
-                error = "expected an id and at least one feature";
-            }
-
-            if (error == null && width >= 0 && fields.Count - 1 != width)
-            {
-                error = $"expected {width} features but found {fields.Count - 1}";
-            }
-
-            if (error == null && fields[0].Length == 0)
-            {
-                error = "the item id is empty";
-            }
-
-            if (error == null && firstLine.TryGetValue(fields[0], out long earlier))
-            {
-                error = $"duplicate id '{fields[0]}' (first on line {earlier})";
-            }
-
-            float[]? v = null;
-            if (error == null)
-            {
-                v = new float[fields.Count - 1];
-                for (int i = 1; i < fields.Count; i++)
-                {
-                    if (!DelimitedText.TryParseDouble(fields[i], out double d) || float.IsInfinity((float)d))
-                    {
-                        error = $"feature {i} ('{fields[i]}') is not a finite number";
-                        break;
-                    }
-
-                    v[i - 1] = (float)d;
-                }
-            }
-
+            string? error = CheckFeatureLine(DelimitedText.Split(line, result.Separator, fields), fields, width, firstLine, out float[]? v);
             if (error != null)
             {
                 result.AddError(lineNo, error, line);
@@ -214,17 +178,63 @@ public static class ItemFeatureReader
             items.Add(new ItemDefinition(fields[0], v));
         }
 
-        if (names == null)
+        names ??= DefaultFeatureNames(width);
+        result.Imported = items.Count;
+        return new ItemImport(items, names, new Dictionary<string, string>(StringComparer.Ordinal), result);
+    }
+
+    /// <summary>Checks one split data line of a feature file (after any split error) and parses its features; returns the first error or null.</summary>
+    private static string? CheckFeatureLine(string? error, List<string> fields, int width, Dictionary<string, long> firstLine, out float[]? v)
+    {
+        if (error == null && fields.Count < 2)
         {
-            names = new string[Math.Max(0, width)];
-            for (int i = 0; i < names.Length; i++)
+            error = "expected an id and at least one feature";
+        }
+
+        if (error == null && width >= 0 && fields.Count - 1 != width)
+        {
+            error = $"expected {width} features but found {fields.Count - 1}";
+        }
+
+        if (error == null && fields[0].Length == 0)
+        {
+            error = "the item id is empty";
+        }
+
+        if (error == null && firstLine.TryGetValue(fields[0], out long earlier))
+        {
+            error = $"duplicate id '{fields[0]}' (first on line {earlier})";
+        }
+
+        v = null;
+        if (error == null)
+        {
+            v = new float[fields.Count - 1];
+            for (int i = 1; i < fields.Count; i++)
             {
-                names[i] = "f" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                if (!DelimitedText.TryParseDouble(fields[i], out double d) || float.IsInfinity((float)d))
+                {
+                    error = $"feature {i} ('{fields[i]}') is not a finite number";
+                    break;
+                }
+
+                v[i - 1] = (float)d;
             }
         }
 
-        result.Imported = items.Count;
-        return new ItemImport(items, names, new Dictionary<string, string>(StringComparer.Ordinal), result);
+        return error;
+    }
+
+    /// <summary>The feature names "f1".."fn" used when the file has no header.</summary>
+    private static string[] DefaultFeatureNames(int width)
+    {
+        var names = new string[Math.Max(0, width)];
+        for (int i = 0; i < names.Length; i++)
+        {
+            names[i] = "f" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return names;
     }
 
     /// <summary>Reads MovieLens <c>movies.csv</c> from a UTF-8 file.</summary>
