@@ -63,4 +63,38 @@ public class RecordAllocationTests
 
         Assert.Equal(0, allocated);
     }
+
+    [Fact]
+    public void Record_WhileAnotherThreadFlushesWithoutPause_AllocatesNothingOnCallingThread()
+    {
+        using var engine = TestCatalog.InMemory(pure: false);
+        engine.UpsertItems(TestCatalog.Random(200, 8));
+        var click = new Interaction("player-1", "item-0007", InteractionKind.Click);
+        for (int i = 0; i < 200; i++)
+        {
+            engine.Record(click);
+        }
+
+        engine.Flush();
+        using var stop = new CancellationTokenSource();
+        var flusher = new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                engine.Flush(); // commit and checkpoint on the writer thread, again and again
+            }
+        });
+        flusher.Start();
+        try
+        {
+            long allocated = AllocationMeter.SteadyStateBytes(() => engine.Record(click), cleanCalls: 200, maxWindows: 5000);
+
+            Assert.Equal(0, allocated);
+        }
+        finally
+        {
+            stop.Cancel();
+            flusher.Join();
+        }
+    }
 }
