@@ -23,7 +23,9 @@ internal sealed class ModelTrainer
     private readonly ILogger _logger;
     private readonly Func<long> _now;
     private readonly Func<bool> _isOpen;
+    private readonly Action _backgroundRetrain; // cached: a retrain allocates its Task only, never a closure
     private int _training;
+    private int _retrainScheduled; // 1 from the call that crossed the threshold until the background run ends
     private long _sinceTraining;
 
     public ModelTrainer(LiveState state, Decay decay, RecoEngineOptions options, ILogger logger, Func<bool> isOpen)
@@ -36,6 +38,7 @@ internal sealed class ModelTrainer
         var clock = options.Clock;
         _now = () => clock().UtcTicks;
         _isOpen = isOpen;
+        _backgroundRetrain = BackgroundRetrain;
     }
 
     /// <summary>Trains now on the calling thread and serves the model when it has items.</summary>
@@ -70,32 +73,42 @@ internal sealed class ModelTrainer
         }
     }
 
-    /// <summary>Called after each recorded interaction: starts a background retrain when the threshold is reached.</summary>
+    /// <summary>
+    /// Called after each recorded interaction: starts a background retrain when the threshold is reached. Exactly one call schedules
+    /// it (the others return after one increment and two reads, allocating nothing), however long the thread pool takes to start it.
+    /// </summary>
     public void CountInteraction()
     {
-        if (_retrainAfter <= 0 || Interlocked.Increment(ref _sinceTraining) < _retrainAfter || Volatile.Read(ref _training) != 0)
+        if (_retrainAfter <= 0 || Interlocked.Increment(ref _sinceTraining) < _retrainAfter || Volatile.Read(ref _training) != 0
+            || Volatile.Read(ref _retrainScheduled) != 0 || Interlocked.CompareExchange(ref _retrainScheduled, 1, 0) != 0)
         {
             return;
         }
 
-        Task.Run(() =>
+        Task.Run(_backgroundRetrain);
+    }
+
+    private void BackgroundRetrain()
+    {
+        try
         {
-            try
+            if (_isOpen() && Volatile.Read(ref _training) == 0)
             {
-                if (_isOpen() && Volatile.Read(ref _training) == 0)
-                {
-                    Train(null, CancellationToken.None);
-                }
+                Train(null, CancellationToken.None);
             }
-            catch (Exception ex) when (ex is InvalidOperationException || ex is ObjectDisposedException || ex is OperationCanceledException)
-            {
-                // Another training won the race, or the engine closed meanwhile.
-            }
-            catch (Exception ex)
-            {
-                Log.TrainingFailed(_logger, ex);
-            }
-        });
+        }
+        catch (Exception ex) when (ex is InvalidOperationException || ex is ObjectDisposedException || ex is OperationCanceledException)
+        {
+            // Another training won the race, or the engine closed meanwhile.
+        }
+        catch (Exception ex)
+        {
+            Log.TrainingFailed(_logger, ex);
+        }
+        finally
+        {
+            Volatile.Write(ref _retrainScheduled, 0);
+        }
     }
 
     /// <summary>

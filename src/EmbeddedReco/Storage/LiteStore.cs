@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
@@ -13,6 +14,14 @@ namespace EmbeddedReco.Storage;
 /// commits and checkpoints (LiteDB 5.0.21 corrupts files when writes or checkpoints come from more than one thread and the
 /// process dies). Other threads only enqueue <see cref="WriteOp"/>s.
 /// </summary>
+/// <remarks>
+/// Hand-off: producers (Record, UpsertItems, ...) are serialized by the queue lock and publish whole batches into a
+/// <see cref="ConcurrentQueue{T}"/> (a ring that is reused once it has grown to the backlog, so queuing allocates nothing in steady
+/// state); the writer thread never takes the queue lock: it counts what was published, dequeues exactly that many writes (whole
+/// batches only) and sleeps on a gate of its own that a producer touches only when the writer is idle. So a producer never waits for
+/// the writer (a swap, an encode, a commit, a checkpoint, a thread the OS has descheduled), except at the documented bound
+/// <see cref="RecoEngineOptions.MaxPendingWrites"/>.
+/// </remarks>
 /// <remarks>
 /// Failure handling: a batch whose commit failed is kept, in order, ahead of newer writes and replayed (after reopening the file)
 /// when the host calls Flush; log rows carry ids given when queued, so a replay of a batch that did reach the file rewrites the
@@ -29,13 +38,15 @@ internal sealed class LiteStore : IDisposable
     private readonly ILogger _logger;
     private readonly IStoreHost _host;
     private readonly long _checkpointIntervalTicks; // Stopwatch ticks; 0 = only on flush
-    private readonly object _lock = new object();
+    private readonly object _lock = new object(); // producers only: the writer thread never takes it
+    private readonly object _wakeGate = new object(); // the writer sleeps on it; producers pulse it only when the writer is idle
+    private readonly AutoResetEvent _drained = new AutoResetEvent(false); // set by the writer after a take when producers wait
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _opened = new ManualResetEventSlim(false);
     private Exception? _openError;
     private DatabaseFile? _file;
-    private List<WriteOp> _queue = new List<WriteOp>(1024);
-    private List<WriteOp> _work = new List<WriteOp>(1024);
+    private readonly ConcurrentQueue<WriteOp> _pending = new ConcurrentQueue<WriteOp>();
+    private readonly List<WriteOp> _work = new List<WriteOp>(1024);
     private readonly List<WriteOp> _failed = new List<WriteOp>();
     private readonly List<FlushRequest> _waiters = new List<FlushRequest>();
     private readonly HashSet<string> _dirtyUsers = new HashSet<string>(StringComparer.Ordinal);
@@ -44,16 +55,21 @@ internal sealed class LiteStore : IDisposable
     private readonly HashSet<string> _replacedUsers = new HashSet<string>(StringComparer.Ordinal);
     private readonly HashSet<string> _dirtyEngagementUsers = new HashSet<string>(StringComparer.Ordinal);
     private readonly HashSet<string> _dirtyEngagementVariants = new HashSet<string>(StringComparer.Ordinal);
-    private long _nextLogId = 1; // under _lock
+    private long _nextLogId = 1; // incremented under _lock, read by the writer (Interlocked)
+    private long _published; // writes of complete batches enqueued (producers, under _lock)
+    private long _taken; // writes dequeued by the writer thread (written by it only)
+    private int _batchOps; // writes of the batch being queued (under _lock)
+    private int _queuedFlushes; // Flush requests published and not yet taken (a faulted writer retries for them)
+    private int _writerIdle; // 1 while the writer is (about to be) asleep on _wakeGate
     private Exception? _fault;
     private bool _checkpointOwed; // a commit succeeded but its checkpoint failed
-    private bool _retryRequested;
-    private bool _stop;
+    private int _retryRequested;
+    private volatile bool _stop;
     private long _lastCheckpoint;
     private int _setAside;
 
     private readonly int _maxPending;
-    private int _producersWaiting; // under _lock
+    private int _producersWaiting;
     private long _backPressureWaits;
     private long _batchesBegun;
 
@@ -141,17 +157,17 @@ internal sealed class LiteStore : IDisposable
     {
         Monitor.Enter(_lock);
         Interlocked.Increment(ref _batchesBegun);
-        if (_queue.Count >= _maxPending && _fault is null && !_stop)
+        if (Pending >= _maxPending && Volatile.Read(ref _fault) is null && !_stop)
         {
             // Back-pressure: a flood that outruns the disk waits here (documented bound: MaxPendingWrites), never anywhere else.
-            _backPressureWaits++;
-            _producersWaiting++;
-            while (_queue.Count >= _maxPending && _fault is null && !_stop)
+            Interlocked.Increment(ref _backPressureWaits);
+            Interlocked.Increment(ref _producersWaiting);
+            while (Pending >= _maxPending && Volatile.Read(ref _fault) is null && !_stop)
             {
-                Monitor.Wait(_lock);
+                _drained.WaitOne(10); // the writer sets it after each take; the timeout only guards a missed signal
             }
 
-            _producersWaiting--;
+            Interlocked.Decrement(ref _producersWaiting);
         }
 
         if (_stop)
@@ -160,20 +176,15 @@ internal sealed class LiteStore : IDisposable
             throw new ObjectDisposedException(nameof(RecoEngine));
         }
 
-        return new QueueBatch(this, _queue.Count == 0);
+        _batchOps = 0;
+        return new QueueBatch(this);
     }
 
+    /// <summary>Writes published and not yet taken by the writer thread.</summary>
+    private long Pending => Interlocked.Read(ref _published) - Interlocked.Read(ref _taken);
+
     /// <summary>Writes queued and not yet taken by the writer thread (for tests and diagnostics).</summary>
-    internal int PendingWrites
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _queue.Count;
-            }
-        }
-    }
+    internal int PendingWrites => (int)Pending;
 
     /// <summary>Batches (and single writes) ever started by producers: unchanged across a call proves it queued nothing (for tests).</summary>
     internal long BatchesBegun => Interlocked.Read(ref _batchesBegun);
@@ -185,25 +196,44 @@ internal sealed class LiteStore : IDisposable
     internal readonly ref struct QueueBatch
     {
         private readonly LiteStore _store;
-        private readonly bool _wasEmpty;
 
-        public QueueBatch(LiteStore store, bool wasEmpty)
+        public QueueBatch(LiteStore store)
         {
             _store = store;
-            _wasEmpty = wasEmpty;
         }
 
-        public void Add(in WriteOp op) => _store._queue.Add(op.Kind == WriteOpKind.LogInteraction ? op.WithSequence(_store._nextLogId++) : op);
+        public void Add(in WriteOp op)
+        {
+            _store._pending.Enqueue(op.Kind == WriteOpKind.LogInteraction ? op.WithSequence(Interlocked.Increment(ref _store._nextLogId) - 1) : op);
+            _store._batchOps++;
+        }
 
         public void Dispose()
         {
-            if (_wasEmpty && _store._queue.Count > 0)
+            int ops = _store._batchOps;
+            _store._batchOps = 0;
+            if (ops > 0)
             {
-                // PulseAll: producers held back by MaxPendingWrites wait on the same lock as the writer.
-                Monitor.PulseAll(_store._lock);
+                _store.Publish(ops);
             }
 
             Monitor.Exit(_store._lock);
+        }
+    }
+
+    /// <summary>
+    /// Makes the last <paramref name="ops"/> enqueued writes (one whole batch) visible to the writer and wakes it if it sleeps. Under
+    /// <see cref="_lock"/>. The full fence of the add pairs with the writer's fence on <see cref="_writerIdle"/>: one of the two sees the other.
+    /// </summary>
+    private void Publish(int ops)
+    {
+        Interlocked.Add(ref _published, ops);
+        if (Volatile.Read(ref _writerIdle) != 0 && Interlocked.Exchange(ref _writerIdle, 0) != 0)
+        {
+            lock (_wakeGate)
+            {
+                Monitor.Pulse(_wakeGate); // the writer holds this gate only between its last check and its wait
+            }
         }
     }
 
@@ -225,13 +255,14 @@ internal sealed class LiteStore : IDisposable
                 throw new ObjectDisposedException(nameof(RecoEngine));
             }
 
-            _queue.Add(new WriteOp(WriteOpKind.Flush, string.Empty, flush: request));
-            if (_fault is not null)
+            _pending.Enqueue(new WriteOp(WriteOpKind.Flush, string.Empty, flush: request));
+            Interlocked.Increment(ref _queuedFlushes);
+            if (Volatile.Read(ref _fault) is not null)
             {
-                _retryRequested = true;
+                Volatile.Write(ref _retryRequested, 1);
             }
 
-            Monitor.PulseAll(_lock);
+            Publish(1);
         }
 
         request.Done.Wait();
@@ -252,11 +283,17 @@ internal sealed class LiteStore : IDisposable
             }
 
             _stop = true;
-            Monitor.PulseAll(_lock);
         }
 
+        lock (_wakeGate)
+        {
+            Monitor.PulseAll(_wakeGate);
+        }
+
+        _drained.Set();
         _thread.Join();
         _opened.Dispose();
+        _drained.Dispose(); // no producer waits on it any more: they wait holding _lock, which the stop above took
     }
 
     private static RecoException Faulted(Exception fault) => fault as RecoException ?? new RecoException(
@@ -373,69 +410,102 @@ internal sealed class LiteStore : IDisposable
         return true;
     }
 
-    /// <summary>Waits until there is something to do and takes it: the queue (after any kept batch) into <see cref="_work"/>.</summary>
+    /// <summary>
+    /// Waits until there is something to do and takes it: any kept batch, then every published write (whole batches only) into
+    /// <see cref="_work"/>. Never takes the producers' lock.
+    /// </summary>
     private bool WaitForWork(out bool retrying)
     {
-        lock (_lock)
+        while (!_stop)
         {
-            while (!_stop)
+            if (Volatile.Read(ref _fault) is not null)
             {
-                if (_fault is not null)
-                {
-                    // A Flush that was queued before the fault was known also asks for a retry (else it would wait forever).
-                    if (_retryRequested || HasFlushRequest(_queue))
-                    {
-                        break;
-                    }
-
-                    Monitor.Wait(_lock);
-                    continue;
-                }
-
-                if (_queue.Count > 0)
+                // A Flush that was queued before the fault was known also asks for a retry (else it would wait forever).
+                if (RetryWanted())
                 {
                     break;
                 }
 
-                if (_checkpointIntervalTicks > 0)
-                {
-                    long remaining = _lastCheckpoint + _checkpointIntervalTicks - Stopwatch.GetTimestamp();
-                    if (remaining <= 0)
-                    {
-                        break;
-                    }
-
-                    Monitor.Wait(_lock, TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency));
-                }
-                else
-                {
-                    Monitor.Wait(_lock);
-                }
+                Sleep(Timeout.InfiniteTimeSpan, faulted: true);
+                continue;
             }
 
-            retrying = _fault is not null;
-            _retryRequested = false;
-            _work.Clear();
-            if (_failed.Count > 0)
+            if (Pending > 0)
             {
-                _work.AddRange(_failed);
-                _failed.Clear();
-                _work.AddRange(_queue);
-                _queue.Clear();
+                break;
+            }
+
+            if (_checkpointIntervalTicks > 0)
+            {
+                long remaining = _lastCheckpoint + _checkpointIntervalTicks - Stopwatch.GetTimestamp();
+                if (remaining <= 0)
+                {
+                    break;
+                }
+
+                Sleep(TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency), faulted: false);
             }
             else
             {
-                // O(1) under the lock however long the backlog: producers never wait behind a copy.
-                (_queue, _work) = (_work, _queue);
+                Sleep(Timeout.InfiniteTimeSpan, faulted: false);
             }
-
-            if (_producersWaiting > 0)
-            {
-                Monitor.PulseAll(_lock);
-            }
-
-            return _stop;
         }
+
+        retrying = Volatile.Read(ref _fault) is not null;
+        Volatile.Write(ref _retryRequested, 0);
+        _work.Clear();
+        if (_failed.Count > 0)
+        {
+            _work.AddRange(_failed);
+            _failed.Clear();
+        }
+
+        Take();
+        return _stop;
+    }
+
+    private bool RetryWanted() => Volatile.Read(ref _retryRequested) != 0 || Volatile.Read(ref _queuedFlushes) > 0;
+
+    /// <summary>Moves every published write into <see cref="_work"/> (producers keep publishing meanwhile) and releases held-back producers.</summary>
+    private void Take()
+    {
+        long available = Pending;
+        for (long i = 0; i < available; i++)
+        {
+            if (!_pending.TryDequeue(out var op))
+            {
+                throw new InvalidOperationException("The write queue lost a published write."); // cannot happen: FIFO, published after enqueue
+            }
+
+            if (op.Flush is not null)
+            {
+                Interlocked.Decrement(ref _queuedFlushes);
+            }
+
+            _work.Add(op);
+        }
+
+        Interlocked.Add(ref _taken, available);
+        if (Volatile.Read(ref _producersWaiting) > 0)
+        {
+            _drained.Set();
+        }
+    }
+
+    /// <summary>Sleeps until a producer publishes (or a retry is asked for when <paramref name="faulted"/>), a stop, or the timeout.</summary>
+    private void Sleep(TimeSpan timeout, bool faulted)
+    {
+        Interlocked.Exchange(ref _writerIdle, 1);
+        lock (_wakeGate)
+        {
+            bool wake = _stop || (faulted ? RetryWanted() : Pending > 0);
+            if (!wake)
+            {
+                Monitor.Wait(_wakeGate, timeout);
+            }
+        }
+
+        Interlocked.Exchange(ref _writerIdle, 0);
     }
 
     private bool CollectWaiters()
@@ -522,11 +592,7 @@ internal sealed class LiteStore : IDisposable
             return;
         }
 
-        lock (_lock)
-        {
-            _fault = null;
-        }
-
+        Volatile.Write(ref _fault, null);
         Log.StorageRecovered(_logger);
     }
 
@@ -537,28 +603,24 @@ internal sealed class LiteStore : IDisposable
     private void Fail(Exception ex, bool committed)
     {
         TryRollback();
-        int kept;
-        lock (_lock)
+        if (committed)
         {
-            if (committed)
-            {
-                // The batch reached the file; only the checkpoint is retried.
-                _work.Clear();
-                _checkpointOwed = true;
-            }
-
-            foreach (var op in _work)
-            {
-                if (op.Kind != WriteOpKind.Flush)
-                {
-                    _failed.Add(op);
-                }
-            }
-
-            kept = _failed.Count + _queue.Count;
-            _fault = ex;
-            Monitor.PulseAll(_lock); // producers held back by MaxPendingWrites see the fault and stop waiting
+            // The batch reached the file; only the checkpoint is retried.
+            _work.Clear();
+            _checkpointOwed = true;
         }
+
+        foreach (var op in _work)
+        {
+            if (op.Kind != WriteOpKind.Flush)
+            {
+                _failed.Add(op);
+            }
+        }
+
+        int kept = _failed.Count + (int)Pending;
+        Volatile.Write(ref _fault, ex);
+        _drained.Set(); // producers held back by MaxPendingWrites see the fault and stop waiting
 
         Log.StorageWriteFailed(_logger, ex, kept);
         foreach (var w in _waiters)
@@ -570,16 +632,13 @@ internal sealed class LiteStore : IDisposable
 
     private void Shutdown()
     {
-        lock (_lock)
+        // Anyone who enqueued a flush after the stop signal gets an answer instead of waiting forever.
+        while (_pending.TryDequeue(out var op))
         {
-            // Anyone who enqueued a flush after the stop signal gets an answer instead of waiting forever.
-            foreach (var op in _queue)
+            if (op.Flush is not null)
             {
-                if (op.Flush is not null)
-                {
-                    op.Flush.Error = new ObjectDisposedException(nameof(RecoEngine));
-                    op.Flush.Done.Set();
-                }
+                op.Flush.Error = new ObjectDisposedException(nameof(RecoEngine));
+                op.Flush.Done.Set();
             }
         }
 
@@ -706,32 +765,13 @@ internal sealed class LiteStore : IDisposable
         }
     }
 
-    private long NextLogIdNow()
-    {
-        lock (_lock)
-        {
-            return _nextLogId;
-        }
-    }
+    private long NextLogIdNow() => Interlocked.Read(ref _nextLogId);
 
     private static bool HasWrites(List<WriteOp> ops)
     {
         foreach (var op in ops)
         {
             if (op.Kind != WriteOpKind.Flush)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool HasFlushRequest(List<WriteOp> queue)
-    {
-        foreach (var op in queue)
-        {
-            if (op.Flush is not null)
             {
                 return true;
             }

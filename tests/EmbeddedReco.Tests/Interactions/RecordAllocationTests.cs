@@ -1,0 +1,100 @@
+using EmbeddedReco.Tests.Infrastructure;
+
+namespace EmbeddedReco.Tests.Interactions;
+
+/// <summary>Record on a known player and a known item allocates nothing in steady state, for every interaction kind.</summary>
+public class RecordAllocationTests
+{
+    public static TheoryData<InteractionKind, double> Kinds() => new()
+    {
+        { InteractionKind.Impression, 1 },
+        { InteractionKind.Click, 1 },
+        { InteractionKind.Play, 120 },
+        { InteractionKind.Purchase, 1 },
+        { InteractionKind.Like, 1 },
+        { InteractionKind.Dislike, 1 },
+        { InteractionKind.Skip, 1 },
+        { InteractionKind.Rating, 4 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Record_KnownPlayerAndItemSteadyState_AllocatesNothing(InteractionKind kind, double value)
+    {
+        using var engine = TestCatalog.InMemory(pure: false);
+        engine.UpsertItems(TestCatalog.Random(200, 8));
+        var interaction = new Interaction("player-1", "item-0007", kind, value);
+        for (int i = 0; i < 200; i++)
+        {
+            engine.Record(interaction); // warm-up: the player, the per-item state, the day bucket, the queue capacity
+        }
+
+        engine.Flush();
+
+        long allocated = AllocationMeter.SteadyStateBytes(() => engine.Record(interaction), cleanCalls: 200);
+
+        Assert.Equal(0, allocated);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Record_WithExperimentAndAdvancingClock_AllocatesNothing(InteractionKind kind, double value)
+    {
+        var clock = new TestClock();
+        var options = TestCatalog.Options(clock: clock, pure: false);
+        options.Experiment = new Experiment("shelf", new[] { new ExperimentVariant("a", 1), new ExperimentVariant("b", 1) });
+        using var engine = RecoEngine.Open(options);
+        engine.UpsertItems(TestCatalog.Random(200, 8));
+        var interaction = new Interaction("player-1", "item-0007", kind, value);
+        for (int i = 0; i < 200; i++)
+        {
+            engine.Record(interaction);
+        }
+
+        engine.Flush();
+
+        long allocated = AllocationMeter.SteadyStateBytes(
+            () =>
+            {
+                clock.Advance(TimeSpan.FromMilliseconds(10)); // same session, same day: no new bucket
+                engine.Record(interaction);
+            },
+            cleanCalls: 200);
+
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
+    public void Record_WhileAnotherThreadFlushesWithoutPause_AllocatesNothingOnCallingThread()
+    {
+        using var engine = TestCatalog.InMemory(pure: false);
+        engine.UpsertItems(TestCatalog.Random(200, 8));
+        var click = new Interaction("player-1", "item-0007", InteractionKind.Click);
+        for (int i = 0; i < 200; i++)
+        {
+            engine.Record(click);
+        }
+
+        engine.Flush();
+        using var stop = new CancellationTokenSource();
+        var flusher = new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                engine.Flush(); // commit and checkpoint on the writer thread, again and again
+            }
+        });
+        flusher.Start();
+        try
+        {
+            long allocated = AllocationMeter.SteadyStateBytes(() => engine.Record(click), cleanCalls: 200, maxWindows: 5000);
+
+            Assert.Equal(0, allocated);
+        }
+        finally
+        {
+            stop.Cancel();
+            flusher.Join();
+        }
+    }
+}
