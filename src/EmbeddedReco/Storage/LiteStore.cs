@@ -670,47 +670,70 @@ internal sealed class LiteStore : IDisposable
         db.BeginTrans();
         foreach (var op in ops)
         {
-            if (WriteFaultInjector?.Invoke(op) is { } refused)
-            {
-                throw refused;
-            }
-
-            switch (op.Kind)
-            {
-                case WriteOpKind.LogInteraction:
-                    log.Upsert(BsonCodec.Interaction(op.Sequence, op.Key, op.Key2!, op.InteractionKind, op.Value, op.Ticks));
-                    break;
-                case WriteOpKind.UserChanged:
-                    _dirtyUsers.Add(op.Key);
-                    break;
-                case WriteOpKind.ItemChanged:
-                    _dirtyItems.Add(op.Key);
-                    break;
-                case WriteOpKind.UserItemChanged:
-                    _dirtyUserItems.Add((op.Key, op.Key2!));
-                    break;
-                case WriteOpKind.UserReplaced:
-                    ReplaceUserItems(db, op.Key);
-                    _dirtyUsers.Add(op.Key);
-                    break;
-                case WriteOpKind.ForgetUser:
-                    log.DeleteMany(Query.EQ("u", op.Key));
-                    db.GetCollection(BsonCodec.UserItemsCollection).DeleteMany(Query.EQ("u", op.Key));
-                    db.GetCollection(BsonCodec.UsersCollection).Delete(op.Key);
-                    LogRows.SaveNextId(db, NextLogIdNow());
-                    _dirtyUsers.Add(op.Key);
-                    _dirtyEngagementUsers.Add(op.Key);
-                    break;
-                case WriteOpKind.PruneLog:
-                    LogRows.Prune(db, log, op.Sequence, NextLogIdNow());
-                    break;
-                case WriteOpKind.EngagementChanged:
-                    _dirtyEngagementUsers.Add(op.Key);
-                    _dirtyEngagementVariants.Add(op.Key2 ?? string.Empty);
-                    break;
-            }
+            Apply(db, log, op);
         }
 
+        PersistDirty(db);
+        var injected = FaultInjector?.Invoke();
+        if (injected is not null)
+        {
+            throw injected;
+        }
+
+        db.Commit();
+        if (AfterCommitFaultInjector?.Invoke() is { } afterCommit)
+        {
+            throw afterCommit;
+        }
+    }
+
+    /// <summary>Applies one write inside the open transaction: a log row is written at once, the others mark keys dirty (or delete).</summary>
+    private void Apply(LiteDatabase db, ILiteCollection<BsonDocument> log, WriteOp op)
+    {
+        if (WriteFaultInjector?.Invoke(op) is { } refused)
+        {
+            throw refused;
+        }
+
+        switch (op.Kind)
+        {
+            case WriteOpKind.LogInteraction:
+                log.Upsert(BsonCodec.Interaction(op.Sequence, op.Key, op.Key2!, op.InteractionKind, op.Value, op.Ticks));
+                break;
+            case WriteOpKind.UserChanged:
+                _dirtyUsers.Add(op.Key);
+                break;
+            case WriteOpKind.ItemChanged:
+                _dirtyItems.Add(op.Key);
+                break;
+            case WriteOpKind.UserItemChanged:
+                _dirtyUserItems.Add((op.Key, op.Key2!));
+                break;
+            case WriteOpKind.UserReplaced:
+                ReplaceUserItems(db, op.Key);
+                _dirtyUsers.Add(op.Key);
+                break;
+            case WriteOpKind.ForgetUser:
+                log.DeleteMany(Query.EQ("u", op.Key));
+                db.GetCollection(BsonCodec.UserItemsCollection).DeleteMany(Query.EQ("u", op.Key));
+                db.GetCollection(BsonCodec.UsersCollection).Delete(op.Key);
+                LogRows.SaveNextId(db, NextLogIdNow());
+                _dirtyUsers.Add(op.Key);
+                _dirtyEngagementUsers.Add(op.Key);
+                break;
+            case WriteOpKind.PruneLog:
+                LogRows.Prune(db, log, op.Sequence, NextLogIdNow());
+                break;
+            case WriteOpKind.EngagementChanged:
+                _dirtyEngagementUsers.Add(op.Key);
+                _dirtyEngagementVariants.Add(op.Key2 ?? string.Empty);
+                break;
+        }
+    }
+
+    /// <summary>Encodes every dirty key from the live state and writes it (or deletes what is gone), inside the open transaction.</summary>
+    private void PersistDirty(LiteDatabase db)
+    {
         Persist(db.GetCollection(BsonCodec.ItemsCollection), _dirtyItems, key => StoreDocuments.Item(_host, key));
         Persist(db.GetCollection(BsonCodec.UsersCollection), _dirtyUsers, key => StoreDocuments.User(_host, key));
         var userItems = db.GetCollection(BsonCodec.UserItemsCollection);
@@ -729,18 +752,6 @@ internal sealed class LiteStore : IDisposable
 
         Persist(db.GetCollection(EngagementBson.UsersCollection), _dirtyEngagementUsers, key => StoreDocuments.EngagementUser(_host, key));
         Persist(db.GetCollection(EngagementBson.VariantsCollection), _dirtyEngagementVariants, key => StoreDocuments.EngagementVariant(_host, key), deleteMissing: false);
-
-        var injected = FaultInjector?.Invoke();
-        if (injected is not null)
-        {
-            throw injected;
-        }
-
-        db.Commit();
-        if (AfterCommitFaultInjector?.Invoke() is { } afterCommit)
-        {
-            throw afterCommit;
-        }
     }
 
     /// <summary>Rewrites every per-item state of a player (a snapshot replaced it): the old ones go, the current ones are inserted.</summary>
