@@ -37,8 +37,8 @@ public sealed partial class RecoEngine : IDisposable
     //   3. UserState.Gate       - one player's profile and per-item states
     //   4. RecentLists.Gate     - one player's shown-list memory
     //   5. EngagementAggregator / scorer gates / LiveState's spare gate - leaves: nothing else is taken while holding them
-    // The writer thread takes 3, 4 and 5 (reading state to encode it) but never 1 or 2 while doing so, so a producer holding 1
-    // and 2 never waits on the writer. Suggest takes only 3 and 4 (and 5 for scorer bookkeeping); with
+    // The writer thread takes 3, 4 and 5 (reading state to encode it) and never 1 or 2 at all (it drains published batches
+    // lock-free), so a producer holding 1 and 2 never waits on the writer. Suggest takes only 3 and 4 (and 5 for scorer bookkeeping); with
     // PolicyOptions.RecordShownAsImpressions it then records the shown list like Record (1, 2, 3, 5) after releasing them.
     private readonly RecoEngineOptions _options;
     private readonly ILogger _logger;
