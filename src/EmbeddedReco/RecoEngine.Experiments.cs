@@ -16,7 +16,7 @@ public sealed partial class RecoEngine
     public EngagementReport? GetEngagement(string variant = "")
     {
         ThrowIfDisposed();
-        return _players.Engagement.GetReport(variant ?? string.Empty);
+        return _state.Players.Engagement.GetReport(variant ?? string.Empty);
     }
 
     /// <summary>One player's engagement totals, or null for a player without interactions.</summary>
@@ -26,7 +26,7 @@ public sealed partial class RecoEngine
     {
         ThrowIfDisposed();
         Guard.Id(userId, nameof(userId), _options.MaxIdBytes, "user");
-        return _players.Engagement.GetUser(userId);
+        return _state.Players.Engagement.GetUser(userId);
     }
 
     /// <summary>
@@ -39,7 +39,7 @@ public sealed partial class RecoEngine
     {
         ThrowIfDisposed();
         var experiment = _options.Experiment ?? throw new InvalidOperationException("No experiment is configured: set RecoEngineOptions.Experiment.");
-        return ExperimentStatistics.Report(experiment, _players.Engagement.ScoresByVariant(experiment));
+        return ExperimentStatistics.Report(experiment, _state.Players.Engagement.ScoresByVariant(experiment));
     }
 
     /// <summary>The variant of a player in the configured experiment, or null without an experiment.</summary>

@@ -92,7 +92,7 @@ public sealed partial class RecoEngine
     {
         ThrowIfDisposed();
         Guard.Id(userId, nameof(userId), _options.MaxIdBytes, "user");
-        if (_players.Find(userId) is not { } user)
+        if (_state.Players.Find(userId) is not { } user)
         {
             return null;
         }
@@ -121,7 +121,7 @@ public sealed partial class RecoEngine
         {
             ThrowIfDisposed();
             _store.ThrowIfFaulted();
-            bool removed = _players.Forget(userId);
+            bool removed = _state.Players.Forget(userId);
             _store.Enqueue(new WriteOp(WriteOpKind.ForgetUser, userId)); // one write (profile, log rows, engagement): one commit
             return removed;
         }

@@ -147,7 +147,7 @@ public sealed partial class RecoEngine
         lock (_mutation)
         {
             ThrowIfDisposed();
-            return SnapshotMapper.Capture(_state.Catalog, _state.Model, _players, options, SnapshotSettings.From(_options));
+            return SnapshotMapper.Capture(_state.Catalog, _state.Model, _state.Players, options, SnapshotSettings.From(_options));
         }
     }
 
@@ -175,7 +175,7 @@ public sealed partial class RecoEngine
             var oldUsers = _state.Swap(next, trainedModel, nextUsers);
             if (nextUsers is not null)
             {
-                _players.ClearShownLists(); // the list memory and seed streams belonged to the replaced profiles
+                _state.Players.ClearShownLists(); // the list memory and seed streams belonged to the replaced profiles
             }
 
             StateWrites.QueueReplaced(_store, old, next, oldUsers, nextUsers);

@@ -44,7 +44,6 @@ public sealed partial class RecoEngine : IDisposable
     private readonly ILogger _logger;
     private readonly object _mutation = new object();
     private readonly LiveState _state; // catalog, model and players, published as one consistent set
-    private readonly PlayerStore _players; // = _state.Players
     private readonly Suggester _suggester;
     private readonly InteractionRecorder _recorder;
     private readonly ModelTrainer _trainer;
@@ -58,9 +57,9 @@ public sealed partial class RecoEngine : IDisposable
         _logger = new SafeLogger(options.LoggerFactory.CreateLogger("EmbeddedReco"));
         var profileDecay = new Decay(options.ProfileHalfLife);
         _pipeline = new ScoringPipeline(options.Scorers, _logger);
-        _players = new PlayerStore(options.Dimensions, options.Policy.RecentLists, new EngagementAggregator(options.SessionGap, options.EngagementWeights));
-        _state = new LiveState(options.Dimensions, _players, options.SessionGap.Ticks);
-        _recorder = new InteractionRecorder(options, _players);
+        var players = new PlayerStore(options.Dimensions, options.Policy.RecentLists, new EngagementAggregator(options.SessionGap, options.EngagementWeights));
+        _state = new LiveState(options.Dimensions, players, options.SessionGap.Ticks);
+        _recorder = new InteractionRecorder(options, players);
         var scoring = new PlayerScoring(_pipeline, profileDecay, new Decay(options.PopularityHalfLife), options.CollaborativeConfidence);
         _suggester = new Suggester(_state, scoring, new SuggestPolicy(options.Policy), options, _pipeline.Count);
         _trainer = new ModelTrainer(_state, profileDecay, options, _logger, () => Volatile.Read(ref _disposed) == 0);
@@ -75,7 +74,7 @@ public sealed partial class RecoEngine : IDisposable
     public int Dimensions => _options.Dimensions;
 
     /// <summary>Number of players with a profile.</summary>
-    public int UserCount => _players.Count;
+    public int UserCount => _state.Players.Count;
 
     /// <summary>The database path the engine was opened on (":memory:" for none).</summary>
     public string DatabasePath => _options.DatabasePath!;

@@ -93,40 +93,6 @@ public sealed class CollaborativeRecommender : IRecommenderUnderTest
             scores[history[k]] = float.NegativeInfinity;
         }
 
-        // Partial selection: keep the best `count` indices sorted (score desc, index asc = ordinal id asc).
-        var best = new List<int>(count + 1);
-        for (int j = 0; j < scores.Length; j++)
-        {
-            float s = scores[j];
-            if (float.IsNegativeInfinity(s) || float.IsNaN(s))
-            {
-                continue;
-            }
-
-            if (best.Count == count && !(s > scores[best[best.Count - 1]]))
-            {
-                continue;
-            }
-
-            int pos = best.Count;
-            while (pos > 0 && s > scores[best[pos - 1]])
-            {
-                pos--;
-            }
-
-            best.Insert(pos, j);
-            if (best.Count > count)
-            {
-                best.RemoveAt(best.Count - 1);
-            }
-        }
-
-        var result = new List<string>(best.Count);
-        foreach (int j in best)
-        {
-            result.Add(model.ItemIds[j]);
-        }
-
-        return result;
+        return ModelTopN.Ids(model, scores, count);
     }
 }

@@ -117,34 +117,6 @@ public sealed class FleetRecommender : IRecommenderUnderTest
             scores[h] = float.NegativeInfinity;
         }
 
-        var best = new List<int>(count + 1);
-        for (int j = 0; j < scores.Length; j++)
-        {
-            float s = scores[j];
-            if (float.IsNegativeInfinity(s) || float.IsNaN(s) || (best.Count == count && !(s > scores[best[^1]])))
-            {
-                continue;
-            }
-
-            int pos = best.Count;
-            while (pos > 0 && s > scores[best[pos - 1]])
-            {
-                pos--;
-            }
-
-            best.Insert(pos, j);
-            if (best.Count > count)
-            {
-                best.RemoveAt(best.Count - 1);
-            }
-        }
-
-        var result = new List<string>(best.Count);
-        foreach (int j in best)
-        {
-            result.Add(model.ItemIds[j]);
-        }
-
-        return result;
+        return ModelTopN.Ids(model, scores, count);
     }
 }

@@ -45,12 +45,10 @@ internal ref struct PolicyRequest
 internal sealed class SuggestPolicy
 {
     private readonly PolicyOptions _options;
-    private readonly int _seed;
 
     public SuggestPolicy(PolicyOptions options)
     {
         _options = options;
-        _seed = options.Seed;
     }
 
     /// <summary>The engine's policy settings.</summary>
@@ -142,7 +140,7 @@ internal sealed class SuggestPolicy
             }
         }
 
-        return PolicyRandom.ForPlayer(_seed, request.UserId, shownBefore);
+        return PolicyRandom.ForPlayer(_options.Seed, request.UserId, shownBefore);
     }
 
     /// <summary>

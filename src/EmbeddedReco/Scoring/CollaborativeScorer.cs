@@ -29,7 +29,7 @@ internal sealed class CollaborativeScorer : IScorer, IEngineScorer
 
         var model = trained.Model;
         var b = t_buffers ??= new Buffers();
-        SuggestScratch.Grow(ref b.ModelScores, model.ItemCount);
+        Common.ScratchArray.Grow(ref b.ModelScores, model.ItemCount);
         var modelScores = b.ModelScores.AsSpan(0, model.ItemCount);
         model.Score(inputs.ModelItems, inputs.ModelWeights, modelScores);
         MinMax.Range(modelScores, out float min, out float max);

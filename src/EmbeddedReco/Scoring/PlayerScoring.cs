@@ -63,8 +63,8 @@ internal sealed class PlayerScoring
             return 0;
         }
 
-        SuggestScratch.Grow(ref scratch.ModelItems, history.Length);
-        SuggestScratch.Grow(ref scratch.ModelWeights, history.Length);
+        Common.ScratchArray.Grow(ref scratch.ModelItems, history.Length);
+        Common.ScratchArray.Grow(ref scratch.ModelWeights, history.Length);
         int n = 0;
         foreach (var entry in history)
         {

@@ -1,10 +1,12 @@
 using System;
+using EmbeddedReco.Common;
 
 namespace EmbeddedReco.Scoring;
 
 /// <summary>
-/// Per-thread working memory of <c>Suggest</c>'s player read and scoring (the list policy has its own, <see cref="Policy.PolicyScratch"/>): grown when the catalog, the request or the player's history grows, then reused,
-/// so a steady-state call allocates nothing. One instance per thread, never shared.
+/// Per-thread working memory of <c>Suggest</c>'s player read and scoring (the list policy has its own,
+/// <see cref="Policy.PolicyScratch"/>): grown when the catalog or the player's history grows, then reused, so a steady-state call
+/// allocates nothing. One instance per thread, never shared.
 /// </summary>
 internal sealed class SuggestScratch
 {
@@ -23,9 +25,9 @@ internal sealed class SuggestScratch
     public static SuggestScratch For(int items, int dimensions, int scorers)
     {
         var s = t_current ??= new SuggestScratch();
-        Grow(ref s.Blended, items);
-        Grow(ref s.Query, dimensions);
-        Grow(ref s.WeightsUsed, scorers);
+        ScratchArray.Grow(ref s.Blended, items);
+        ScratchArray.Grow(ref s.Query, dimensions);
+        ScratchArray.Grow(ref s.WeightsUsed, scorers);
         if (s.PerScorer.Length < scorers)
         {
             Array.Resize(ref s.PerScorer, scorers);
@@ -34,11 +36,9 @@ internal sealed class SuggestScratch
         for (int i = 0; i < scorers; i++)
         {
             s.PerScorer[i] ??= Array.Empty<float>();
-            Grow(ref s.PerScorer[i], items);
+            ScratchArray.Grow(ref s.PerScorer[i], items);
         }
 
         return s;
     }
-
-    public static void Grow<T>(ref T[] array, int length) => Common.ScratchArray.Grow(ref array, length);
 }
