@@ -58,7 +58,7 @@ public sealed partial class RecoEngine : IDisposable
         var profileDecay = new Decay(options.ProfileHalfLife);
         _pipeline = new ScoringPipeline(options.Scorers, _logger);
         var players = new PlayerStore(options.Dimensions, options.Policy.RecentLists, new EngagementAggregator(options.SessionGap, options.EngagementWeights));
-        _state = new LiveState(options.Dimensions, players, options.SessionGap.Ticks);
+        _state = new LiveState(options.Dimensions, players, options.SessionGap.Ticks, options.Precision);
         _recorder = new InteractionRecorder(options, players);
         var scoring = new PlayerScoring(_pipeline, profileDecay, new Decay(options.PopularityHalfLife), options.CollaborativeConfidence);
         _suggester = new Suggester(_state, scoring, new SuggestPolicy(options.Policy), options, _pipeline.Count);

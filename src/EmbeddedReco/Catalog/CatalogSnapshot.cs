@@ -179,6 +179,18 @@ internal sealed class CatalogSnapshot
         }
     }
 
+    /// <summary>
+    /// The rows quantized to int8 (<see cref="ScoringPrecision.Int8"/>), or null when the engine scores in float32. Set once,
+    /// before the catalog is published (<see cref="Quantize"/>), and never changed afterwards.
+    /// </summary>
+    public QuantizedRows? Quantized { get; private set; }
+
+    /// <summary>Quantizes the rows unless already done. Call before publishing the catalog (the writer of a new catalog owns it).</summary>
+    public void Quantize()
+    {
+        Quantized ??= QuantizedRows.Build(this);
+    }
+
     /// <summary>The live per-item counters: the one mutable part of the snapshot (see <see cref="MutableItemCounters"/>).</summary>
     public MutableItemCounters Counters { get; }
 
@@ -201,6 +213,7 @@ internal sealed class CatalogSnapshot
         }
 
         int capacity = Count + upserts.Count;
+        var previousRowOf = Quantized is null ? null : new int[capacity]; // for carrying quantized rows: -1 = quantize anew
         var ids = new List<string>(capacity);
         var vectors = new float[capacity * dims];
         var tags = new List<string[]>(capacity);
@@ -219,11 +232,13 @@ internal sealed class CatalogSnapshot
                 upserts[u].Row.AsSpan().CopyTo(vectors.AsSpan(n * dims, dims));
                 tags.Add(upserts[u].Tags);
                 pending.Remove(id);
+                SetPrevious(previousRowOf, n, -1);
             }
             else
             {
                 Row(i).CopyTo(vectors.AsSpan(n * dims, dims));
                 tags.Add(Tags[i]);
+                SetPrevious(previousRowOf, n, i);
             }
 
             counters.CopyFrom(Counters, i, n);
@@ -241,6 +256,7 @@ internal sealed class CatalogSnapshot
 
             row.AsSpan().CopyTo(vectors.AsSpan(n * dims, dims));
             tags.Add(t.Length == 0 ? NoTags : t);
+            SetPrevious(previousRowOf, n, -1);
             ids.Add(id);
             n++;
         }
@@ -251,6 +267,20 @@ internal sealed class CatalogSnapshot
             counters = counters.Trim(n);
         }
 
-        return new CatalogSnapshot(dims, ids.ToArray(), vectors, tags.ToArray(), counters);
+        var next = new CatalogSnapshot(dims, ids.ToArray(), vectors, tags.ToArray(), counters);
+        if (Quantized is not null)
+        {
+            next.Quantized = QuantizedRows.Carry(Quantized, next, previousRowOf.AsSpan(0, n));
+        }
+
+        return next;
+    }
+
+    private static void SetPrevious(int[]? previousRowOf, int row, int previous)
+    {
+        if (previousRowOf is not null)
+        {
+            previousRowOf[row] = previous;
+        }
     }
 }

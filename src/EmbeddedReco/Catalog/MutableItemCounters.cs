@@ -20,6 +20,7 @@ internal sealed class MutableItemCounters
     private double[] _popularityLog2;
     private long[] _impressions;
     private long[] _engagements;
+    private long _popularityVersion;
 
     /// <summary>Zeroed counters (no engagement: log2 popularity of negative infinity) for <paramref name="count"/> items.</summary>
     public MutableItemCounters(int count)
@@ -87,8 +88,18 @@ internal sealed class MutableItemCounters
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long Engagements(int row) => IntPtr.Size == 8 ? _engagements[row] : Interlocked.Read(ref _engagements[row]);
 
+    /// <summary>
+    /// Changes whenever a popularity value does (after the value is written): a reader that cached something derived from the
+    /// popularity column (the normalized popularity scores) rebuilds it when this differs from the version it cached.
+    /// </summary>
+    public long PopularityVersion => Interlocked.Read(ref _popularityVersion);
+
     /// <summary>Sets the item's log2 popularity (under the mutation lock, or before the counters are published).</summary>
-    public void SetPopularityLog2(int row, double value) => Interlocked.Exchange(ref _popularityLog2[row], value);
+    public void SetPopularityLog2(int row, double value)
+    {
+        Interlocked.Exchange(ref _popularityLog2[row], value);
+        Interlocked.Increment(ref _popularityVersion);
+    }
 
     /// <summary>Counts one impression (under the mutation lock).</summary>
     public void AddImpression(int row) => Interlocked.Increment(ref _impressions[row]);

@@ -1,5 +1,6 @@
 using System;
 using EmbeddedReco.Catalog;
+using EmbeddedReco.Common;
 using EmbeddedReco.Profiles;
 using EmbeddedReco.Scoring;
 
@@ -34,6 +35,12 @@ internal ref struct PolicyRequest
 
     /// <summary>How many items to pick (at most the catalog size).</summary>
     public int Count;
+
+    /// <summary>
+    /// Set when the blended scores came from the int8 scan: the candidates (plus a margin) are rescored in float32 and re-ranked
+    /// before diversity and exploration, so the list's order and scores are exact. Null: the scores are exact already.
+    /// </summary>
+    public CandidateRescorer? Rescorer;
 }
 
 /// <summary>
@@ -80,7 +87,19 @@ internal sealed class SuggestPolicy
 
         // 4. Candidates: filters apply inside the selection, so heavy filtering never shortens the list while items pass.
         var filter = new CallFilter(catalog.Ids, catalog.Tags, settings.Call);
-        int candidates = TopK.Select(blended, catalog.IdRank, candidateCount, ref filter, scratch.Candidates, scratch.CandidateScores);
+        int candidates;
+        if (request.Rescorer is { } rescorer)
+        {
+            int wanted = Math.Min(n, candidateCount + CandidateRescorer.Margin(candidateCount));
+            ScratchArray.Grow(ref scratch.Candidates, wanted);
+            ScratchArray.Grow(ref scratch.CandidateScores, wanted);
+            candidates = TopK.Select(blended, catalog.IdRank, wanted, ref filter, scratch.Candidates, scratch.CandidateScores);
+            candidates = Rescore(rescorer, blended, scratch, candidates, candidateCount, penalized, catalog.IdRank);
+        }
+        else
+        {
+            candidates = TopK.Select(blended, catalog.IdRank, candidateCount, ref filter, scratch.Candidates, scratch.CandidateScores);
+        }
 
         // 5. Diversity: MMR over the greedy candidates (all candidates under a tag cap, so the cap can be met).
         int greedyN = settings.MaxPerTag > 0 ? candidates : Math.Min(greedyPool, candidates);
@@ -116,6 +135,46 @@ internal sealed class SuggestPolicy
             recent.Remember(list, _options.RecentLists);
             recent.Dirty = true;
         }
+    }
+
+    /// <summary>
+    /// Rescores the int8 candidates in float32 (minus the recent-list penalty where it applied), writes the exact scores back into
+    /// the blended scores, re-ranks them (score, then id) and keeps the best <paramref name="keep"/>; returns how many.
+    /// </summary>
+    private int Rescore(CandidateRescorer rescorer, Span<float> blended, PolicyScratch scratch, int candidates, int keep, int penalized, int[] idRank)
+    {
+        float penalty = (float)_options.RecentListPenalty;
+        for (int i = 0; i < candidates; i++)
+        {
+            int row = scratch.Candidates[i];
+            float exact = rescorer.Rescore(row);
+            if (Array.IndexOf(scratch.PenalizedRows, row, 0, penalized) >= 0)
+            {
+                exact -= penalty;
+            }
+
+            blended[row] = exact;
+            scratch.CandidateScores[i] = exact;
+        }
+
+        // Insertion sort: a few dozen entries, already nearly in order.
+        for (int i = 1; i < candidates; i++)
+        {
+            int row = scratch.Candidates[i];
+            float score = scratch.CandidateScores[i];
+            int j = i - 1;
+            while (j >= 0 && TopK.Better(score, row, scratch.CandidateScores[j], scratch.Candidates[j], idRank))
+            {
+                scratch.Candidates[j + 1] = scratch.Candidates[j];
+                scratch.CandidateScores[j + 1] = scratch.CandidateScores[j];
+                j--;
+            }
+
+            scratch.Candidates[j + 1] = row;
+            scratch.CandidateScores[j + 1] = score;
+        }
+
+        return Math.Min(candidates, keep);
     }
 
     private int GreedyPool(int items, int count) => Math.Min(items, Math.Max(count, count * _options.CandidateMultiplier));

@@ -36,11 +36,13 @@ internal sealed class PopularityScorer : IScorer, IEngineScorer
     /// <summary>Outside the engine there are no live counters to read: abstains.</summary>
     public bool Score(in ScoringContext context, Span<float> scores) => false;
 
-    public bool Score(in ScoringContext context, in EngineInputs inputs, Span<float> scores)
+    public bool Score(in ScoringContext context, in EngineInputs inputs, Span<float> scores) => Fill(inputs.Catalog.Counters, scores);
+
+    /// <summary>Writes every row's score (before the pipeline's min-max); false when no item has engagement yet.</summary>
+    public static bool Fill(MutableItemCounters counters, Span<float> scores)
     {
-        // The per-item read is on the hot path: in a 64-bit process plain loads are atomic, so the loops read the live array
-        // exactly as before; elsewhere (ARMv7 IL2CPP, x86) each value is first copied atomically into a per-thread buffer.
-        var counters = inputs.Catalog.Counters;
+        // In a 64-bit process plain loads are atomic, so the loop reads the live array; elsewhere (ARMv7 IL2CPP, x86) each value
+        // is first copied atomically into a per-thread buffer.
         ReadOnlySpan<double> log2;
         if (MutableItemCounters.PlainReadsAreAtomic)
         {

@@ -49,7 +49,33 @@ internal sealed class PlayerScoring
             now,
             settings.Context);
         var inputs = new EngineInputs(catalog, trained, new ReadOnlySpan<int>(scratch.ModelItems, 0, known), new ReadOnlySpan<float>(scratch.ModelWeights, 0, known), confidence);
-        _pipeline.Run(in context, in inputs, scratch.PerScorer, blended, scratch.WeightsUsed, settings.ScorerWeights, now, 1f - confidence, settings.PopularityOnly);
+        _pipeline.Run(in context, in inputs, scratch, blended, settings.ScorerWeights, now, 1f - confidence, settings.PopularityOnly);
+    }
+
+    /// <summary>
+    /// The blended score of <paramref name="row"/> with its content similarity computed in float32 (the int8 scan's candidates):
+    /// the same sum, in the same order, as the blend, so it is bit-identical to the float32 path's value whenever the range is.
+    /// The exact similarity replaces the scan's value in the scratch, so the breakdown reports it too.
+    /// </summary>
+    public float Rescore(CatalogSnapshot catalog, int row, ReadOnlySpan<float> query, SuggestScratch scratch)
+    {
+        if (scratch.ContentIndex >= 0)
+        {
+            scratch.ContentRaw[row] = ContentScan.Exact(catalog, row, query);
+        }
+
+        float sum = 0f;
+        for (int s = 0; s < _pipeline.Count; s++)
+        {
+            float w = scratch.WeightsUsed[s];
+            if (w > 0)
+            {
+                float v = scratch.NormalizedAt(s, row);
+                sum = v == ScorerContract.Exclude ? float.NaN : sum + (w * v);
+            }
+        }
+
+        return sum;
     }
 
     /// <summary>
@@ -99,7 +125,7 @@ internal sealed class PlayerScoring
             float w = scratch.WeightsUsed[s];
             if (w > 0)
             {
-                breakdown[k++] = new ScoreContribution(_pipeline.Name(s), w * scratch.PerScorer[s][row]);
+                breakdown[k++] = new ScoreContribution(_pipeline.Name(s), w * scratch.NormalizedAt(s, row));
             }
         }
 

@@ -64,9 +64,11 @@ internal sealed class ScoringPipeline
     /// variant): the engine's content and collaborative scorers get weight 0 and its popularity scorer 1, by role; plugins keep
     /// their weight. Returns false when no scorer produced output.
     /// </summary>
-    public bool Run(in ScoringContext context, in EngineInputs inputs, float[][] perScorer, Span<float> blended, Span<float> weightsUsed, IReadOnlyDictionary<string, double>? overrides, long nowTicks, float contentScale = 1f, bool popularityOnly = false)
+    public bool Run(in ScoringContext context, in EngineInputs inputs, SuggestScratch scratch, Span<float> blended, IReadOnlyDictionary<string, double>? overrides, long nowTicks, float contentScale = 1f, bool popularityOnly = false)
     {
-        blended.Clear();
+        var weightsUsed = scratch.WeightsUsed;
+        scratch.ContentIndex = -1;
+        scratch.PopularityIndex = -1;
         bool any = false;
         int contentIndex = -1;
         bool collaborativeSpoke = false;
@@ -90,7 +92,7 @@ internal sealed class ScoringPipeline
                 continue;
             }
 
-            if (RunOne(s, in context, in inputs, perScorer[s].AsSpan(0, blended.Length), nowTicks))
+            if (Produce(s, in context, in inputs, scratch, blended.Length, nowTicks))
             {
                 weightsUsed[s] = (float)w;
                 any = true;
@@ -102,7 +104,7 @@ internal sealed class ScoringPipeline
 
         // Nothing spoke (a cold player under a content-only setting): fall back to popularity at full weight.
         if (!any && _popularityIndex >= 0 && (!_entries[_popularityIndex].Disabled || TryRecover(_entries[_popularityIndex], nowTicks))
-            && RunOne(_popularityIndex, in context, in inputs, perScorer[_popularityIndex].AsSpan(0, blended.Length), nowTicks))
+            && Produce(_popularityIndex, in context, in inputs, scratch, blended.Length, nowTicks))
         {
             weightsUsed[_popularityIndex] = 1f;
             any = true;
@@ -113,15 +115,98 @@ internal sealed class ScoringPipeline
             weightsUsed[contentIndex] *= contentScale;
         }
 
-        for (int s = 0; s < _entries.Length; s++)
+        BlendAll(scratch, blended);
+        return any;
+    }
+
+    /// <summary>
+    /// One scorer's output for this call. The engine's content and popularity scorers take the fast path (one read of the
+    /// catalog; the popularity column normalized once per change, see <see cref="PopularityCache"/>); every other scorer, plugins
+    /// included, fills its own array through the batch contract (<see cref="RunOne"/>).
+    /// </summary>
+    private bool Produce(int index, in ScoringContext context, in EngineInputs inputs, SuggestScratch scratch, int n, long nowTicks)
+    {
+        var e = _entries[index];
+        switch (e.Fast)
         {
-            if (weightsUsed[s] > 0)
-            {
-                Blend(perScorer[s].AsSpan(0, blended.Length), weightsUsed[s], blended);
-            }
+            case FastPath.Content:
+                Interlocked.Increment(ref e.Calls);
+                return ProduceContent(index, in context, in inputs, scratch, n);
+            case FastPath.Popularity:
+                Interlocked.Increment(ref e.Calls);
+                if (!PopularityCache.TryGet(inputs.Catalog.Counters, out scratch.Popularity))
+                {
+                    return false;
+                }
+
+                scratch.PopularityIndex = index;
+                return true;
+            default:
+                return RunOne(index, in context, in inputs, scratch.PerScorer[index].AsSpan(0, n), nowTicks);
+        }
+    }
+
+    /// <summary>The content scorer's fast path: raw similarities and their range; normalized inside the blend (no extra pass).</summary>
+    private static bool ProduceContent(int index, in ScoringContext context, in EngineInputs inputs, SuggestScratch scratch, int n)
+    {
+        if (!context.HasProfile)
+        {
+            return false;
         }
 
-        return any;
+        float min, max;
+        if (scratch.PrecomputedContent is { } shared)
+        {
+            scratch.ContentRaw = shared;
+            min = scratch.PrecomputedMin;
+            max = scratch.PrecomputedMax;
+        }
+        else
+        {
+            scratch.ContentRaw = scratch.PerScorer[index];
+            ContentScan.Scan(inputs.Catalog, context.ProfileVector, scratch.QueryCodes, scratch.ContentRaw.AsSpan(0, n), out min, out max);
+        }
+
+        scratch.ContentIndex = index;
+        scratch.ContentMin = min;
+        scratch.ContentScale = MinMax.Scale(min, max);
+        return true;
+    }
+
+    /// <summary>
+    /// blended[i] = sum over the scorers that spoke of weight x normalized value, in registration order, in blocks of rows that stay
+    /// in L1 (every source of a block is added before the next block). Bit-identical to adding one scorer's whole column at a time.
+    /// </summary>
+    private void BlendAll(SuggestScratch scratch, Span<float> blended)
+    {
+        int n = blended.Length;
+        for (int start = 0; start < n; start += ContentScan.BlockRows)
+        {
+            int rows = Math.Min(ContentScan.BlockRows, n - start);
+            var block = blended.Slice(start, rows);
+            block.Clear();
+            for (int s = 0; s < _entries.Length; s++)
+            {
+                float w = scratch.WeightsUsed[s];
+                if (w <= 0)
+                {
+                    continue;
+                }
+
+                if (s == scratch.ContentIndex)
+                {
+                    BlendKernels.AddAffine(scratch.ContentRaw.AsSpan(start, rows), scratch.ContentMin, scratch.ContentScale, w, block);
+                }
+                else if (s == scratch.PopularityIndex || _entries[s].Registration.Role != ScorerRole.Plugin)
+                {
+                    BlendKernels.Add(s == scratch.PopularityIndex ? scratch.Popularity.AsSpan(start, rows) : scratch.PerScorer[s].AsSpan(start, rows), w, block);
+                }
+                else
+                {
+                    Blend(scratch.PerScorer[s].AsSpan(start, rows), w, block);
+                }
+            }
+        }
     }
 
     /// <summary>The state of every scorer at <paramref name="nowTicks"/> (a scorer whose recovery period has passed comes back).</summary>
@@ -394,6 +479,13 @@ internal sealed class ScoringPipeline
         }
     }
 
+    private enum FastPath
+    {
+        None,
+        Content,
+        Popularity,
+    }
+
     private sealed class Entry
     {
         public Entry(ScorerRegistration registration, int faultLimit)
@@ -405,7 +497,15 @@ internal sealed class ScoringPipeline
                 ? 0
                 : (long)(registration.TimeBudget.TotalSeconds * Stopwatch.Frequency);
             RecentFaults = new Queue<long>(faultLimit + 1);
+            bool fastEligible = registration.Role != ScorerRole.Plugin && BudgetStopwatchTicks == 0 && registration.Normalization == ScoreNormalization.MinMax;
+            Fast = !fastEligible ? FastPath.None
+                : registration.Role == ScorerRole.Content ? FastPath.Content
+                : registration.Role == ScorerRole.Popularity ? FastPath.Popularity
+                : FastPath.None;
         }
+
+        /// <summary>The built-in fast path this scorer takes (none for plugins and for a built-in under a time budget).</summary>
+        public FastPath Fast { get; }
 
         public ScorerRegistration Registration { get; }
 

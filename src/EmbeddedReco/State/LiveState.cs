@@ -25,9 +25,11 @@ internal sealed class LiveState : IStoreHost
     private CatalogSnapshot? _spare; // the catalog a snapshot load replaced, for the next load to overwrite (under _spareGate)
     private TrainedModel? _model;
     private long _version; // odd while a snapshot load swaps catalog, model and profiles
+    private readonly bool _quantize;
 
-    public LiveState(int dimensions, PlayerStore players, long sessionGapTicks)
+    public LiveState(int dimensions, PlayerStore players, long sessionGapTicks, ScoringPrecision precision)
     {
+        _quantize = precision == ScoringPrecision.Int8;
         _catalog = CatalogSnapshot.Empty(dimensions);
         Players = players;
         _sessionGapTicks = sessionGapTicks;
@@ -113,6 +115,7 @@ internal sealed class LiveState : IStoreHost
     /// </summary>
     public void PublishCatalog(CatalogSnapshot next)
     {
+        Prepare(next);
         Volatile.Write(ref _catalog, next);
         KeepSpare(null);
     }
@@ -124,6 +127,7 @@ internal sealed class LiveState : IStoreHost
     public ConcurrentDictionary<string, UserState> Swap(CatalogSnapshot next, TrainedModel? model, ConcurrentDictionary<string, UserState>? profiles)
     {
         var oldProfiles = Players.Profiles;
+        Prepare(next); // before the swap: Suggest never waits for it
         Interlocked.Increment(ref _version);
         try
         {
@@ -145,6 +149,15 @@ internal sealed class LiveState : IStoreHost
         }
 
         return oldProfiles;
+    }
+
+    /// <summary>Builds what the configured precision scans (the int8 rows) before a catalog is published.</summary>
+    private void Prepare(CatalogSnapshot catalog)
+    {
+        if (_quantize)
+        {
+            catalog.Quantize();
+        }
     }
 
     /// <summary>Sets (or clears) the catalog a later snapshot load may close and overwrite.</summary>
@@ -202,6 +215,7 @@ internal sealed class LiveState : IStoreHost
     /// <summary>Writer thread, while the engine's Open waits: takes the state read from the file.</summary>
     void IStoreHost.Load(LoadedState state)
     {
+        Prepare(state.Catalog);
         _catalog = state.Catalog;
         Players.Load(state.Users, state.Recent, state.Engagement, _sessionGapTicks);
     }

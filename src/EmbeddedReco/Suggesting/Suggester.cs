@@ -20,6 +20,12 @@ internal sealed class Suggester
     /// <summary>The most players one shared catalog pass serves (<see cref="SuggestMany"/>).</summary>
     public const int MaxBatch = 8;
 
+    /// <summary>Warmup's player: not a valid id (a control character), so no host's player can be touched.</summary>
+    private const string WarmupPlayer = "\u0001warmup";
+
+    /// <summary>Warmup's calls: a seeded preview, not remembered as shown.</summary>
+    private static readonly SuggestOptions WarmupOptions = new SuggestOptions { Seed = 0, MarkShown = false };
+
     private readonly LiveState _state;
     private readonly PlayerScoring _scoring;
     private readonly SuggestPolicy _policy;
@@ -61,19 +67,105 @@ internal sealed class Suggester
 
     /// <summary>
     /// Lists for up to <see cref="MaxBatch"/> players: player i's list goes to <c>destination.Slice(i * perPlayer, perPlayer)</c>,
-    /// its length to <paramref name="counts"/>[i] and its impression time (or 0) to <paramref name="shownAtTicks"/>[i].
+    /// its length to <paramref name="counts"/>[i] and its impression time (or 0) to <paramref name="shownAtTicks"/>[i]. The
+    /// players' profiles are read first and the catalog is scanned once for all of them (<see cref="ContentScan.ScanMany"/>); then
+    /// each player's list is built exactly as a single call builds it, from the shared scan's scores.
     /// </summary>
     public void SuggestMany(ReadOnlySpan<string> userIds, Span<Suggestion> destination, int perPlayer, Span<int> counts, SuggestOptions? options, bool explain, Span<long> shownAtTicks)
     {
-        for (int i = 0; i < userIds.Length; i++)
+        var catalog = _state.EnterConsistent(out var users, out var trained);
+        try
         {
-            counts[i] = Suggest(userIds[i], destination.Slice(i * perPlayer, perPlayer), options, explain, out shownAtTicks[i]);
+            if (catalog.Count == 0)
+            {
+                counts.Slice(0, userIds.Length).Clear();
+                shownAtTicks.Slice(0, userIds.Length).Clear();
+                return;
+            }
+
+            var batch = BatchScratch.For(catalog.Count, catalog.Dimensions);
+            int slots = ReadProfiles(catalog, users, userIds, batch);
+            if (slots > 0)
+            {
+                ContentScan.ScanMany(catalog, slots, batch.Queries, batch.QueryCodes, batch.Raws, batch.Mins, batch.Maxs, catalog.Count);
+            }
+
+            var scratch = SuggestScratch.For(catalog.Count, catalog.Dimensions, _scorers);
+            try
+            {
+                for (int i = 0; i < userIds.Length; i++)
+                {
+                    int slot = batch.SlotOfPlayer[i];
+                    scratch.PrecomputedContent = slot >= 0 ? batch.Raws[slot] : null;
+                    scratch.PrecomputedMin = slot >= 0 ? batch.Mins[slot] : 0f;
+                    scratch.PrecomputedMax = slot >= 0 ? batch.Maxs[slot] : 0f;
+                    counts[i] = SuggestFrom(catalog, users, trained, userIds[i], destination.Slice(i * perPlayer, perPlayer), options, explain, out shownAtTicks[i]);
+                }
+            }
+            finally
+            {
+                scratch.PrecomputedContent = null;
+            }
+        }
+        finally
+        {
+            catalog.Exit();
         }
     }
 
-    /// <summary>Compiles the hot paths and sizes this thread's scratch for the current catalog; changes no state.</summary>
+    /// <summary>
+    /// Compiles the hot paths and sizes this thread's scratch for the current catalog: builds two lists that are not remembered
+    /// (a seeded preview, <see cref="SuggestOptions.MarkShown"/> false) for a player no host can have, once as a newcomer
+    /// (popularity, policy) and once with the catalog's first row as profile (the catalog scan, blend, rescoring, MMR). Changes
+    /// no state: no player, shown list, seed stream or counter.
+    /// </summary>
     public void Warmup()
     {
+        var catalog = _state.EnterConsistent(out var users, out var trained);
+        try
+        {
+            if (catalog.Count == 0)
+            {
+                return;
+            }
+
+            var buffer = new Suggestion[Math.Min(catalog.Count, 10)];
+            var scratch = SuggestScratch.For(catalog.Count, catalog.Dimensions, _scorers);
+            scratch.PrecomputedContent = null;
+            SuggestFrom(catalog, users, trained, WarmupPlayer, buffer, WarmupOptions, explain: false, out _, warmupProfile: false);
+            SuggestFrom(catalog, users, trained, WarmupPlayer, buffer, WarmupOptions, explain: true, out _, warmupProfile: true);
+        }
+        finally
+        {
+            catalog.Exit();
+        }
+    }
+
+    /// <summary>Reads the profile of each player of a batch into the batch scratch; returns how many have one (scan slots).</summary>
+    private int ReadProfiles(CatalogSnapshot catalog, ConcurrentDictionary<string, UserState> users, ReadOnlySpan<string> userIds, BatchScratch batch)
+    {
+        int slots = 0;
+        long now = _clock().UtcTicks;
+        for (int i = 0; i < userIds.Length; i++)
+        {
+            batch.SlotOfPlayer[i] = -1;
+            if (!users.TryGetValue(userIds[i], out var user))
+            {
+                continue;
+            }
+
+            var query = batch.Queries[slots].AsSpan(0, catalog.Dimensions);
+            var read = user.ReadForSuggest(query, ref batch.History, ref batch.Excluded, catalog.Index, now, includeConsumed: true);
+            if (read.HasProfile && VectorKernels.NormalizeInto(query, query) != 0)
+            {
+                batch.GrowRaw(slots, catalog.Count);
+                batch.SlotOfPlayer[i] = slots;
+                batch.PlayerOfSlot[slots] = i;
+                slots++;
+            }
+        }
+
+        return slots;
     }
 
     private int SuggestFrom(
@@ -84,7 +176,8 @@ internal sealed class Suggester
         Span<Suggestion> destination,
         SuggestOptions? options,
         bool explain,
-        out long shownAtTicks)
+        out long shownAtTicks,
+        bool warmupProfile = false)
     {
         var settings = SuggestSettings.Resolve(_policyOptions, _experiment, userId, options);
         int n = catalog.Count;
@@ -95,9 +188,19 @@ internal sealed class Suggester
 
         // 1. The player's state.
         Span<float> query = scratch.Query.AsSpan(0, catalog.Dimensions);
-        users.TryGetValue(userId, out var user);
+        UserState? user = null;
+        if (!warmupProfile)
+        {
+            users.TryGetValue(userId, out user);
+        }
+
         var player = user?.ReadForSuggest(query, ref scratch.History, ref scratch.ExcludedRows, catalog.Index, now, settings.IncludeConsumed) ?? default;
-        bool hasProfile = player.HasProfile && VectorKernels.NormalizeInto(query, query) != 0;
+        if (warmupProfile)
+        {
+            catalog.Row(0).CopyTo(query);
+        }
+
+        bool hasProfile = (player.HasProfile || warmupProfile) && VectorKernels.NormalizeInto(query, query) != 0;
 
         // 2. Scorers, blended.
         Span<float> blended = scratch.Blended.AsSpan(0, n);
@@ -115,6 +218,7 @@ internal sealed class Suggester
             Positives = player.Positives,
             HasProfile = hasProfile,
             Count = count,
+            Rescorer = catalog.Quantized is not null && scratch.ContentIndex >= 0 ? scratch.Rescorer.Begin(_scoring, catalog, scratch) : null,
         };
         int written = _policy.Select(in request, in settings, policyScratch, out int penalized);
         float penalty = -(float)_policyOptions.RecentListPenalty;

@@ -1,0 +1,64 @@
+using System;
+using EmbeddedReco.Scoring;
+
+namespace EmbeddedReco.Catalog;
+
+/// <summary>
+/// The catalog's rows quantized to int8 with a per-row scale (<see cref="ScoringPrecision.Int8"/>), kept beside the float32 rows
+/// (which MMR, the exact rescoring, snapshots and exports read). Built once per catalog version, never changed afterwards.
+/// </summary>
+internal sealed class QuantizedRows
+{
+    private QuantizedRows(sbyte[] codes, float[] scales)
+    {
+        Codes = codes;
+        Scales = scales;
+    }
+
+    /// <summary>Row-major codes, rows x dimensions.</summary>
+    public sbyte[] Codes { get; }
+
+    /// <summary>Per-row scale: a row's value is code x scale.</summary>
+    public float[] Scales { get; }
+
+    /// <summary>Extra bytes per item over the float32 rows: one per dimension plus a 4-byte scale.</summary>
+    public static int BytesPerItem(int dimensions) => dimensions + sizeof(float);
+
+    /// <summary>Quantizes every row of a catalog.</summary>
+    public static QuantizedRows Build(CatalogSnapshot catalog)
+    {
+        int n = catalog.Count;
+        int dims = catalog.Dimensions;
+        var codes = new sbyte[n * dims];
+        var scales = new float[n];
+        Int8Kernels.QuantizeRows(catalog.Vectors.AsSpan(0, n * dims), dims, codes, scales);
+        return new QuantizedRows(codes, scales);
+    }
+
+    /// <summary>
+    /// The quantized rows of <paramref name="next"/>, reusing the codes of rows it shares with <paramref name="previous"/>
+    /// (<paramref name="previousRowOf"/>[row] = the row in the previous catalog whose vector is unchanged, or -1 to quantize).
+    /// </summary>
+    public static QuantizedRows Carry(QuantizedRows previous, CatalogSnapshot next, ReadOnlySpan<int> previousRowOf)
+    {
+        int n = next.Count;
+        int dims = next.Dimensions;
+        var codes = new sbyte[n * dims];
+        var scales = new float[n];
+        for (int row = 0; row < n; row++)
+        {
+            int from = previousRowOf[row];
+            if (from >= 0)
+            {
+                previous.Codes.AsSpan(from * dims, dims).CopyTo(codes.AsSpan(row * dims, dims));
+                scales[row] = previous.Scales[from];
+            }
+            else
+            {
+                Int8Kernels.QuantizeRows(next.Row(row), dims, codes.AsSpan(row * dims, dims), scales.AsSpan(row, 1));
+            }
+        }
+
+        return new QuantizedRows(codes, scales);
+    }
+}

@@ -1,0 +1,35 @@
+using System;
+using EmbeddedReco.Catalog;
+
+namespace EmbeddedReco.Scoring;
+
+/// <summary>
+/// Rescoring of the int8 scan's candidates in float32, handed to the list policy for one call (<see cref="PlayerScoring.Rescore"/>
+/// bound to the call's catalog, profile and scratch). One reused instance per thread (in <see cref="SuggestScratch"/>): allocation-free.
+/// </summary>
+internal sealed class CandidateRescorer
+{
+    private PlayerScoring? _scoring;
+    private CatalogSnapshot? _catalog;
+    private SuggestScratch? _scratch;
+    private int _dimensions;
+
+    /// <summary>
+    /// How many candidates beyond the list's own the int8 scan hands to rescoring: as many again (at least 16), so a row whose
+    /// int8 score ranked it just outside still gets its exact score. Measured: top-10 overlap with float32 >= 0.995 (tests).
+    /// </summary>
+    public static int Margin(int candidates) => Math.Max(16, candidates);
+
+    /// <summary>Binds the call.</summary>
+    public CandidateRescorer Begin(PlayerScoring scoring, CatalogSnapshot catalog, SuggestScratch scratch)
+    {
+        _scoring = scoring;
+        _catalog = catalog;
+        _scratch = scratch;
+        _dimensions = catalog.Dimensions;
+        return this;
+    }
+
+    /// <summary>The row's blended score with its exact content similarity (before the policy's penalty).</summary>
+    public float Rescore(int row) => _scoring!.Rescore(_catalog!, row, _scratch!.Query.AsSpan(0, _dimensions), _scratch);
+}
