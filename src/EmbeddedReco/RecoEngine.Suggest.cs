@@ -118,18 +118,11 @@ public sealed partial class RecoEngine
         options?.Validate();
         int perPlayer = destination.Length / players;
         bool explain = options?.Explain ?? false;
-        Span<long> shownAt = stackalloc long[Suggester.MaxBatch];
-        for (int start = 0; start < players; start += Suggester.MaxBatch)
+        for (int start = 0; start < players;)
         {
-            int batch = Math.Min(Suggester.MaxBatch, players - start);
-            _suggester.SuggestMany(userIds.Slice(start, batch), destination.Slice(start * perPlayer, batch * perPlayer), perPlayer, counts.Slice(start, batch), options, explain, shownAt);
-            for (int i = 0; i < batch; i++)
-            {
-                if (shownAt[i] != 0)
-                {
-                    RecordShownImpressions(userIds[start + i], destination.Slice((start + i) * perPlayer, counts[start + i]), shownAt[i]);
-                }
-            }
+            int batch = Suggester.BatchLength(userIds.Slice(start));
+            _suggester.SuggestMany(userIds.Slice(start, batch), destination.Slice(start * perPlayer, batch * perPlayer), perPlayer, counts.Slice(start, batch), options, explain, this);
+            start += batch;
         }
 
         return players;
@@ -213,6 +206,9 @@ public sealed partial class RecoEngine
     }
 
     private static readonly SuggestOptions ExplainAll = new SuggestOptions { Explain = true };
+
+    /// <inheritdoc/>
+    void IShownRecorder.RecordShown(string userId, ReadOnlySpan<Suggestion> list, long ticks) => RecordShownImpressions(userId, list, ticks);
 
     private IReadOnlyList<Suggestion> SuggestList(string userId, int count, SuggestOptions? options)
     {

@@ -27,7 +27,7 @@ namespace EmbeddedReco;
 /// checkpoint also runs every <see cref="RecoEngineOptions.CheckpointInterval"/> and on <see cref="Dispose"/>. The engine never
 /// writes to a file that is not a sound database of its own (see <see cref="Open"/>).
 /// </remarks>
-public sealed partial class RecoEngine : IDisposable
+public sealed partial class RecoEngine : IDisposable, IShownRecorder
 {
     // Every field of the engine is declared here (the other partial files hold behaviour only).
     //

@@ -21,6 +21,7 @@ internal sealed class MutableItemCounters
     private long[] _impressions;
     private long[] _engagements;
     private long _popularityVersion;
+    private long _resetVersion;
 
     /// <summary>Zeroed counters (no engagement: log2 popularity of negative infinity) for <paramref name="count"/> items.</summary>
     public MutableItemCounters(int count)
@@ -113,7 +114,14 @@ internal sealed class MutableItemCounters
         SetPopularityLog2(row, popularityLog2);
         Interlocked.Exchange(ref _impressions[row], impressions);
         Interlocked.Exchange(ref _engagements[row], engagements);
+        Interlocked.Increment(ref _resetVersion);
     }
+
+    /// <summary>
+    /// Changes whenever an impression count is set rather than counted up (<see cref="Set"/>: a snapshot load, a catalog copy):
+    /// between two changes impressions only grow, so a set of "rows with few impressions" built at one version only loses rows.
+    /// </summary>
+    public long ResetVersion => Interlocked.Read(ref _resetVersion);
 
     /// <summary>Copies row <paramref name="from"/> of <paramref name="source"/> to row <paramref name="to"/>.</summary>
     public void CopyFrom(MutableItemCounters source, int from, int to) =>

@@ -26,13 +26,14 @@ internal static class ExplorationPool
         int greedyN,
         PolicyOptions policy,
         ref CallFilter filter,
-        UserState? user)
+        UserState? user,
+        FreshRows? fresh)
     {
         int pool = BestOutsideGreedy(scratch, candidates, greedyN, policy);
         var counters = catalog.Counters;
-        if (policy.NewItemImpressions > 0)
+        if (policy.NewItemImpressions > 0 && fresh is not null)
         {
-            pool = AddNewItems(catalog, counters, blended, scratch, greedyN, policy, ref filter, pool);
+            pool = AddNewItems(catalog, counters, blended, scratch, greedyN, policy, ref filter, pool, fresh);
         }
 
         WeighPool(catalog, counters, scratch, policy, user, pool);
@@ -56,7 +57,8 @@ internal static class ExplorationPool
 
     /// <summary>
     /// Appends up to <see cref="PolicyOptions.ExplorationPoolSize"/> new items (fewest impressions first), wherever they rank,
-    /// that are not already in the pool or the greedy list; returns the new pool size.
+    /// that are not already in the pool or the greedy list; returns the new pool size. Reads only the maintained list of rows that
+    /// may still be new (<see cref="FreshRows"/>), not the catalog.
     /// </summary>
     private static int AddNewItems(
         CatalogSnapshot catalog,
@@ -66,21 +68,24 @@ internal static class ExplorationPool
         int greedyN,
         PolicyOptions policy,
         ref CallFilter filter,
-        int pool)
+        int pool,
+        FreshRows fresh)
     {
-        var impressionsBuffer = counters.ImpressionsBuffer; // plain loads where they are atomic (64-bit): the per-item hot loop
-        Span<float> aux = scratch.Aux.AsSpan(0, catalog.Count);
+        var rows = fresh.Rows;
+        Span<float> aux = scratch.Aux.AsSpan(0, catalog.Count); // written and read at the listed rows only
         long threshold = policy.NewItemImpressions;
-        int fresh = 0;
-        for (int r = 0; r < aux.Length; r++)
+        int count = 0, agedOut = 0;
+        foreach (int r in rows)
         {
-            long impressions = MutableItemCounters.PlainReadsAreAtomic ? impressionsBuffer[r] : counters.Impressions(r);
+            long impressions = counters.Impressions(r);
             bool isNew = impressions < threshold && !float.IsNaN(blended[r]);
             aux[r] = isNew ? -(float)impressions : float.NaN;
-            fresh += isNew ? 1 : 0;
+            count += isNew ? 1 : 0;
+            agedOut += impressions >= threshold ? 1 : 0;
         }
 
-        if (fresh > 0)
+        fresh.NoteAgedOut(agedOut);
+        if (count > 0)
         {
             // Not again what is already in the pool or in the greedy list (a new item ranked further down stays eligible).
             for (int i = 0; i < pool; i++)
@@ -100,7 +105,7 @@ internal static class ExplorationPool
             ScratchArray.Grow(ref scratch.PoolRows, pool + want);
             ScratchArray.Grow(ref scratch.PoolWeights, pool + want);
             ScratchArray.Grow(ref scratch.PoolScores, want);
-            pool += TopK.Select(aux, catalog.IdRank, want, ref filter, scratch.PoolRows.AsSpan(pool), scratch.PoolScores);
+            pool += TopK.SelectRows(rows, aux, catalog.IdRank, want, ref filter, scratch.PoolRows.AsSpan(pool), scratch.PoolScores);
         }
 
         return pool;

@@ -52,6 +52,7 @@ internal ref struct PolicyRequest
 internal sealed class SuggestPolicy
 {
     private readonly PolicyOptions _options;
+    private FreshRows? _fresh; // the rows that may still be new, for the current catalog (shared by every thread)
 
     public SuggestPolicy(PolicyOptions options)
     {
@@ -115,7 +116,8 @@ internal sealed class SuggestPolicy
 
         // 6. Exploration pool: candidates outside the greedy list, plus new items by fewest impressions.
         double epsilon = settings.EpsilonFor(_options, request.Positives);
-        int pool = epsilon > 0 ? ExplorationPool.Build(catalog, blended, scratch, candidates, greedyN, _options, ref filter, request.Player) : 0;
+        var fresh = epsilon > 0 && _options.NewItemImpressions > 0 ? FreshRows.For(ref _fresh, catalog.Counters, _options.NewItemImpressions) : null;
+        int pool = epsilon > 0 ? ExplorationPool.Build(catalog, blended, scratch, candidates, greedyN, _options, ref filter, request.Player, fresh) : 0;
 
         // 7. Epsilon-greedy, slot by slot.
         var rng = new PolicyRandom(SeedOf(request, settings));

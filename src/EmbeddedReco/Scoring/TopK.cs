@@ -26,6 +26,7 @@ internal static class TopK
 {
     /// <summary>Selects the best rows; writes them best-first into <paramref name="rowsOut"/> (and scores into <paramref name="scoresOut"/>).</summary>
     /// <returns>The number of rows written: min(k, accepted rows).</returns>
+    [MethodImpl(Common.HotPath.Optimize)]
     public static int Select<TFilter>(
         ReadOnlySpan<float> scores,
         ReadOnlySpan<int> idRank,
@@ -44,48 +45,89 @@ internal static class TopK
         float rootScore = float.NegativeInfinity;
         for (int i = 0; i < scores.Length; i++)
         {
-            float s = scores[i];
-            if (count == k)
-            {
-                // Fast reject: worse than the worst kept entry (ties need the id comparison below).
-                if (!(s >= rootScore))
-                {
-                    continue;
-                }
-
-                if (s == rootScore && idRank[i] > idRank[rowsOut[0]])
-                {
-                    continue;
-                }
-            }
-            else if (float.IsNaN(s))
-            {
-                continue;
-            }
-
-            if (!filter.Accept(i))
-            {
-                continue;
-            }
-
-            if (count < k)
-            {
-                rowsOut[count] = i;
-                scoresOut[count] = s;
-                SiftUp(rowsOut, scoresOut, idRank, count);
-                count++;
-            }
-            else
-            {
-                rowsOut[0] = i;
-                scoresOut[0] = s;
-                SiftDown(rowsOut, scoresOut, idRank, 0, count);
-            }
-
-            rootScore = scoresOut[0];
+            Offer(i, scores[i], idRank, k, ref filter, rowsOut, scoresOut, ref count, ref rootScore);
         }
 
-        // Heap sort: repeatedly move the worst to the end, leaving the best first.
+        return Finish(rowsOut, scoresOut, idRank, count);
+    }
+
+    /// <summary>
+    /// <see cref="Select"/> over the listed <paramref name="rows"/> only (scores read at those rows): the same order and the
+    /// same result as selecting over a score array that is NaN everywhere else.
+    /// </summary>
+    public static int SelectRows<TFilter>(
+        ReadOnlySpan<int> rows,
+        ReadOnlySpan<float> scores,
+        ReadOnlySpan<int> idRank,
+        int k,
+        ref TFilter filter,
+        Span<int> rowsOut,
+        Span<float> scoresOut)
+        where TFilter : struct, IRowFilter
+    {
+        if (k <= 0)
+        {
+            return 0;
+        }
+
+        int count = 0;
+        float rootScore = float.NegativeInfinity;
+        foreach (int row in rows)
+        {
+            Offer(row, scores[row], idRank, k, ref filter, rowsOut, scoresOut, ref count, ref rootScore);
+        }
+
+        return Finish(rowsOut, scoresOut, idRank, count);
+    }
+
+    /// <summary>One row through the bounded heap: rejected by one comparison unless it beats the worst kept entry.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Offer<TFilter>(int i, float s, ReadOnlySpan<int> idRank, int k, ref TFilter filter, Span<int> rowsOut, Span<float> scoresOut, ref int count, ref float rootScore)
+        where TFilter : struct, IRowFilter
+    {
+        if (count == k)
+        {
+            // Fast reject: worse than the worst kept entry (ties need the id comparison below).
+            if (!(s >= rootScore))
+            {
+                return;
+            }
+
+            if (s == rootScore && idRank[i] > idRank[rowsOut[0]])
+            {
+                return;
+            }
+        }
+        else if (float.IsNaN(s))
+        {
+            return;
+        }
+
+        if (!filter.Accept(i))
+        {
+            return;
+        }
+
+        if (count < k)
+        {
+            rowsOut[count] = i;
+            scoresOut[count] = s;
+            SiftUp(rowsOut, scoresOut, idRank, count);
+            count++;
+        }
+        else
+        {
+            rowsOut[0] = i;
+            scoresOut[0] = s;
+            SiftDown(rowsOut, scoresOut, idRank, 0, count);
+        }
+
+        rootScore = scoresOut[0];
+    }
+
+    /// <summary>Heap sort: repeatedly moves the worst to the end, leaving the best first. Returns <paramref name="count"/>.</summary>
+    private static int Finish(Span<int> rowsOut, Span<float> scoresOut, ReadOnlySpan<int> idRank, int count)
+    {
         for (int end = count - 1; end > 0; end--)
         {
             Swap(rowsOut, scoresOut, 0, end);

@@ -66,12 +66,13 @@ internal sealed class Suggester
     }
 
     /// <summary>
-    /// Lists for up to <see cref="MaxBatch"/> players: player i's list goes to <c>destination.Slice(i * perPlayer, perPlayer)</c>,
-    /// its length to <paramref name="counts"/>[i] and its impression time (or 0) to <paramref name="shownAtTicks"/>[i]. The
+    /// Lists for up to <see cref="MaxBatch"/> distinct players (<see cref="BatchLength"/>): player i's list goes to
+    /// <c>destination.Slice(i * perPlayer, perPlayer)</c> and its length to <paramref name="counts"/>[i]; a list to be recorded as
+    /// impressions is recorded through <paramref name="recorder"/> before the next player's is built. The
     /// players' profiles are read first and the catalog is scanned once for all of them (<see cref="ContentScan.ScanMany"/>); then
     /// each player's list is built exactly as a single call builds it, from the shared scan's scores.
     /// </summary>
-    public void SuggestMany(ReadOnlySpan<string> userIds, Span<Suggestion> destination, int perPlayer, Span<int> counts, SuggestOptions? options, bool explain, Span<long> shownAtTicks)
+    public void SuggestMany(ReadOnlySpan<string> userIds, Span<Suggestion> destination, int perPlayer, Span<int> counts, SuggestOptions? options, bool explain, IShownRecorder recorder)
     {
         var catalog = _state.EnterConsistent(out var users, out var trained);
         try
@@ -79,7 +80,6 @@ internal sealed class Suggester
             if (catalog.Count == 0)
             {
                 counts.Slice(0, userIds.Length).Clear();
-                shownAtTicks.Slice(0, userIds.Length).Clear();
                 return;
             }
 
@@ -99,7 +99,12 @@ internal sealed class Suggester
                     scratch.PrecomputedContent = slot >= 0 ? batch.Raws[slot] : null;
                     scratch.PrecomputedMin = slot >= 0 ? batch.Mins[slot] : 0f;
                     scratch.PrecomputedMax = slot >= 0 ? batch.Maxs[slot] : 0f;
-                    counts[i] = SuggestFrom(catalog, users, trained, userIds[i], destination.Slice(i * perPlayer, perPlayer), options, explain, out shownAtTicks[i]);
+                    var list = destination.Slice(i * perPlayer, perPlayer);
+                    counts[i] = SuggestFrom(catalog, users, trained, userIds[i], list, options, explain, out long shownAt);
+                    if (shownAt != 0)
+                    {
+                        recorder.RecordShown(userIds[i], list.Slice(0, counts[i]), shownAt); // before the next player, as single calls
+                    }
                 }
             }
             finally
@@ -139,6 +144,29 @@ internal sealed class Suggester
         {
             catalog.Exit();
         }
+    }
+
+    /// <summary>
+    /// How many of <paramref name="userIds"/> (from the start) one shared scan serves: at most <see cref="MaxBatch"/>, and no id
+    /// twice (a repeated player's second list depends on the first one, so it starts the next batch).
+    /// </summary>
+    public static int BatchLength(ReadOnlySpan<string> userIds)
+    {
+        int length = 0;
+        while (length < userIds.Length && length < MaxBatch)
+        {
+            for (int j = 0; j < length; j++)
+            {
+                if (string.Equals(userIds[j], userIds[length], StringComparison.Ordinal))
+                {
+                    return length;
+                }
+            }
+
+            length++;
+        }
+
+        return length;
     }
 
     /// <summary>Reads the profile of each player of a batch into the batch scratch; returns how many have one (scan slots).</summary>
