@@ -162,6 +162,11 @@ public sealed partial class RecoEngine
         var trainedModel = SnapshotMapper.BuildModel(model.Collaborative, _options.MaxIdBytes);
         var next = SnapshotMapper.BuildCatalog(model, recycle);
         var nextUsers = SnapshotMapper.BuildProfiles(model);
+        if (_options.Precision == ScoringPrecision.Int8)
+        {
+            next.Quantize(recycle?.Quantized); // outside the mutation lock; into the closed spare's int8 arrays when they fit: Record and upserts do not wait (rebuilt, not stored: docs/snapshots.md)
+        }
+
         lock (_mutation)
         {
             ThrowIfDisposed();

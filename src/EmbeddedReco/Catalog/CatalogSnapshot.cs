@@ -185,10 +185,13 @@ internal sealed class CatalogSnapshot
     /// </summary>
     public QuantizedRows? Quantized { get; private set; }
 
-    /// <summary>Quantizes the rows unless already done. Call before publishing the catalog (the writer of a new catalog owns it).</summary>
-    public void Quantize()
+    /// <summary>
+    /// Quantizes the rows unless already done, into <paramref name="reuse"/>'s arrays when they have the right size (the int8 rows
+    /// of a closed catalog nobody reads any more). Call before publishing the catalog (the writer of a new catalog owns it).
+    /// </summary>
+    public void Quantize(QuantizedRows? reuse = null)
     {
-        Quantized ??= QuantizedRows.Build(this);
+        Quantized ??= QuantizedRows.Build(this, reuse);
     }
 
     /// <summary>The live per-item counters: the one mutable part of the snapshot (see <see cref="MutableItemCounters"/>).</summary>

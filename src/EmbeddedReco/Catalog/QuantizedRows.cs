@@ -24,13 +24,14 @@ internal sealed class QuantizedRows
     /// <summary>Extra bytes per item over the float32 rows: one per dimension plus a 4-byte scale.</summary>
     public static int BytesPerItem(int dimensions) => dimensions + sizeof(float);
 
-    /// <summary>Quantizes every row of a catalog.</summary>
-    public static QuantizedRows Build(CatalogSnapshot catalog)
+    /// <summary>Quantizes every row of a catalog, into <paramref name="reuse"/>'s arrays when they have exactly the right size.</summary>
+    public static QuantizedRows Build(CatalogSnapshot catalog, QuantizedRows? reuse = null)
     {
         int n = catalog.Count;
         int dims = catalog.Dimensions;
-        var codes = new sbyte[n * dims];
-        var scales = new float[n];
+        bool fits = reuse is not null && reuse.Scales.Length == n && reuse.Codes.Length == n * dims;
+        var codes = fits ? reuse!.Codes : new sbyte[n * dims];
+        var scales = fits ? reuse!.Scales : new float[n];
         Int8Kernels.QuantizeRows(catalog.Vectors.AsSpan(0, n * dims), dims, codes, scales);
         return new QuantizedRows(codes, scales);
     }

@@ -56,9 +56,10 @@ internal static class ExplorationPool
     }
 
     /// <summary>
-    /// Appends up to <see cref="PolicyOptions.ExplorationPoolSize"/> new items (fewest impressions first), wherever they rank,
-    /// that are not already in the pool or the greedy list; returns the new pool size. Reads only the maintained list of rows that
-    /// may still be new (<see cref="FreshRows"/>), not the catalog.
+    /// Appends up to <see cref="PolicyOptions.ExplorationPoolSize"/> new items (fewest impressions first, then by id), wherever
+    /// they rank, that are not already in the pool or the greedy list; returns the new pool size. Walks the maintained list of rows
+    /// that may still be new (<see cref="FreshRows"/>, in that order) and stops once no row ahead can beat its picks, instead of
+    /// reading the catalog.
     /// </summary>
     private static int AddNewItems(
         CatalogSnapshot catalog,
@@ -71,44 +72,78 @@ internal static class ExplorationPool
         int pool,
         FreshRows fresh)
     {
+        int want = Math.Min(policy.ExplorationPoolSize, catalog.Count);
+        ScratchArray.Grow(ref scratch.PoolRows, pool + want);
+        ScratchArray.Grow(ref scratch.PoolWeights, pool + want);
+        ScratchArray.Grow(ref scratch.PoolScores, want);
+        ScratchArray.Grow(ref scratch.PoolKeys, want);
         var rows = fresh.Rows;
-        Span<float> aux = scratch.Aux.AsSpan(0, catalog.Count); // written and read at the listed rows only
+        var keys = fresh.Keys;
         long threshold = policy.NewItemImpressions;
-        int count = 0, agedOut = 0;
-        foreach (int r in rows)
+        int n = catalog.Count;
+        int picked = 0, agedOut = 0;
+        var pickedRows = scratch.PoolRows.AsSpan(pool, want);
+        var pickedKeys = scratch.PoolKeys.AsSpan(0, want);
+        for (int j = 0; j < rows.Length; j++)
         {
+            if (picked == want && pickedKeys[want - 1] < keys[j])
+            {
+                break; // every row ahead has a key at least its listed one: none can beat the picks
+            }
+
+            int r = rows[j];
             long impressions = counters.Impressions(r);
-            bool isNew = impressions < threshold && !float.IsNaN(blended[r]);
-            aux[r] = isNew ? -(float)impressions : float.NaN;
-            count += isNew ? 1 : 0;
-            agedOut += impressions >= threshold ? 1 : 0;
+            if (impressions >= threshold)
+            {
+                agedOut++;
+                continue;
+            }
+
+            long key = FreshRows.KeyOf(impressions, n, catalog.IdRank[r]);
+            if ((picked == want && key >= pickedKeys[want - 1]) || float.IsNaN(blended[r]) || InPoolOrGreedy(scratch, r, pool, greedyN) || !filter.Accept(r))
+            {
+                continue;
+            }
+
+            // Insert in key order (a list of at most ExplorationPoolSize entries).
+            int at = picked < want ? picked++ : want - 1;
+            while (at > 0 && pickedKeys[at - 1] > key)
+            {
+                pickedKeys[at] = pickedKeys[at - 1];
+                pickedRows[at] = pickedRows[at - 1];
+                at--;
+            }
+
+            pickedKeys[at] = key;
+            pickedRows[at] = r;
         }
 
         fresh.NoteAgedOut(agedOut);
-        if (count > 0)
+        for (int i = 0; i < picked; i++)
         {
-            // Not again what is already in the pool or in the greedy list (a new item ranked further down stays eligible).
-            for (int i = 0; i < pool; i++)
-            {
-                aux[scratch.PoolRows[i]] = float.NaN;
-            }
-
-            for (int i = 0; i < greedyN; i++)
-            {
-                if (scratch.MmrTaken[i])
-                {
-                    aux[scratch.Candidates[i]] = float.NaN;
-                }
-            }
-
-            int want = Math.Min(policy.ExplorationPoolSize, catalog.Count);
-            ScratchArray.Grow(ref scratch.PoolRows, pool + want);
-            ScratchArray.Grow(ref scratch.PoolWeights, pool + want);
-            ScratchArray.Grow(ref scratch.PoolScores, want);
-            pool += TopK.SelectRows(rows, aux, catalog.IdRank, want, ref filter, scratch.PoolRows.AsSpan(pool), scratch.PoolScores);
+            scratch.PoolScores[i] = -(float)counters.Impressions(pickedRows[i]);
         }
 
-        return pool;
+        return pool + picked;
+    }
+
+    /// <summary>Whether the row is already in the pool or picked for the greedy list.</summary>
+    private static bool InPoolOrGreedy(PolicyScratch scratch, int row, int pool, int greedyN)
+    {
+        if (Array.IndexOf(scratch.PoolRows, row, 0, pool) >= 0)
+        {
+            return true;
+        }
+
+        for (int i = 0; i < greedyN; i++)
+        {
+            if (scratch.MmrTaken[i] && scratch.Candidates[i] == row)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

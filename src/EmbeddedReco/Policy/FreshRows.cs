@@ -6,10 +6,12 @@ namespace EmbeddedReco.Policy;
 
 /// <summary>
 /// The rows that may still be "new" for the exploration pool (fewer than <see cref="PolicyOptions.NewItemImpressions"/>
-/// impressions), maintained instead of scanning the catalog per call. Impressions only grow between two
-/// <see cref="MutableItemCounters.ResetVersion"/> changes, so a list built at one version only ever has rows too many: the
-/// caller re-checks each row's live count. Rebuilt (one scan, one allocation) when the catalog or the reset version changes, and
-/// compacted when more than half of its rows have aged out; otherwise read lock-free and allocation-free.
+/// impressions), maintained instead of scanning the catalog per call, in the order the pool wants them: fewest impressions first,
+/// then by id (<see cref="Keys"/>: impressions x rows + id rank, as built). Impressions only grow between two
+/// <see cref="MutableItemCounters.ResetVersion"/> changes, so a row's live key is never below its listed key: a reader walks the
+/// list in order and stops as soon as its picks beat every key still ahead. Rebuilt (one scan, one sort, allocations) when the
+/// catalog or the reset version changes, and compacted when more than half of its rows have aged out; otherwise read lock-free and
+/// allocation-free.
 /// </summary>
 internal sealed class FreshRows
 {
@@ -20,24 +22,33 @@ internal sealed class FreshRows
     private readonly int[] _rows;
     private int _stale; // the most listed rows a read found aged out (a hint for compaction)
 
-    private FreshRows(MutableItemCounters? counters, long resetVersion, int[] rows)
+    private readonly long[] _keys;
+
+    private FreshRows(MutableItemCounters? counters, long resetVersion, int[] rows, long[] keys)
     {
         _counters = counters;
         _resetVersion = resetVersion;
         _rows = rows;
+        _keys = keys;
     }
 
-    /// <summary>The rows listed (a superset of the rows that are new now).</summary>
+    /// <summary>The rows listed (a superset of the rows that are new now), in <see cref="Keys"/> order.</summary>
     public ReadOnlySpan<int> Rows => _rows;
+
+    /// <summary>Each listed row's order key when the list was built: impressions x catalog rows + id rank (ascending).</summary>
+    public ReadOnlySpan<long> Keys => _keys;
+
+    /// <summary>A row's order key now (never below its listed key).</summary>
+    public static long KeyOf(long impressions, int rows, int idRank) => (impressions * rows) + idRank;
 
     /// <summary>
     /// The current list for <paramref name="counters"/> and <paramref name="threshold"/>, from <paramref name="slot"/> (the
     /// policy's shared cache) or rebuilt into it.
     /// </summary>
-    public static FreshRows For(ref FreshRows? slot, MutableItemCounters counters, long threshold)
+    public static FreshRows For(ref FreshRows? slot, MutableItemCounters counters, int[] idRank, long threshold)
     {
         var published = Volatile.Read(ref slot);
-        var current = published ?? (s_none ??= new FreshRows(null, -1, Array.Empty<int>()));
+        var current = published ?? (s_none ??= new FreshRows(null, -1, Array.Empty<int>(), Array.Empty<long>()));
         long version = counters.ResetVersion;
         if (ReferenceEquals(current._counters, counters) && current._resetVersion == version
             && Volatile.Read(ref current._stale) <= current._rows.Length / 2)
@@ -45,7 +56,7 @@ internal sealed class FreshRows
             return current;
         }
 
-        var next = Build(counters, version, threshold, current);
+        var next = Build(counters, idRank, version, threshold, current);
         Interlocked.CompareExchange(ref slot, next, published); // lost to another thread's rebuild: theirs is as good
         return next;
     }
@@ -59,12 +70,13 @@ internal sealed class FreshRows
         }
     }
 
-    private static FreshRows Build(MutableItemCounters counters, long version, long threshold, FreshRows previous)
+    private static FreshRows Build(MutableItemCounters counters, int[] idRank, long version, long threshold, FreshRows previous)
     {
         // Compaction of the same counters and version re-checks only the rows listed; anything else scans every row.
         bool compact = ReferenceEquals(previous._counters, counters) && previous._resetVersion == version;
         int fresh = 0;
-        var rows = new int[compact ? previous._rows.Length : counters.Count];
+        int n = counters.Count;
+        var rows = new int[compact ? previous._rows.Length : n];
         if (compact)
         {
             foreach (int row in previous._rows)
@@ -75,7 +87,7 @@ internal sealed class FreshRows
         }
         else
         {
-            for (int row = 0; row < counters.Count; row++)
+            for (int row = 0; row < n; row++)
             {
                 rows[fresh] = row;
                 fresh += counters.Impressions(row) < threshold ? 1 : 0;
@@ -83,6 +95,13 @@ internal sealed class FreshRows
         }
 
         Array.Resize(ref rows, fresh);
-        return new FreshRows(counters, version, rows);
+        var keys = new long[fresh];
+        for (int i = 0; i < fresh; i++)
+        {
+            keys[i] = KeyOf(counters.Impressions(rows[i]), n, idRank[rows[i]]);
+        }
+
+        Array.Sort(keys, rows);
+        return new FreshRows(counters, version, rows, keys);
     }
 }

@@ -24,6 +24,7 @@ internal sealed class PolicyScratch
     public int[] PoolRows = Array.Empty<int>();
     public double[] PoolWeights = Array.Empty<double>();
     public float[] PoolScores = Array.Empty<float>();
+    public long[] PoolKeys = Array.Empty<long>();
     public PolicyPick[] Picks = Array.Empty<PolicyPick>();
     public string[] TagNames = new string[64];
     public int[] TagCounts = new int[64];

@@ -77,6 +77,12 @@ internal sealed class SuggestPolicy
         int count = request.Count;
         int greedyPool = GreedyPool(n, count);
         int candidateCount = Math.Min(n, greedyPool + _options.ExplorationPoolSize);
+        double epsilon = settings.EpsilonFor(_options, request.Positives);
+        if (epsilon <= 0 && settings.Diversity >= 1 && settings.MaxPerTag <= 0)
+        {
+            // Pure relevance: MMR with lambda 1 keeps the candidates' order and no slot explores, so the best `count` are the list.
+            greedyPool = candidateCount = Math.Min(n, count);
+        }
 
         // 3. Hard exclusions (consumed, cooldown) and the recent-list penalty.
         foreach (int row in request.ExcludedRows)
@@ -115,8 +121,7 @@ internal sealed class SuggestPolicy
             scratch.Picked);
 
         // 6. Exploration pool: candidates outside the greedy list, plus new items by fewest impressions.
-        double epsilon = settings.EpsilonFor(_options, request.Positives);
-        var fresh = epsilon > 0 && _options.NewItemImpressions > 0 ? FreshRows.For(ref _fresh, catalog.Counters, _options.NewItemImpressions) : null;
+        var fresh = epsilon > 0 && _options.NewItemImpressions > 0 ? FreshRows.For(ref _fresh, catalog.Counters, catalog.IdRank, _options.NewItemImpressions) : null;
         int pool = epsilon > 0 ? ExplorationPool.Build(catalog, blended, scratch, candidates, greedyN, _options, ref filter, request.Player, fresh) : 0;
 
         // 7. Epsilon-greedy, slot by slot.

@@ -24,7 +24,7 @@ internal static class ContentScan
     {
         int n = raw.Length;
         var quantized = catalog.Quantized;
-        float queryScale = quantized is null ? 0f : Int8Kernels.QuantizeQuery(query, queryCodes);
+        float queryScale = quantized is null ? 0f : Int8Kernels.QuantizeQuery(query, queryCodes.Slice(0, query.Length));
         int lo = 0, hi = 0;
         for (int start = 0; start < n; start += BlockRows)
         {
@@ -51,7 +51,7 @@ internal static class ContentScan
         Span<int> hi = stackalloc int[players];
         for (int p = 0; p < players; p++)
         {
-            queryScales[p] = quantized is null ? 0f : Int8Kernels.QuantizeQuery(queries[p].AsSpan(0, dims), queryCodes[p]);
+            queryScales[p] = quantized is null ? 0f : Int8Kernels.QuantizeQuery(queries[p].AsSpan(0, dims), queryCodes[p].AsSpan(0, dims));
         }
 
         // Smaller blocks than one player's scan: the rows of a block must stay in L1/L2 while every player reads them.

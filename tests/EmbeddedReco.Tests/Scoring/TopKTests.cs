@@ -61,3 +61,44 @@ public class TopKTests
         return rank;
     }
 }
+
+/// <summary>The streaming selection against a full sort on the inputs that stress it: long tie runs, shuffled id ranks, NaN, a filter, k from 1 to beyond n.</summary>
+public class TopKStreamingTests
+{
+    private struct EveryThird : IRowFilter
+    {
+        public bool Accept(int row) => row % 3 != 1;
+    }
+
+    [Theory]
+    [InlineData(20_000, 1, 1, 4)]
+    [InlineData(20_000, 10, 2, 3)]
+    [InlineData(20_000, 250, 3, 50)]
+    [InlineData(20_000, 500, 4, 1000)]
+    [InlineData(5_000, 4_999, 5, 7)]
+    [InlineData(300, 1_000, 6, 2)]
+    [InlineData(100_000, 64, 7, 1)]
+    public void Select_TiesShuffledRanksNaNAndFilter_MatchesFullSort(int n, int k, int seed, int distinctScores)
+    {
+        var rng = new Random(seed);
+        var scores = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            scores[i] = rng.Next(20) == 0 ? float.NaN : rng.Next(distinctScores) / 7f;
+        }
+
+        int[] rank = Enumerable.Range(0, n).OrderBy(_ => rng.Next()).ToArray();
+        var filter = new EveryThird();
+        var rows = new int[k];
+        var kept = new float[k];
+
+        int count = TopK.Select(scores, rank, k, ref filter, rows, kept);
+
+        var expected = Enumerable.Range(0, n)
+            .Where(i => !float.IsNaN(scores[i]) && i % 3 != 1)
+            .OrderByDescending(i => scores[i]).ThenBy(i => rank[i])
+            .Take(k).ToArray();
+        Assert.Equal(expected, rows.Take(count).ToArray());
+        Assert.Equal(expected.Select(i => scores[i]), kept.Take(count));
+    }
+}
