@@ -70,6 +70,7 @@ internal sealed class FreshRows
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(Common.HotPath.Optimize)]
     private static FreshRows Build(MutableItemCounters counters, int[] idRank, long version, long threshold, FreshRows previous)
     {
         // Compaction of the same counters and version re-checks only the rows listed; anything else scans every row.

@@ -13,6 +13,7 @@ namespace EmbeddedReco.Policy;
 internal static class Mmr
 {
     /// <summary>Writes the positions (into <paramref name="candidates"/>) of the picked items, in pick order; returns how many.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(Common.HotPath.Optimize)]
     public static int Select(
         CatalogSnapshot catalog,
         ReadOnlySpan<int> candidates,
@@ -88,6 +89,7 @@ internal static class Mmr
         return chosen;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(Common.HotPath.Optimize)]
     private static int Pick(
         CatalogSnapshot catalog,
         ReadOnlySpan<int> candidates,

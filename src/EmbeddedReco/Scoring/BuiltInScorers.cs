@@ -58,6 +58,7 @@ internal sealed class PopularityScorer : IScorer, IEngineScorer
         return Normalize(log2, scores);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(Common.HotPath.Optimize)]
     private static bool Normalize(ReadOnlySpan<double> log2, Span<float> scores)
     {
         double min = double.PositiveInfinity;

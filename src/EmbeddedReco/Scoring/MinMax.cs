@@ -13,6 +13,7 @@ internal static class MinMax
 
     /// <summary>The lowest and highest values other than <paramref name="skip"/> (NaN: skip nothing); NaN never becomes a bound;
     /// (+inf, -inf) when there is none.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(Common.HotPath.Optimize)]
     public static void Range(ReadOnlySpan<float> values, float skip, out float min, out float max)
     {
         min = float.PositiveInfinity;

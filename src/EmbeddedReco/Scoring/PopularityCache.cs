@@ -40,6 +40,7 @@ internal sealed class PopularityCache
         return cache._any;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(Common.HotPath.Optimize)]
     private void Rebuild(MutableItemCounters counters, long version)
     {
         Common.ScratchArray.Grow(ref _values, counters.Count);

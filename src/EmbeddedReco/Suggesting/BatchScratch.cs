@@ -18,9 +18,6 @@ internal sealed class BatchScratch
     public readonly float[] Mins = new float[Suggester.MaxBatch];
     public readonly float[] Maxs = new float[Suggester.MaxBatch];
 
-    /// <summary>Batch position of the player whose scan is in slot k.</summary>
-    public readonly int[] PlayerOfSlot = new int[Suggester.MaxBatch];
-
     /// <summary>Slot of each batch position's scan, or -1 (no profile: nothing to scan).</summary>
     public readonly int[] SlotOfPlayer = new int[Suggester.MaxBatch];
 

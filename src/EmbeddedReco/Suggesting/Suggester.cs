@@ -183,12 +183,12 @@ internal sealed class Suggester
             }
 
             var query = batch.Queries[slots].AsSpan(0, catalog.Dimensions);
+            // Only the profile is used here (each list re-reads the player's state); the history and exclusions are discarded.
             var read = user.ReadForSuggest(query, ref batch.History, ref batch.Excluded, catalog.Index, now, includeConsumed: true);
             if (read.HasProfile && VectorKernels.NormalizeInto(query, query) != 0)
             {
                 batch.GrowRaw(slots, catalog.Count);
                 batch.SlotOfPlayer[i] = slots;
-                batch.PlayerOfSlot[slots] = i;
                 slots++;
             }
         }
