@@ -111,6 +111,7 @@ internal static class Int8Kernels
     /// sum exact in an int32. Every path returns the same bits.
     /// </summary>
     /// <exception cref="ArgumentException">Lengths disagree.</exception>
+    [MethodImpl(Common.HotPath.Optimize)]
     public static void DotRows(ReadOnlySpan<sbyte> codes, ReadOnlySpan<float> rowScales, int dimensions, ReadOnlySpan<short> query, float queryScale, Span<float> scores)
     {
         Validate(codes, rowScales, dimensions, query, scores);

@@ -23,6 +23,7 @@ internal static class VectorKernels
     internal static readonly bool ScalarRuntime = !System.Numerics.Vector.IsHardwareAccelerated;
 
     /// <summary>scores[r] = dot(matrix row r, query) for every row of a row-major matrix.</summary>
+    [MethodImpl(Common.HotPath.Optimize)]
     public static void DotRows(ReadOnlySpan<float> matrix, int dimensions, ReadOnlySpan<float> query, Span<float> scores)
     {
         int rows = scores.Length;
@@ -48,6 +49,7 @@ internal static class VectorKernels
     }
 
     /// <summary>Scalar path for runtimes without hardware vectors: four independent accumulators per row, pointers (no bounds checks).</summary>
+    [MethodImpl(Common.HotPath.Optimize)]
     internal static unsafe void DotRowsUnrolled(ReadOnlySpan<float> matrix, int dimensions, ReadOnlySpan<float> query, Span<float> scores)
     {
         int rows = scores.Length;
@@ -106,6 +108,7 @@ internal static class VectorKernels
 
 #if NET
     /// <summary>Four rows per step, 8 floats per vector, FMA when available, scalar tail for the last dims % 8.</summary>
+    [MethodImpl(Common.HotPath.Optimize)]
     internal static void DotRowsVector256(ReadOnlySpan<float> matrix, int dimensions, ReadOnlySpan<float> query, Span<float> scores)
     {
         int rows = scores.Length;
@@ -169,8 +172,18 @@ internal static class VectorKernels
         Fma.IsSupported ? Fma.MultiplyAdd(a, b, acc) : acc + (a * b);
 #endif
 
-    /// <summary>Dot product of two equal-length vectors.</summary>
-    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => TensorPrimitives.Dot(a, b);
+    /// <summary>
+    /// Dot product of two equal-length vectors: the one-row case of <see cref="DotRows"/> (same kernel, same bits), compiled
+    /// optimized from the first call (MMR calls it a few thousand times per list; a library method in its first, unoptimized tier
+    /// made the first lists of a process ten times slower).
+    /// </summary>
+    [MethodImpl(Common.HotPath.Optimize)]
+    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        Span<float> one = stackalloc float[1];
+        DotRows(a, b.Length, b, one);
+        return one[0];
+    }
 
     /// <summary>Writes source / |source| into destination; all zeros when the norm is zero. Returns the norm.</summary>
     public static float NormalizeInto(ReadOnlySpan<float> source, Span<float> destination)
