@@ -22,4 +22,36 @@ internal static class BenchmarkCatalog
 
         return list;
     }
+
+    /// <summary>
+    /// The baseline of the Suggest benchmarks: what a competent host author writes in ten lines without the engine,
+    /// <c>TensorPrimitives.Dot</c> per row of a row-major matrix and a 10-slot insertion list (best first). Returns the best row.
+    /// </summary>
+    public static int TensorPrimitivesTop10(ReadOnlySpan<float> matrix, int dims, ReadOnlySpan<float> query, Span<float> best, Span<int> rows)
+    {
+        best.Fill(float.NegativeInfinity);
+        rows.Fill(-1);
+        int items = matrix.Length / dims;
+        for (int r = 0; r < items; r++)
+        {
+            float s = System.Numerics.Tensors.TensorPrimitives.Dot(matrix.Slice(r * dims, dims), query);
+            if (s <= best[9])
+            {
+                continue;
+            }
+
+            int p = 9;
+            while (p > 0 && best[p - 1] < s)
+            {
+                best[p] = best[p - 1];
+                rows[p] = rows[p - 1];
+                p--;
+            }
+
+            best[p] = s;
+            rows[p] = r;
+        }
+
+        return rows[0];
+    }
 }

@@ -198,36 +198,7 @@ internal sealed class ScoringFixture : IDisposable
     }
 
     /// <summary>What a host writes by hand: one TensorPrimitives.Dot per row, keep the best 10 by insertion.</summary>
-    public int BaselineTop10()
-    {
-        Span<float> best = _bestScores;
-        Span<int> rows = _bestRows;
-        best.Fill(float.NegativeInfinity);
-        rows.Fill(-1);
-        ReadOnlySpan<float> m = Matrix;
-        ReadOnlySpan<float> q = Query;
-        for (int r = 0; r < Items; r++)
-        {
-            float s = TensorPrimitives.Dot(m.Slice(r * Dims, Dims), q);
-            if (s <= best[9])
-            {
-                continue;
-            }
-
-            int p = 9;
-            while (p > 0 && best[p - 1] < s)
-            {
-                best[p] = best[p - 1];
-                rows[p] = rows[p - 1];
-                p--;
-            }
-
-            best[p] = s;
-            rows[p] = r;
-        }
-
-        return rows[0];
-    }
+    public int BaselineTop10() => BenchmarkCatalog.TensorPrimitivesTop10(Matrix, Dims, Query, _bestScores, _bestRows);
 
     public void Dispose() => Engine.Dispose();
 }

@@ -75,35 +75,7 @@ public class SuggestBenchmarks
 
     /// <summary>Baseline: TensorPrimitives.Dot per row and a 10-slot insertion list (best first).</summary>
     [Benchmark(Baseline = true)]
-    public int TensorPrimitivesLoop()
-    {
-        Span<float> best = _bestScores;
-        Span<int> rows = _bestRows;
-        best.Fill(float.NegativeInfinity);
-        rows.Fill(-1);
-        ReadOnlySpan<float> m = _matrix;
-        for (int r = 0; r < Items; r++)
-        {
-            float s = System.Numerics.Tensors.TensorPrimitives.Dot(m.Slice(r * Dims, Dims), _query);
-            if (s <= best[9])
-            {
-                continue;
-            }
-
-            int p = 9;
-            while (p > 0 && best[p - 1] < s)
-            {
-                best[p] = best[p - 1];
-                rows[p] = rows[p - 1];
-                p--;
-            }
-
-            best[p] = s;
-            rows[p] = r;
-        }
-
-        return rows[0];
-    }
+    public int TensorPrimitivesLoop() => BenchmarkCatalog.TensorPrimitivesTop10(_matrix, Dims, _query, _bestScores, _bestRows);
 
     /// <summary>The engine's allocation-free overload (personalized path: SIMD scoring + top-k).</summary>
     [Benchmark]

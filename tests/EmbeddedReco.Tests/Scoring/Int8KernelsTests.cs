@@ -333,16 +333,9 @@ public class Int8KernelsTests
     [InlineData("1")]
     public void DotRows_InChildProcessWithHardwareIntrinsicsOnOrOff_BitEqualToReference(string enableHwIntrinsic)
     {
-        string host = Storage.CrashTests.CrashHostPath();
-        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-        psi.ArgumentList.Add(host);
-        psi.ArgumentList.Add("kernels");
-        psi.Environment["DOTNET_EnableHWIntrinsic"] = enableHwIntrinsic;
-        using var process = System.Diagnostics.Process.Start(psi)!;
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
+        var (exitCode, output) = Infrastructure.KernelsChild.Run(enableHwIntrinsic);
 
-        Assert.Equal(0, process.ExitCode);
+        Assert.Equal(0, exitCode);
         Assert.Contains("int8 kernels ok", output, StringComparison.Ordinal);
         if (enableHwIntrinsic == "0")
         {
