@@ -94,38 +94,10 @@ public sealed partial class RecoEngine
     public int SuggestMany(ReadOnlySpan<string> userIds, Span<Suggestion> destination, Span<int> counts, SuggestOptions? options = null)
     {
         ThrowIfDisposed();
-        int players = userIds.Length;
-        if (players == 0)
-        {
-            return 0;
-        }
-
-        if (destination.Length < players)
-        {
-            throw new ArgumentException($"The destination buffer must have room for at least one suggestion per player ({players} players, {destination.Length} slots).", nameof(destination));
-        }
-
-        if (counts.Length < players)
-        {
-            throw new ArgumentException($"counts must have one entry per player ({players} players, {counts.Length} entries).", nameof(counts));
-        }
-
-        for (int i = 0; i < players; i++)
-        {
-            Guard.Id(userIds[i], nameof(userIds), _options.MaxIdBytes, "user");
-        }
-
+        Suggester.CheckBatch(userIds, destination, counts, _options.MaxIdBytes);
         options?.Validate();
-        int perPlayer = destination.Length / players;
-        bool explain = options?.Explain ?? false;
-        for (int start = 0; start < players;)
-        {
-            int batch = Suggester.BatchLength(userIds.Slice(start));
-            _suggester.SuggestMany(userIds.Slice(start, batch), destination.Slice(start * perPlayer, batch * perPlayer), perPlayer, counts.Slice(start, batch), options, explain, this);
-            start += batch;
-        }
-
-        return players;
+        _suggester.SuggestBatches(userIds, destination, counts, options, this);
+        return userIds.Length;
     }
 
     /// <summary>
@@ -176,8 +148,9 @@ public sealed partial class RecoEngine
     /// Prepares the hot paths so that the first real <c>Suggest</c> costs what a steady-state call costs: compiles the scoring
     /// kernels, the fused scoring pass and the list policy, and sizes this thread's working memory for the current catalog. Call it
     /// on a loading screen, after the catalog is loaded, on the thread that will call <c>Suggest</c> (working memory is per thread).
-    /// Changes no state: no player, counter, shown list or seed stream is touched, nothing is written. Optional: without it the first
-    /// call is still at most a few milliseconds slower (docs/PERFORMANCE.md, "First call").
+    /// Changes no state: no player, counter, shown list or seed stream is touched, nothing is written. Takes about 32 calls' time
+    /// (at most about 250 ms on a huge catalog). Optional, but without it the first call of a process pays the JIT (86 ms instead
+    /// of 5 ms at 10k items on the reference machine: docs/PERFORMANCE.md, "Scoring core").
     /// </summary>
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
     public void Warmup()

@@ -162,6 +162,51 @@ internal sealed class Suggester
     }
 
     /// <summary>
+    /// The argument rules of <c>RecoEngine.SuggestMany</c>: at least one slot per player, one count per player, every id valid.
+    /// Throws before anything is suggested.
+    /// </summary>
+    public static void CheckBatch(ReadOnlySpan<string> userIds, Span<Suggestion> destination, Span<int> counts, int maxIdBytes)
+    {
+        int players = userIds.Length;
+        if (destination.Length < players)
+        {
+            throw new ArgumentException($"The destination buffer must have room for at least one suggestion per player ({players} players, {destination.Length} slots).", nameof(destination));
+        }
+
+        if (counts.Length < players)
+        {
+            throw new ArgumentException($"counts must have one entry per player ({players} players, {counts.Length} entries).", nameof(counts));
+        }
+
+        for (int i = 0; i < players; i++)
+        {
+            Diagnostics.Guard.Id(userIds[i], nameof(userIds), maxIdBytes, "user");
+        }
+    }
+
+    /// <summary>
+    /// Serves checked arguments batch by batch (<see cref="BatchLength"/>): player i's list goes to
+    /// <c>destination.Slice(i * perPlayer, perPlayer)</c> with <c>perPlayer = destination.Length / userIds.Length</c>.
+    /// </summary>
+    public void SuggestBatches(ReadOnlySpan<string> userIds, Span<Suggestion> destination, Span<int> counts, SuggestOptions? options, IShownRecorder recorder)
+    {
+        int players = userIds.Length;
+        if (players == 0)
+        {
+            return;
+        }
+
+        int perPlayer = destination.Length / players;
+        bool explain = options?.Explain ?? false;
+        for (int start = 0; start < players;)
+        {
+            int batch = BatchLength(userIds.Slice(start));
+            SuggestMany(userIds.Slice(start, batch), destination.Slice(start * perPlayer, batch * perPlayer), perPlayer, counts.Slice(start, batch), options, explain, recorder);
+            start += batch;
+        }
+    }
+
+    /// <summary>
     /// How many of <paramref name="userIds"/> (from the start) one shared scan serves: at most <see cref="MaxBatch"/>, and no id
     /// twice (a repeated player's second list depends on the first one, so it starts the next batch).
     /// </summary>
