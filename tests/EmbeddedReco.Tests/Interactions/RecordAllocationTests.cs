@@ -3,6 +3,7 @@ using EmbeddedReco.Tests.Infrastructure;
 namespace EmbeddedReco.Tests.Interactions;
 
 /// <summary>Record on a known player and a known item allocates nothing in steady state, for every interaction kind.</summary>
+[Collection(SerialCollection.Name)]
 public class RecordAllocationTests
 {
     public static TheoryData<InteractionKind, double> Kinds() => new()
