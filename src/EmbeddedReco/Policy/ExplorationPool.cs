@@ -75,7 +75,6 @@ internal static class ExplorationPool
         int want = Math.Min(policy.ExplorationPoolSize, catalog.Count);
         ScratchArray.Grow(ref scratch.PoolRows, pool + want);
         ScratchArray.Grow(ref scratch.PoolWeights, pool + want);
-        ScratchArray.Grow(ref scratch.PoolScores, want);
         ScratchArray.Grow(ref scratch.PoolKeys, want);
         var rows = fresh.Rows;
         var keys = fresh.Keys;
@@ -119,11 +118,6 @@ internal static class ExplorationPool
         }
 
         fresh.NoteAgedOut(agedOut);
-        for (int i = 0; i < picked; i++)
-        {
-            scratch.PoolScores[i] = -(float)counters.Impressions(pickedRows[i]);
-        }
-
         return pool + picked;
     }
 

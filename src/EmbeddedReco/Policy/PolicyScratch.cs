@@ -12,7 +12,6 @@ internal sealed class PolicyScratch
     [ThreadStatic]
     private static PolicyScratch? t_current;
 
-    public float[] Aux = Array.Empty<float>();
     public string[] RecentIds = Array.Empty<string>();
     public int[] PenalizedRows = Array.Empty<int>();
     public int[] Candidates = Array.Empty<int>();
@@ -23,25 +22,23 @@ internal sealed class PolicyScratch
     public int[] Picked = Array.Empty<int>();
     public int[] PoolRows = Array.Empty<int>();
     public double[] PoolWeights = Array.Empty<double>();
-    public float[] PoolScores = Array.Empty<float>();
     public long[] PoolKeys = Array.Empty<long>();
     public PolicyPick[] Picks = Array.Empty<PolicyPick>();
     public string[] TagNames = new string[64];
     public int[] TagCounts = new int[64];
 
-    /// <summary>The calling thread's instance, grown for a catalog of <paramref name="items"/>, <paramref name="candidates"/>
-    /// candidates and a list of <paramref name="count"/>.</summary>
-    public static PolicyScratch For(int items, int candidates, int count)
+    /// <summary>The calling thread's instance, grown for <paramref name="candidates"/> candidates and a list of
+    /// <paramref name="count"/> (nothing in it grows with the catalog).</summary>
+    public static PolicyScratch For(int candidates, int count)
     {
         var s = t_current ??= new PolicyScratch();
-        s.Ensure(items, candidates, count);
+        s.Ensure(candidates, count);
         return s;
     }
 
     /// <summary>Grows every buffer for the given sizes (used directly by tests that own an instance).</summary>
-    public void Ensure(int items, int candidates, int count)
+    public void Ensure(int candidates, int count)
     {
-        ScratchArray.Grow(ref Aux, items);
         ScratchArray.Grow(ref Candidates, candidates);
         ScratchArray.Grow(ref CandidateScores, candidates);
         ScratchArray.Grow(ref MmrRelevance, candidates);

@@ -74,12 +74,7 @@ internal static class ContentScan
     }
 
     /// <summary>The exact (float32) similarity of one row, bit-identical to the float32 scan's value for that row.</summary>
-    public static float Exact(CatalogSnapshot catalog, int row, ReadOnlySpan<float> query)
-    {
-        Span<float> one = stackalloc float[1];
-        VectorKernels.DotRows(catalog.Row(row), catalog.Dimensions, query, one);
-        return one[0];
-    }
+    public static float Exact(CatalogSnapshot catalog, int row, ReadOnlySpan<float> query) => VectorKernels.Dot(catalog.Row(row), query);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ScoreBlock(CatalogSnapshot catalog, QuantizedRows? quantized, ReadOnlySpan<float> query, ReadOnlySpan<short> queryCodes, float queryScale, int start, Span<float> block)

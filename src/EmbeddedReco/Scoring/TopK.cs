@@ -215,80 +215,6 @@ internal static class TopK
         Finish(r, sc, idRank, count);
     }
 
-    /// <summary>
-    /// <see cref="Select"/> over the listed <paramref name="rows"/> only (scores read at those rows): the same order and the
-    /// same result as selecting over a score array that is NaN everywhere else.
-    /// </summary>
-    public static int SelectRows<TFilter>(
-        ReadOnlySpan<int> rows,
-        ReadOnlySpan<float> scores,
-        ReadOnlySpan<int> idRank,
-        int k,
-        ref TFilter filter,
-        Span<int> rowsOut,
-        Span<float> scoresOut)
-        where TFilter : struct, IRowFilter
-    {
-        if (k <= 0)
-        {
-            return 0;
-        }
-
-        int count = 0;
-        float rootScore = float.NegativeInfinity;
-        foreach (int row in rows)
-        {
-            Offer(row, scores[row], idRank, k, ref filter, rowsOut, scoresOut, ref count, ref rootScore);
-        }
-
-        return Finish(rowsOut, scoresOut, idRank, count);
-    }
-
-    /// <summary>One row through the bounded heap: rejected by one comparison unless it beats the worst kept entry.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Offer<TFilter>(int i, float s, ReadOnlySpan<int> idRank, int k, ref TFilter filter, Span<int> rowsOut, Span<float> scoresOut, ref int count, ref float rootScore)
-        where TFilter : struct, IRowFilter
-    {
-        if (count == k)
-        {
-            // Fast reject: worse than the worst kept entry (ties need the id comparison below).
-            if (!(s >= rootScore))
-            {
-                return;
-            }
-
-            if (s == rootScore && idRank[i] > idRank[rowsOut[0]])
-            {
-                return;
-            }
-        }
-        else if (float.IsNaN(s))
-        {
-            return;
-        }
-
-        if (!filter.Accept(i))
-        {
-            return;
-        }
-
-        if (count < k)
-        {
-            rowsOut[count] = i;
-            scoresOut[count] = s;
-            SiftUp(rowsOut, scoresOut, idRank, count);
-            count++;
-        }
-        else
-        {
-            rowsOut[0] = i;
-            scoresOut[0] = s;
-            SiftDown(rowsOut, scoresOut, idRank, 0, count);
-        }
-
-        rootScore = scoresOut[0];
-    }
-
     /// <summary>Heap sort: repeatedly moves the worst to the end, leaving the best first. Returns <paramref name="count"/>.</summary>
     private static int Finish(Span<int> rowsOut, Span<float> scoresOut, ReadOnlySpan<int> idRank, int count)
     {
@@ -305,24 +231,6 @@ internal static class TopK
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Better(float sa, int ra, float sb, int rb, ReadOnlySpan<int> idRank) =>
         sa > sb || (sa == sb && idRank[ra] < idRank[rb]);
-
-    private static void SiftUp(Span<int> rows, Span<float> sc, ReadOnlySpan<int> ids, int i)
-    {
-        while (i > 0)
-        {
-            int parent = (i - 1) >> 1;
-            // Min-heap by rank: the parent must be worse than (or equal to) the child.
-            if (Better(sc[parent], rows[parent], sc[i], rows[i], ids))
-            {
-                Swap(rows, sc, parent, i);
-                i = parent;
-            }
-            else
-            {
-                break;
-            }
-        }
-    }
 
     private static void SiftDown(Span<int> rows, Span<float> sc, ReadOnlySpan<int> ids, int i, int count)
     {
