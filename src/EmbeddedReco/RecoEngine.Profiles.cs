@@ -10,13 +10,16 @@ public sealed partial class RecoEngine
     /// <summary>
     /// Records what a player did. The player's profile and the item's popularity change in memory before this returns, so the
     /// next <see cref="Suggest(string)"/> already reflects it; the writes to the file (log row, profile, item counters, engagement)
-    /// are queued as one batch that the writer commits in one transaction (this never waits for the disk).
+    /// are queued as one batch that the writer commits in one transaction. Never waits: not for the disk, a commit, a checkpoint,
+    /// a training run or a snapshot's encoding (a snapshot load or an upsert holds the engine's state lock only while it publishes).
     /// </summary>
     /// <remarks>
     /// An interaction on an item that is not in the catalog is written to the interaction log and counted in the player's
     /// <see cref="UserProfile.InteractionCount"/>, but changes no vector (there is none to learn from) and logs a warning:
     /// a game may record a click on an item that was removed a moment earlier, and that must not crash its loop.
-    /// Allocation-free in steady state (a new player or a consumption allocates).
+    /// Allocation-free in steady state (a player's first interaction, or an item kept in a player's history for the first
+    /// time, allocates). Under a flood that outruns the disk, the call is refused once
+    /// <see cref="RecoEngineOptions.MaxPendingWrites"/> writes wait (see <see cref="TryRecord"/> for a refusal without an exception).
     /// </remarks>
     /// <param name="interaction">The interaction.</param>
     /// <exception cref="ArgumentNullException">An id is null.</exception>
@@ -25,28 +28,79 @@ public sealed partial class RecoEngine
     /// <exception cref="ArgumentOutOfRangeException">A <see cref="InteractionKind.Play"/> value outside 0 to
     /// <see cref="Interaction.MaxPlaySeconds"/> (seven days) or a <see cref="InteractionKind.Rating"/> value outside 0 to
     /// <see cref="Interaction.MaxRatingStars"/> (1000).</exception>
-    /// <exception cref="RecoException">A previous storage failure has not been resolved by <see cref="Flush"/>; nothing was changed.</exception>
+    /// <exception cref="RecoException"><see cref="RecoErrorCode.StorageQueueFull"/>: <see cref="RecoEngineOptions.MaxPendingWrites"/>
+    /// writes wait for the writer; or a previous storage failure has not been resolved by <see cref="Flush"/>. Nothing was changed.</exception>
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
     public void Record(in Interaction interaction)
+    {
+        if (!TryRecord(in interaction))
+        {
+            throw new RecoException(
+                RecoErrorCode.StorageQueueFull,
+                $"The interaction was not recorded: {_options.MaxPendingWrites} writes (RecoEngineOptions.MaxPendingWrites) wait for the writer, a flood has outrun the disk. Nothing was changed; record it again later, or use TryRecord.");
+        }
+    }
+
+    /// <summary>
+    /// Records what a player did, like <see cref="Record(in Interaction)"/>, but returns false instead of throwing when the write
+    /// queue is full (<see cref="RecoEngineOptions.MaxPendingWrites"/> writes wait for the writer: a flood that outruns the disk).
+    /// A refused interaction changes nothing; the game may record it again on a later frame or drop it knowingly.
+    /// </summary>
+    /// <param name="interaction">The interaction.</param>
+    /// <returns>True when recorded; false when refused because the write queue is full (nothing was changed).</returns>
+    /// <exception cref="ArgumentNullException">An id is null.</exception>
+    /// <exception cref="ArgumentException">As for <see cref="Record(in Interaction)"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">As for <see cref="Record(in Interaction)"/>.</exception>
+    /// <exception cref="RecoException">A previous storage failure has not been resolved by <see cref="Flush"/>; nothing was changed.</exception>
+    /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
+    public bool TryRecord(in Interaction interaction)
     {
         ThrowIfDisposed();
         InteractionRecorder.Validate(in interaction, _options.MaxIdBytes);
         long ticks = interaction.Timestamp?.UtcTicks ?? NowTicks();
-        RecordCore(interaction.UserId, interaction.ItemId, interaction.Kind, interaction.Value, ticks);
+        return RecordCore(interaction.UserId, interaction.ItemId, interaction.Kind, interaction.Value, ticks);
     }
 
-    /// <summary>Applies a validated interaction and queues its writes as one batch (committed in one transaction: a crash never leaves part of it).</summary>
-    private void RecordCore(string userId, string itemId, InteractionKind kind, double value, long ticks)
+    /// <summary>
+    /// Writes queued for the writer thread and not yet taken by it: near 0 at game rates; it grows only when records outrun the
+    /// disk, up to <see cref="RecoEngineOptions.MaxPendingWrites"/> (a diagnostic for a host's debug overlay or telemetry).
+    /// </summary>
+    public int PendingWrites => _store.PendingWrites;
+
+    /// <summary>
+    /// Applies a validated interaction and queues its writes as one batch (committed in one transaction: a crash never leaves part
+    /// of it). False, changing nothing, when the write queue is full.
+    /// </summary>
+    private bool RecordCore(string userId, string itemId, InteractionKind kind, double value, long ticks)
     {
         double weight = _recorder.WeightOf(kind, value);
-        bool known;
+        bool known = false, refused = false, firstRefusal = false;
         lock (_mutation)
         {
             ThrowIfDisposed();
             _store.ThrowIfFaulted();
-            var catalog = _state.Catalog;
-            using var writes = _store.BeginBatch();
-            known = _recorder.Apply(writes, catalog, userId, itemId, kind, value, weight, ticks);
+            if (_store.IsFull)
+            {
+                refused = true;
+                firstRefusal = _recorder.Refuse();
+            }
+            else
+            {
+                _recorder.Accepted();
+                var catalog = _state.Catalog;
+                using var writes = _store.BeginBatch();
+                known = _recorder.Apply(writes, catalog, userId, itemId, kind, value, weight, ticks);
+            }
+        }
+
+        if (refused)
+        {
+            if (firstRefusal)
+            {
+                Log.WriteQueueFull(_logger, _options.MaxPendingWrites);
+            }
+
+            return false;
         }
 
         if (!known)
@@ -55,6 +109,7 @@ public sealed partial class RecoEngine
         }
 
         _trainer.CountInteraction();
+        return true;
     }
 
     /// <summary>
@@ -72,15 +127,18 @@ public sealed partial class RecoEngine
             outcome = _recorder.ApplyShown(_store, _state.Catalog, userId, list, ticks);
         }
 
-        outcome.Log(_logger, userId, list.Length);
+        outcome.Log(_logger, userId, list.Length, _options.MaxPendingWrites);
         for (int i = 0; i < outcome.Recorded; i++)
         {
             _trainer.CountInteraction(); // counts interactions, as for Record
         }
     }
 
-    /// <summary>Impressions of shown lists skipped because the store was faulted (see <see cref="RecordShownImpressions"/>).</summary>
+    /// <summary>Impressions of shown lists skipped because the store was faulted or its queue full (see <see cref="RecordShownImpressions"/>).</summary>
     internal long SkippedImpressions => _recorder.SkippedImpressions;
+
+    /// <summary>Interactions refused because the write queue was full (see <see cref="TryRecord"/>).</summary>
+    internal long RefusedInteractions => _recorder.RefusedInteractions;
 
     /// <summary>Returns a copy of what the engine knows about a player, or null for a player with no recorded interaction.</summary>
     /// <param name="userId">The player's id.</param>

@@ -88,12 +88,16 @@ public sealed class RecoEngineOptions
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// The most writes queued for the writer thread before <see cref="RecoEngine.Record"/>, <see cref="RecoEngine.UpsertItems"/>
-    /// and <see cref="RecoEngine.ForgetUser"/> wait for it to catch up (a Record queues about five). This bounds how far the file
-    /// can lag behind memory, so how much a crash of the process can take, under a flood that outruns the disk; below the writer's
-    /// throughput (see docs/RELIABILITY.md) nothing ever waits. Default 10,000; at least 100.
+    /// The most writes queued for the writer thread (about one per <see cref="RecoEngine.Record"/>: a player's profile, per-item
+    /// state and engagement and an item's counters are coalesced, written once per commit however often they changed). Past it an
+    /// interaction is refused, never waited for: <see cref="RecoEngine.Record"/> throws <see cref="RecoErrorCode.StorageQueueFull"/>,
+    /// <see cref="RecoEngine.TryRecord"/> returns false, and a <c>Suggest</c> that records its list as impressions skips them.
+    /// This bounds how far the file can lag behind memory (so how much a crash of the process can take) and the queue's memory
+    /// (about 64 bytes a write), under a flood that outruns the disk; at game rates the queue stays near empty
+    /// (<see cref="RecoEngine.PendingWrites"/>). Bulk calls (<see cref="RecoEngine.UpsertItems"/>, <see cref="RecoEngine.ForgetUser"/>,
+    /// a snapshot load) are never refused by it. Default 250,000 (about 16 MB at the bound); at least 100.
     /// </summary>
-    public int MaxPendingWrites { get; set; } = 10_000;
+    public int MaxPendingWrites { get; set; } = 250_000;
 
     /// <summary>
     /// The most interaction log rows kept on the device (the log only feeds <see cref="RecoEngine.ExportEvents"/>): at each checkpoint

@@ -19,6 +19,11 @@ public enum RecoErrorCode
     /// validation), or of an unknown storage format. The file was not changed; see docs/RELIABILITY.md for recovery.</summary>
     StorageCorrupt = 3,
 
+    /// <summary>An interaction was refused because <see cref="RecoEngineOptions.MaxPendingWrites"/> writes already wait for the
+    /// writer thread: a flood of records has outrun the disk. Nothing was changed; record it again later (or use
+    /// <see cref="RecoEngine.TryRecord"/>), lower the rate, or raise the bound. <c>Record</c> never waits instead.</summary>
+    StorageQueueFull = 4,
+
     /// <summary>A snapshot does not start with the EmbeddedReco magic bytes.</summary>
     SnapshotBadMagic = 100,
 

@@ -42,6 +42,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 27, Level = LogLevel.Warning, Message = "Storage is faulted: impressions of shown lists are not recorded until Flush recovers it ({Count} skipped in this list; logged once per failure)")]
     public static partial void ImpressionsSkipped(ILogger logger, int count);
 
+    [LoggerMessage(EventId = 28, Level = LogLevel.Warning, Message = "The write queue is full ({MaxPendingWrites} writes wait for the writer: records outrun the disk); interactions are refused, and impressions of shown lists skipped, until it drains (logged once per episode)")]
+    public static partial void WriteQueueFull(ILogger logger, int maxPendingWrites);
+
     [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Scorer {Scorer} faulted and was skipped for this call: {Reason}")]
     public static partial void ScorerFault(ILogger logger, Exception? exception, string scorer, string reason);
 

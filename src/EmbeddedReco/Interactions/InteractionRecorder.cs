@@ -30,6 +30,8 @@ internal sealed class InteractionRecorder
     private readonly bool[] _consumedKinds;
     private long _skippedImpressions; // shown-list impressions skipped while the store was faulted
     private bool _skippingImpressions; // under the mutation lock: the skip was logged for the current failure
+    private long _refused; // interactions refused (and shown lists skipped) because the write queue was full
+    private bool _queueFull; // under the mutation lock: the full queue was logged for the current episode
 
     public InteractionRecorder(RecoEngineOptions options, PlayerStore players)
     {
@@ -147,8 +149,32 @@ internal sealed class InteractionRecorder
         return known;
     }
 
-    /// <summary>Impressions of shown lists skipped because the store was faulted (see <see cref="ApplyShown"/>).</summary>
+    /// <summary>Impressions of shown lists skipped because the store was faulted or its queue full (see <see cref="ApplyShown"/>).</summary>
     public long SkippedImpressions => Interlocked.Read(ref _skippedImpressions);
+
+    /// <summary>Interactions refused because the write queue was full (<see cref="RecoEngineOptions.MaxPendingWrites"/>).</summary>
+    public long RefusedInteractions => Interlocked.Read(ref _refused);
+
+    /// <summary>
+    /// Counts an interaction refused because the write queue is full (call under the engine's mutation lock); true for the first
+    /// refusal of an episode (to be logged once, outside the lock).
+    /// </summary>
+    public bool Refuse()
+    {
+        Interlocked.Increment(ref _refused);
+        return StartFullEpisode();
+    }
+
+    /// <summary>True when the write queue was not known to be full before (the first refusal or skip of an episode).</summary>
+    private bool StartFullEpisode()
+    {
+        bool first = !_queueFull;
+        _queueFull = true;
+        return first;
+    }
+
+    /// <summary>The queue took a write again: the next refusal starts a new episode (call under the engine's mutation lock).</summary>
+    public void Accepted() => _queueFull = false;
 
     /// <summary>
     /// Applies a shown list as impressions (call under the engine's mutation lock), their writes queued as one batch. While the
@@ -162,10 +188,17 @@ internal sealed class InteractionRecorder
             Interlocked.Add(ref _skippedImpressions, list.Length);
             bool warn = !_skippingImpressions;
             _skippingImpressions = true;
-            return new ShownOutcome(0, null, warn);
+            return new ShownOutcome(0, null, warn, false);
         }
 
         _skippingImpressions = false;
+        if (store.IsFull)
+        {
+            Interlocked.Add(ref _skippedImpressions, list.Length);
+            return new ShownOutcome(0, null, false, StartFullEpisode());
+        }
+
+        _queueFull = false;
         double weight = WeightOf(InteractionKind.Impression, 1);
         string? unknown = null;
         int recorded = 0;
@@ -180,18 +213,19 @@ internal sealed class InteractionRecorder
             recorded++;
         }
 
-        return new ShownOutcome(recorded, unknown, false);
+        return new ShownOutcome(recorded, unknown, false, false);
     }
 }
 
 /// <summary>What <see cref="InteractionRecorder.ApplyShown"/> did: impressions recorded, an item not in the catalog, whether to warn of a skip.</summary>
 internal readonly struct ShownOutcome
 {
-    public ShownOutcome(int recorded, string? unknownItem, bool skippedWarning)
+    public ShownOutcome(int recorded, string? unknownItem, bool skippedWarning, bool queueFullWarning)
     {
         Recorded = recorded;
         UnknownItem = unknownItem;
         SkippedWarning = skippedWarning;
+        QueueFullWarning = queueFullWarning;
     }
 
     /// <summary>Impressions applied (0 when skipped).</summary>
@@ -203,9 +237,17 @@ internal readonly struct ShownOutcome
     /// <summary>The list was skipped and this is the first skip of the current storage failure.</summary>
     public bool SkippedWarning { get; }
 
+    /// <summary>The list was skipped because the write queue is full, and this is the first refusal of the episode.</summary>
+    public bool QueueFullWarning { get; }
+
     /// <summary>Logs the outcome (outside any lock).</summary>
-    public void Log(Microsoft.Extensions.Logging.ILogger logger, string userId, int listLength)
+    public void Log(Microsoft.Extensions.Logging.ILogger logger, string userId, int listLength, int maxPendingWrites)
     {
+        if (QueueFullWarning)
+        {
+            Diagnostics.Log.WriteQueueFull(logger, maxPendingWrites);
+        }
+
         if (SkippedWarning)
         {
             Diagnostics.Log.ImpressionsSkipped(logger, listLength);

@@ -19,8 +19,10 @@ namespace EmbeddedReco.Storage;
 /// <see cref="ConcurrentQueue{T}"/> (a ring that is reused once it has grown to the backlog, so queuing allocates nothing in steady
 /// state); the writer thread never takes the queue lock: it counts what was published, dequeues exactly that many writes (whole
 /// batches only) and sleeps on a gate of its own that a producer touches only when the writer is idle. So a producer never waits for
-/// the writer (a swap, an encode, a commit, a checkpoint, a thread the OS has descheduled), except at the documented bound
-/// <see cref="RecoEngineOptions.MaxPendingWrites"/>.
+/// the writer (a swap, an encode, a commit, a checkpoint, a thread the OS has descheduled), ever. State writes (a profile, an
+/// item's counters, a per-item state, an engagement row) are not queued one per change but coalesced into <see cref="DirtyKeys"/>:
+/// the queue holds the log rows and the rare structural writes, about one write per Record. At the documented bound
+/// <see cref="RecoEngineOptions.MaxPendingWrites"/> an interaction is refused (<see cref="IsFull"/>), never waited for.
 /// </remarks>
 /// <remarks>
 /// Failure handling: a batch whose commit failed is kept, in order, ahead of newer writes and replayed (after reopening the file)
@@ -40,12 +42,13 @@ internal sealed class LiteStore : IDisposable
     private readonly long _checkpointIntervalTicks; // Stopwatch ticks; 0 = only on flush
     private readonly object _lock = new object(); // producers only: the writer thread never takes it
     private readonly object _wakeGate = new object(); // the writer sleeps on it; producers pulse it only when the writer is idle
-    private readonly AutoResetEvent _drained = new AutoResetEvent(false); // set by the writer after a take when producers wait
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _opened = new ManualResetEventSlim(false);
     private Exception? _openError;
     private DatabaseFile? _file;
     private readonly ConcurrentQueue<WriteOp> _pending = new ConcurrentQueue<WriteOp>();
+    private DirtyKeys _dirty = new DirtyKeys(); // producers add state keys here (see DirtyKeys); the writer swaps it with _spareDirty
+    private DirtyKeys _spareDirty = new DirtyKeys(); // the writer's
     private readonly List<WriteOp> _work = new List<WriteOp>(1024);
     private readonly List<WriteOp> _failed = new List<WriteOp>();
     private readonly List<FlushRequest> _waiters = new List<FlushRequest>();
@@ -59,6 +62,9 @@ internal sealed class LiteStore : IDisposable
     private long _published; // writes of complete batches enqueued (producers, under _lock)
     private long _taken; // writes dequeued by the writer thread (written by it only)
     private int _batchOps; // writes of the batch being queued (under _lock)
+    private int _batchKeys; // state keys of the batch being queued (under _lock)
+    private DirtyKeys? _batchDirty; // the dirty set the batch being queued is inside (under _lock)
+    private bool _replaying; // the writer's current work holds kept writes of a failed commit (log rows may already exist)
     private int _queuedFlushes; // Flush requests published and not yet taken (a faulted writer retries for them)
     private int _writerIdle; // 1 while the writer is (about to be) asleep on _wakeGate
     private Exception? _fault;
@@ -69,8 +75,6 @@ internal sealed class LiteStore : IDisposable
     private int _setAside;
 
     private readonly int _maxPending;
-    private int _producersWaiting;
-    private long _backPressureWaits;
     private long _batchesBegun;
 
     private LiteStore(string path, int dimensions, int maxPending, ILogger logger, TimeSpan checkpointInterval, IStoreHost host)
@@ -85,6 +89,26 @@ internal sealed class LiteStore : IDisposable
             ? 0
             : (long)(checkpointInterval.TotalSeconds * Stopwatch.Frequency);
         _thread = new Thread(Run) { IsBackground = true, Name = "EmbeddedReco writer" };
+        GrowRing(_pending, RingWrites);
+    }
+
+    /// <summary>Writes the ring holds before it must grow (about 256 KB): a backlog within it never allocates on a producer.</summary>
+    internal const int RingWrites = 4096;
+
+    /// <summary>
+    /// Grows the queue's ring to hold <paramref name="writes"/> (a <see cref="ConcurrentQueue{T}"/> grows by doubling its tail
+    /// segment and keeps the last one once drained), so that the first backlogs after open do not allocate on the game's thread.
+    /// </summary>
+    private static void GrowRing(ConcurrentQueue<WriteOp> queue, int writes)
+    {
+        for (int i = 0; i < writes; i++)
+        {
+            queue.Enqueue(default);
+        }
+
+        while (queue.TryDequeue(out _))
+        {
+        }
     }
 
     /// <summary>Test seam: called on the writer thread before each commit; a returned exception fails that batch.</summary>
@@ -150,26 +174,13 @@ internal sealed class LiteStore : IDisposable
 
     /// <summary>
     /// Starts queueing many writes under one acquisition of the queue lock and one wake-up of the writer: the writer never
-    /// commits part of a batch (an UpsertItems, a Record's log row, profile and engagement, a snapshot load). Dispose the batch to
-    /// release the lock; keep it short: the writer waits meanwhile.
+    /// commits part of a batch (an UpsertItems, a Record's log row, profile and engagement, a snapshot load). Never waits for the
+    /// writer. Dispose the batch to release the lock; keep it short: other producers wait meanwhile (the writer does not).
     /// </summary>
     public QueueBatch BeginBatch()
     {
         Monitor.Enter(_lock);
         Interlocked.Increment(ref _batchesBegun);
-        if (Pending >= _maxPending && Volatile.Read(ref _fault) is null && !_stop)
-        {
-            // Back-pressure: a flood that outruns the disk waits here (documented bound: MaxPendingWrites), never anywhere else.
-            Interlocked.Increment(ref _backPressureWaits);
-            Interlocked.Increment(ref _producersWaiting);
-            while (Pending >= _maxPending && Volatile.Read(ref _fault) is null && !_stop)
-            {
-                _drained.WaitOne(10); // the writer sets it after each take; the timeout only guards a missed signal
-            }
-
-            Interlocked.Decrement(ref _producersWaiting);
-        }
-
         if (_stop)
         {
             Monitor.Exit(_lock);
@@ -177,8 +188,16 @@ internal sealed class LiteStore : IDisposable
         }
 
         _batchOps = 0;
+        _batchKeys = 0;
+        _batchDirty = DirtyKeys.Enter(ref _dirty);
         return new QueueBatch(this);
     }
+
+    /// <summary>
+    /// True when <see cref="RecoEngineOptions.MaxPendingWrites"/> writes wait for the writer: a flood has outrun the disk, and an
+    /// interaction is refused rather than queued (checked by producers under the engine's mutation lock, which serializes them).
+    /// </summary>
+    public bool IsFull => Pending >= _maxPending;
 
     /// <summary>Writes published and not yet taken by the writer thread.</summary>
     private long Pending => Interlocked.Read(ref _published) - Interlocked.Read(ref _taken);
@@ -189,8 +208,6 @@ internal sealed class LiteStore : IDisposable
     /// <summary>Batches (and single writes) ever started by producers: unchanged across a call proves it queued nothing (for tests).</summary>
     internal long BatchesBegun => Interlocked.Read(ref _batchesBegun);
 
-    /// <summary>How many times a producer waited because <see cref="RecoEngineOptions.MaxPendingWrites"/> writes were pending.</summary>
-    internal long BackPressureWaits => Interlocked.Read(ref _backPressureWaits);
 
     /// <summary>Writes queued under the store's lock; see <see cref="BeginBatch"/>.</summary>
     internal readonly ref struct QueueBatch
@@ -204,20 +221,36 @@ internal sealed class LiteStore : IDisposable
 
         public void Add(in WriteOp op)
         {
+            if (_store._batchDirty!.TryAdd(op))
+            {
+                _store._batchKeys++;
+                return;
+            }
+
             _store._pending.Enqueue(op.Kind == WriteOpKind.LogInteraction ? op.WithSequence(Interlocked.Increment(ref _store._nextLogId) - 1) : op);
             _store._batchOps++;
         }
 
         public void Dispose()
         {
-            int ops = _store._batchOps;
-            _store._batchOps = 0;
-            if (ops > 0)
+            var store = _store;
+            int ops = store._batchOps;
+            if (ops == 0 && store._batchKeys > 0)
             {
-                _store.Publish(ops);
+                store._pending.Enqueue(new WriteOp(WriteOpKind.StateChanged, string.Empty)); // wakes the writer and is counted
+                ops = 1;
             }
 
-            Monitor.Exit(_store._lock);
+            store._batchOps = 0;
+            store._batchKeys = 0;
+            if (ops > 0)
+            {
+                store.Publish(ops);
+            }
+
+            store._batchDirty!.Exit();
+            store._batchDirty = null;
+            Monitor.Exit(store._lock);
         }
     }
 
@@ -290,10 +323,8 @@ internal sealed class LiteStore : IDisposable
             Monitor.PulseAll(_wakeGate);
         }
 
-        _drained.Set();
         _thread.Join();
         _opened.Dispose();
-        _drained.Dispose(); // no producer waits on it any more: they wait holding _lock, which the stop above took
     }
 
     private static RecoException Faulted(Exception fault) => fault as RecoException ?? new RecoException(
@@ -454,19 +485,28 @@ internal sealed class LiteStore : IDisposable
         retrying = Volatile.Read(ref _fault) is not null;
         Volatile.Write(ref _retryRequested, 0);
         _work.Clear();
-        if (_failed.Count > 0)
+        _replaying = _failed.Count > 0;
+        if (_replaying)
         {
             _work.AddRange(_failed);
             _failed.Clear();
         }
 
+        // Read the stop before taking: once it is set no producer can publish (both happen under the queue lock), so a stopping
+        // take is the last and holds everything. Read after the take, a stop set meanwhile would end the writer with the writes
+        // published during the take still queued.
+        bool stopping = _stop;
         Take();
-        return _stop;
+        return stopping;
     }
 
     private bool RetryWanted() => Volatile.Read(ref _retryRequested) != 0 || Volatile.Read(ref _queuedFlushes) > 0;
 
-    /// <summary>Moves every published write into <see cref="_work"/> (producers keep publishing meanwhile) and releases held-back producers.</summary>
+    /// <summary>
+    /// Moves every published write into <see cref="_work"/> (producers keep publishing meanwhile), then swaps out the dirty keys and
+    /// adds one write per key. The count is read before the swap, so every batch taken has its keys in the swapped set (a batch
+    /// published after the count may have its keys there too: its state is written one commit early, never late).
+    /// </summary>
     private void Take()
     {
         long available = Pending;
@@ -486,10 +526,9 @@ internal sealed class LiteStore : IDisposable
         }
 
         Interlocked.Add(ref _taken, available);
-        if (Volatile.Read(ref _producersWaiting) > 0)
-        {
-            _drained.Set();
-        }
+        var dirty = Interlocked.Exchange(ref _dirty, _spareDirty);
+        dirty.DrainInto(_work);
+        _spareDirty = dirty;
     }
 
     /// <summary>Sleeps until a producer publishes (or a retry is asked for when <paramref name="faulted"/>), a stop, or the timeout.</summary>
@@ -620,7 +659,6 @@ internal sealed class LiteStore : IDisposable
 
         int kept = _failed.Count + (int)Pending;
         Volatile.Write(ref _fault, ex);
-        _drained.Set(); // producers held back by MaxPendingWrites see the fault and stop waiting
 
         Log.StorageWriteFailed(_logger, ex, kept);
         foreach (var w in _waiters)
@@ -698,7 +736,16 @@ internal sealed class LiteStore : IDisposable
         switch (op.Kind)
         {
             case WriteOpKind.LogInteraction:
-                log.Upsert(BsonCodec.Interaction(op.Sequence, op.Key, op.Key2!, op.InteractionKind, op.Value, op.Ticks));
+                var row = BsonCodec.Interaction(op.Sequence, op.Key, op.Key2!, op.InteractionKind, op.Value, op.Ticks);
+                if (_replaying)
+                {
+                    log.Upsert(row); // a kept write: its commit may have reached the file before it failed
+                }
+                else
+                {
+                    log.Insert(row); // a new id: an insert costs a third less than an upsert (no lookup first)
+                }
+
                 break;
             case WriteOpKind.UserChanged:
                 _dirtyUsers.Add(op.Key);

@@ -20,6 +20,9 @@ internal enum WriteOpKind : byte
 
     /// <summary>Deletes the interaction log rows with ids up to <see cref="WriteOp.Sequence"/> (exported and confirmed, or over the size cap).</summary>
     PruneLog,
+
+    /// <summary>Writes nothing: marks a batch whose writes were all coalesced state keys (<see cref="DirtyKeys"/>), so the writer wakes and takes them.</summary>
+    StateChanged,
 }
 
 /// <summary>One queued write. A value type: queuing a Record's writes allocates nothing in steady state.</summary>
