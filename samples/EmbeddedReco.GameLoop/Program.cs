@@ -21,6 +21,9 @@ catch (ArgumentException ex)
 
 const int TicksPerSecond = 60;
 const double FrameBudgetMs = 1000.0 / TicksPerSecond;
+// Engine allocations count against the 0 B target only after this window of simulated time: every player has made first contact
+// by then (a first visit comes within 6 s), and a first contact creates the player's profile, which legitimately allocates.
+const int AllocationWarmupSeconds = 10;
 var start = new DateTimeOffset(2026, 1, 1, 18, 0, 0, TimeSpan.Zero);
 var simNow = start;
 
@@ -82,21 +85,35 @@ long totalTicks = (long)options.SimulatedSeconds * TicksPerSecond;
 int buckets = (options.SimulatedSeconds + options.BucketSeconds - 1) / options.BucketSeconds;
 var timeline = new Timeline(names.Length, buckets, options.BucketSeconds);
 var userScore = new double[players.Count];
-var latencies = new long[(players.Count * (options.SimulatedSeconds / 2 + 2)) + 16];
-int latencyCount = 0;
+// Upper bounds, so that the loop's own measuring never allocates: a player opens the shop at most every 2 simulated seconds, and a
+// shop open records at most one impression per shelf slot plus a click, a play and a purchase.
+int maxShopOpens = (players.Count * (options.SimulatedSeconds / 2 + 2)) + 16;
+var suggestLatency = new LatencyRecorder("Suggest", maxShopOpens);
+var recordLatency = new LatencyRecorder("Record", (int)Math.Min(Array.MaxLength, (long)maxShopOpens * (options.ShelfSize + 3)));
+var frames = new FrameBudget(FrameBudgetMs);
+var engineAllocations = new EngineAllocations(AllocationWarmupSeconds);
 var shelf = new Suggestion[options.ShelfSize];
 var outcome = new List<Interaction>(options.ShelfSize + 8);
-long suggestAllocated = 0, frameOverBudget = 0, maxFrameTicks = 0, interactions = 0, maxRecordTicks = 0, slowRecords = 0;
-long slowRecordThreshold = Stopwatch.Frequency / 1000; // 1 ms
+long interactions = 0;
 
 // Off-policy log of the exploring variant: every impression with its logged propensity and whether it was clicked, plus
 // whether the slot was an exploration pick (Suggestion.Source), to evaluate other epsilons afterwards. Pre-sized.
 int exploring = Enumerable.Range(0, names.Length).LastOrDefault(v => (policy.EpsilonOf(v) ?? 0) > 0, -1);
 double loggedEpsilon = exploring < 0 ? 0 : policy.EpsilonOf(exploring)!.Value;
-var offPolicyLog = new List<LoggedImpression>(exploring < 0 ? 0 : players.Count * (options.SimulatedSeconds / 2 + 2) * options.ShelfSize);
+var offPolicyLog = new List<LoggedImpression>(exploring < 0 ? 0 : maxShopOpens * options.ShelfSize);
 var offPolicyExplored = new List<bool>(offPolicyLog.Capacity);
 
-// Warm-up (as a game would during loading): JIT-compile the shop path for every variant without recording anything.
+// Warm-up (as a game would during a loading screen), kept out of every measurement: for every variant, the shop path of a new
+// player, the Record path (a few interactions of every kind) and the shop path of a player with a profile; then the engine's
+// own Suggest warm-up. ForgetUser removes the warm-up player (profile, shown lists, engagement, log rows) but an item keeps its
+// "anonymous contribution" (popularity, impression and engagement counters), so the warm-up records on a temporary catalog item
+// (a copy of a real item's features and tags) and removes it afterwards: the loop starts with the catalog, item counters and
+// players it would have had without the warm-up, and the A/B numbers stay those of the seed.
+const string WarmupItemId = "__warmup__item";
+const int WarmupRecordsPerKind = 3;
+var warmupTemplate = catalog.Items[0].ToDefinition();
+engine.UpsertItem(new ItemDefinition(WarmupItemId, warmupTemplate.Features, warmupTemplate.Tags));
+int warmupRecords = 0, warmupForgotten = 0;
 for (int v = 0; v < names.Length; v++)
 {
     // A warm-up id that the experiment assigns to variant v.
@@ -105,7 +122,31 @@ for (int v = 0; v < names.Length; v++)
     {
         policy.Fill(warmup, shelf);
     }
+
+    for (int r = 0; r < WarmupRecordsPerKind; r++)
+    {
+        foreach (var kind in Enum.GetValues<InteractionKind>())
+        {
+            double value = kind == InteractionKind.Play ? 60 : kind == InteractionKind.Rating ? 4 : 1;
+            engine.Record(new Interaction(warmup, WarmupItemId, kind, value));
+            warmupRecords++;
+        }
+    }
+
+    for (int i = 0; i < 20; i++)
+    {
+        policy.Fill(warmup, shelf);
+    }
+
+    warmupForgotten += engine.ForgetUser(warmup) ? 1 : 0;
 }
+
+bool warmupItemRemoved = engine.RemoveItem(WarmupItemId);
+engine.Warmup();
+engine.Flush(); // the catalog's and the warm-up's writes are committed now: the background writer starts the loop idle
+Console.WriteLine($"Warm-up: {names.Length} x 40 shop fills, {warmupRecords} Record calls ({WarmupRecordsPerKind} of each of {Enum.GetValues<InteractionKind>().Length} kinds) on a temporary item, engine.Warmup(); "
+    + $"afterwards (checked): {warmupForgotten} of {names.Length} warm-up players forgotten, temporary item removed: {(warmupItemRemoved && !engine.ContainsItem(WarmupItemId) ? "yes" : "NO")}, "
+    + $"{engine.UserCount} profiles, {engine.ItemCount} items");
 
 Console.WriteLine();
 var wall = Stopwatch.StartNew();
@@ -114,6 +155,8 @@ long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
 for (long tick = 0; tick < totalTicks; tick++)
 {
     long frameStart = Stopwatch.GetTimestamp();
+    long engineTicks = 0; // this frame's time inside engine calls (Suggest + Record)
+    bool afterWarmup = tick >= (long)AllocationWarmupSeconds * TicksPerSecond;
     simNow = start.AddTicks(tick * TimeSpan.TicksPerSecond / TicksPerSecond);
     int bucket = (int)(tick / (TicksPerSecond * options.BucketSeconds));
     for (int p = 0; p < players.Count; p++)
@@ -130,22 +173,22 @@ for (long tick = 0; tick < totalTicks; tick++)
         long t0 = Stopwatch.GetTimestamp();
         int n = policy.Fill(player.Id, shelf);
         long elapsed = Stopwatch.GetTimestamp() - t0;
-        suggestAllocated += GC.GetAllocatedBytesForCurrentThread() - a0;
-        if (latencyCount < latencies.Length)
-        {
-            latencies[latencyCount++] = elapsed;
-        }
+        engineAllocations.AddSuggest(GC.GetAllocatedBytesForCurrentThread() - a0, afterWarmup);
+        suggestLatency.Add(elapsed);
+        engineTicks += elapsed;
 
         outcome.Clear();
         player.Respond(new ReadOnlySpan<Suggestion>(shelf, 0, n), simNow, outcome);
         timeline.Visits[variant, bucket]++;
         foreach (var interaction in outcome)
         {
+            long ra = GC.GetAllocatedBytesForCurrentThread();
             long r0 = Stopwatch.GetTimestamp();
             engine.Record(interaction);
             long recordTicks = Stopwatch.GetTimestamp() - r0;
-            maxRecordTicks = Math.Max(maxRecordTicks, recordTicks);
-            slowRecords += recordTicks > slowRecordThreshold ? 1 : 0;
+            engineAllocations.AddRecord(GC.GetAllocatedBytesForCurrentThread() - ra, afterWarmup);
+            recordLatency.Add(recordTicks);
+            engineTicks += recordTicks;
             double w = weights.WeightOf(interaction.Kind, interaction.Value);
             timeline.Add(variant, bucket, interaction, w);
             userScore[p] += w;
@@ -179,12 +222,7 @@ for (long tick = 0; tick < totalTicks; tick++)
         }
     }
 
-    long frameTicks = Stopwatch.GetTimestamp() - frameStart;
-    maxFrameTicks = Math.Max(maxFrameTicks, frameTicks);
-    if (frameTicks * 1000.0 / Stopwatch.Frequency > FrameBudgetMs)
-    {
-        frameOverBudget++;
-    }
+    frames.Add(tick, Stopwatch.GetTimestamp() - frameStart, engineTicks);
 
     if ((tick + 1) % (TicksPerSecond * 5) == 0)
     {
@@ -211,15 +249,20 @@ engine.Flush();
 flushWatch.Stop();
 
 // ---- Report -------------------------------------------------------------------------------------------------------------
-Array.Sort(latencies, 0, latencyCount);
-double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
-double Percentile(double q) => latencyCount == 0 ? 0 : Ms(latencies[Math.Min(latencyCount - 1, (int)Math.Ceiling(q * latencyCount) - 1)]);
 Console.WriteLine();
-Console.WriteLine($"Loop: {totalTicks} ticks in {loopTime.TotalSeconds:0.00} s wall ({totalTicks / loopTime.TotalSeconds:0} ticks/s), {latencyCount} shop opens, {interactions} interactions recorded; Flush {flushWatch.Elapsed.TotalMilliseconds:0} ms");
-Console.WriteLine($"Suggest latency (shop fill incl. variant policy): p50 {Percentile(0.50):0.000} ms, p99 {Percentile(0.99):0.000} ms, max {Ms(latencyCount == 0 ? 0 : latencies[latencyCount - 1]):0.000} ms; frame budget {FrameBudgetMs:0.0} ms -> p99 uses {100 * Percentile(0.99) / FrameBudgetMs:0.0}% of a frame");
-Console.WriteLine($"Frames over budget: {frameOverBudget} of {totalTicks} (worst frame {Ms(maxFrameTicks):0.00} ms, all players of that tick)");
-Console.WriteLine($"Record: worst call {Ms(maxRecordTicks):0.000} ms; {slowRecords} of {interactions} calls took over 1 ms");
-Console.WriteLine($"Allocations on the loop thread: {loopAllocated / 1024.0:0.0} KiB total ({(double)loopAllocated / Math.Max(1, latencyCount):0} B per shop open, Record + simulator included); Suggest alone: {suggestAllocated} B ({(double)suggestAllocated / Math.Max(1, latencyCount):0.0} B per call)");
+Console.WriteLine($"Loop: {totalTicks} ticks in {loopTime.TotalSeconds:0.00} s wall ({totalTicks / loopTime.TotalSeconds:0} ticks/s), {suggestLatency.Count} shop opens, {interactions} interactions recorded; Flush {flushWatch.Elapsed.TotalMilliseconds:0} ms");
+Console.WriteLine(suggestLatency.Report("shop fills"));
+Console.WriteLine(recordLatency.Report("calls"));
+foreach (string line in frames.Report(TicksPerSecond))
+{
+    Console.WriteLine(line);
+}
+
+foreach (string line in engineAllocations.Report(loopAllocated))
+{
+    Console.WriteLine(line);
+}
+
 Console.WriteLine($"GC collections during the loop: gen0 {dGen0}, gen1 {dGen1}, gen2 {dGen2}");
 Console.WriteLine();
 
@@ -301,7 +344,7 @@ void Progress(long ticksDone)
 {
     double simSeconds = ticksDone / (double)TicksPerSecond;
     int active = population.ActiveCount;
-    Console.Write($"\r  t={simSeconds,6:0} s  shop opens {latencyCount,7}  interactions {interactions,8}  active players {active,5}/{players.Count}  wall {wall.Elapsed.TotalSeconds,5:0.0} s   ");
+    Console.Write($"\r  t={simSeconds,6:0} s  shop opens {suggestLatency.Count,7}  interactions {interactions,8}  active players {active,5}/{players.Count}  wall {wall.Elapsed.TotalSeconds,5:0.0} s   ");
 }
 
 static string DefaultDatabasePath(int seed)

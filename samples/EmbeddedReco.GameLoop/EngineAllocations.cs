@@ -1,0 +1,89 @@
+namespace EmbeddedReco.GameLoop;
+
+/// <summary>
+/// Bytes allocated on the loop thread inside engine calls (<c>GC.GetAllocatedBytesForCurrentThread</c> deltas around each
+/// Suggest and each Record), kept apart from the simulator's, and split at the end of a warm-up window of simulated time: a
+/// player's first contact creates their profile, which legitimately allocates. Plain counters, updated without allocating.
+/// </summary>
+internal sealed class EngineAllocations
+{
+    /// <summary>Creates the counters for a warm-up window of <paramref name="warmupSeconds"/> simulated seconds.</summary>
+    /// <param name="warmupSeconds">Simulated seconds at the start of the loop whose shop opens are not counted against the target.</param>
+    public EngineAllocations(int warmupSeconds)
+    {
+        WarmupSeconds = warmupSeconds;
+    }
+
+    /// <summary>The warm-up window in simulated seconds.</summary>
+    public int WarmupSeconds { get; }
+
+    /// <summary>Bytes allocated inside Suggest calls, whole loop.</summary>
+    public long SuggestBytes { get; private set; }
+
+    /// <summary>Bytes allocated inside Record calls, whole loop.</summary>
+    public long RecordBytes { get; private set; }
+
+    /// <summary>Bytes allocated inside Suggest calls of shop opens after the warm-up window.</summary>
+    public long SuggestBytesAfterWarmup { get; private set; }
+
+    /// <summary>Bytes allocated inside Record calls of shop opens after the warm-up window.</summary>
+    public long RecordBytesAfterWarmup { get; private set; }
+
+    /// <summary>Shop opens after the warm-up window.</summary>
+    public long ShopOpensAfterWarmup { get; private set; }
+
+    /// <summary>Bytes allocated inside engine calls (Suggest + Record), whole loop.</summary>
+    public long EngineBytes => SuggestBytes + RecordBytes;
+
+    /// <summary>Engine bytes per shop open after the warm-up window (0 when there was none).</summary>
+    public double BytesPerShopOpenAfterWarmup =>
+        ShopOpensAfterWarmup == 0 ? 0 : (double)(SuggestBytesAfterWarmup + RecordBytesAfterWarmup) / ShopOpensAfterWarmup;
+
+    /// <summary>Counts one shop open's Suggest.</summary>
+    /// <param name="bytes">Bytes allocated inside the call.</param>
+    /// <param name="afterWarmup">Whether the shop open is after the warm-up window.</param>
+    public void AddSuggest(long bytes, bool afterWarmup)
+    {
+        SuggestBytes += bytes;
+        if (afterWarmup)
+        {
+            SuggestBytesAfterWarmup += bytes;
+            ShopOpensAfterWarmup++;
+        }
+    }
+
+    /// <summary>Counts one Record call.</summary>
+    /// <param name="bytes">Bytes allocated inside the call.</param>
+    /// <param name="afterWarmup">Whether its shop open is after the warm-up window.</param>
+    public void AddRecord(long bytes, bool afterWarmup)
+    {
+        RecordBytes += bytes;
+        if (afterWarmup)
+        {
+            RecordBytesAfterWarmup += bytes;
+        }
+    }
+
+    /// <summary>
+    /// The report lines: engine bytes per shop open after the warm-up window against the target of 0 (met or not met), with the
+    /// Suggest and Record shares and the window's own bytes; then the loop thread's total split into engine and everything else.
+    /// </summary>
+    /// <param name="loopBytes">All bytes allocated on the loop thread during the loop.</param>
+    public string[] Report(long loopBytes)
+    {
+        double perOpen = BytesPerShopOpenAfterWarmup;
+        double Per(long bytes) => ShopOpensAfterWarmup == 0 ? 0 : (double)bytes / ShopOpensAfterWarmup;
+        long warmupBytes = EngineBytes - SuggestBytesAfterWarmup - RecordBytesAfterWarmup;
+        string verdict = ShopOpensAfterWarmup == 0 ? "not checked, no shop open after the window"
+            : SuggestBytesAfterWarmup + RecordBytesAfterWarmup == 0 ? "met" : "not met";
+        return new[]
+        {
+            $"Engine allocations on the loop thread after the first {WarmupSeconds} simulated s (warm-up window: first contacts create profiles): "
+                + $"{perOpen:0.0} B per shop open over {ShopOpensAfterWarmup} shop opens (Suggest {Per(SuggestBytesAfterWarmup):0.0} B + Record "
+                + $"{Per(RecordBytesAfterWarmup):0.0} B; target 0 B: {verdict}); "
+                + $"first {WarmupSeconds} s: {warmupBytes / 1024.0:0.0} KiB",
+            $"Allocations on the loop thread: {loopBytes / 1024.0:0.0} KiB total = engine calls {EngineBytes / 1024.0:0.0} KiB "
+                + $"(Suggest {SuggestBytes / 1024.0:0.0} KiB, Record {RecordBytes / 1024.0:0.0} KiB) + simulator and demo {(loopBytes - EngineBytes) / 1024.0:0.0} KiB",
+        };
+    }
+}
