@@ -49,8 +49,8 @@ namespace EmbeddedReco.Benchmarks;
 /// and the training data keep their shape) at <see cref="WriterRatePerSecond"/>, paced by a <see cref="Stopwatch"/> (it sleeps
 /// 1 ms and records what is due, two or three per wake-up); the trainer calls Train back to back. Background threads start at the
 /// end of the global setup and are stopped and joined in the global cleanup, which prints what they did to the log (trainings and
-/// their mean time, records, their achieved rate and the writer's slowest Record, and how many times a Record waited on the write
-/// queue bound after setup: the internal <c>LiteStore.BackPressureWaits</c>) and rethrows anything they threw. With the pause the
+/// their mean time, records, their achieved rate and the writer's slowest Record, and how many interactions the write queue bound
+/// refused after setup: the internal <c>RecoEngine.RefusedInteractions</c>, which must stay 0) and rethrows anything they threw. With the pause the
 /// benchmark records under 1,000 clicks a second, so the engine's writer receives under 3,000 records a second in all.</para>
 /// <para>Allocated: BenchmarkDotNet counts every thread's allocations (GC.GetTotalAllocatedBytes) over one call here, so the figure
 /// includes whatever the engine's writer (committing earlier records), the background writer and the trainer allocated meanwhile:
@@ -108,7 +108,7 @@ public class TailLatencyBenchmarks
     private long _writerRecords;
     private long _writerMaxTicks;
     private double _writerSeconds;
-    private long _backPressureAtStart;
+    private long _refusedAtStart;
     private long _trainings;
     private double _trainingSeconds;
 
@@ -168,7 +168,7 @@ public class TailLatencyBenchmarks
         WarmUpMeasuredPaths();
         _engine.Flush();
 
-        _backPressureAtStart = _engine.Store.BackPressureWaits;
+        _refusedAtStart = _engine.RefusedInteractions;
         if (Background != TailBackground.Idle)
         {
             _writer = new Thread(WriterLoop) { IsBackground = true, Name = "bench writer" };
@@ -205,7 +205,7 @@ public class TailLatencyBenchmarks
         if (_engine is not null)
         {
             // Did any Record (measured or background) wait on the write queue bound (MaxPendingWrites) while the case ran?
-            Log($"write queue: {_engine.Store.BackPressureWaits - _backPressureAtStart} back-pressure waits after setup.");
+            Log($"write queue: {_engine.RefusedInteractions - _refusedAtStart} interactions refused after setup (bound: MaxPendingWrites), {_engine.PendingWrites} writes pending at cleanup.");
             _engine.Dispose();
         }
 
