@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using EmbeddedReco.Collaborative;
 using EmbeddedReco.Diagnostics;
 
 namespace EmbeddedReco;
@@ -22,14 +23,39 @@ public sealed partial class RecoEngine
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
     public TrainingResult Train(IProgress<double>? progress = null) => TrainCore(progress, CancellationToken.None);
 
-    /// <summary>Runs <see cref="Train"/> on a thread-pool thread.</summary>
+    /// <summary>
+    /// Runs <see cref="Train"/> in the background: on a thread of its own below the game's threads (a nice value of 10 on Linux and
+    /// Android, <see cref="ThreadPriority.BelowNormal"/> elsewhere), with at most <see cref="CollaborativeOptions.MaxDegreeOfParallelism"/>
+    /// lowered workers (default: all processors but one), so training leaves the game's cores alone when the game needs them.
+    /// </summary>
     /// <param name="cancellationToken">Cancels training; the served model stays as it was.</param>
     /// <param name="progress">Optional progress, 0..1.</param>
     /// <returns>What was trained.</returns>
     public Task<TrainingResult> TrainAsync(CancellationToken cancellationToken = default, IProgress<double>? progress = null)
     {
         ThrowIfDisposed();
-        return Task.Run(() => TrainCore(progress, cancellationToken), cancellationToken);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<TrainingResult>(cancellationToken);
+        }
+
+        var completion = new TaskCompletionSource<TrainingResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        ModelTrainer.RunInBackground(() =>
+        {
+            try
+            {
+                completion.TrySetResult(TrainCore(progress, cancellationToken));
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                completion.TrySetCanceled(cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                completion.TrySetException(ex);
+            }
+        });
+        return completion.Task;
     }
 
     private TrainingResult TrainCore(IProgress<double>? progress, CancellationToken cancellationToken)

@@ -180,7 +180,8 @@ internal sealed class CatalogSnapshot
     }
 
     /// <summary>
-    /// The rows quantized to int8 (<see cref="ScoringPrecision.Int8"/>), or null when the engine scores in float32. Set once,
+    /// The rows quantized to int8 (<see cref="ScoringPrecision.Int8"/>), or null when the engine scores in float32 (also for a
+    /// catalog under <see cref="QuantizedRows.MinRows"/> items). Set once,
     /// before the catalog is published (<see cref="Quantize"/>), and never changed afterwards.
     /// </summary>
     public QuantizedRows? Quantized { get; private set; }
@@ -191,7 +192,10 @@ internal sealed class CatalogSnapshot
     /// </summary>
     public void Quantize(QuantizedRows? reuse = null)
     {
-        Quantized ??= QuantizedRows.Build(this, reuse);
+        if (Count >= QuantizedRows.MinRows)
+        {
+            Quantized ??= QuantizedRows.Build(this, reuse);
+        }
     }
 
     /// <summary>The live per-item counters: the one mutable part of the snapshot (see <see cref="MutableItemCounters"/>).</summary>
@@ -271,7 +275,7 @@ internal sealed class CatalogSnapshot
         }
 
         var next = new CatalogSnapshot(dims, ids.ToArray(), vectors, tags.ToArray(), counters);
-        if (Quantized is not null)
+        if (Quantized is not null && n >= QuantizedRows.MinRows)
         {
             next.Quantized = QuantizedRows.Carry(Quantized, next, previousRowOf.AsSpan(0, n));
         }

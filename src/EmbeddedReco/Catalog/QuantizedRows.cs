@@ -9,6 +9,12 @@ namespace EmbeddedReco.Catalog;
 /// </summary>
 internal sealed class QuantizedRows
 {
+    /// <summary>
+    /// Catalogs smaller than this (one scan block) are scored in float32 whatever the precision: their float32 rows fit in the
+    /// caches, a scan of them takes about a microsecond, and rescoring the int8 candidates exactly would cost more than it saves.
+    /// </summary>
+    public const int MinRows = 4096;
+
     private QuantizedRows(sbyte[] codes, float[] scales)
     {
         Codes = codes;

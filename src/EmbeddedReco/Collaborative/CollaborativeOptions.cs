@@ -56,7 +56,11 @@ public sealed class CollaborativeOptions
     /// </summary>
     public double Shrink { get; set; } = 10;
 
-    /// <summary>Threads used by training; 0 (the default) means all processors.</summary>
+    /// <summary>
+    /// Threads training may use (set 1 on a phone). 0 (the default) means all processors but one, at least one: a core stays the
+    /// game's. The threads are the engine's own, lowered below the game's threads (a nice value of 10 on Linux and Android,
+    /// <see cref="System.Threading.ThreadPriority.BelowNormal"/> elsewhere), so training yields whenever the game needs the cores.
+    /// </summary>
     public int MaxDegreeOfParallelism { get; set; }
 
     /// <summary>Returns a copy, so training is not affected by later changes.</summary>
@@ -104,5 +108,5 @@ public sealed class CollaborativeOptions
         }
     }
 
-    internal int Workers => MaxDegreeOfParallelism == 0 ? Environment.ProcessorCount : MaxDegreeOfParallelism;
+    internal int Workers => MaxDegreeOfParallelism == 0 ? Math.Max(1, Environment.ProcessorCount - 1) : MaxDegreeOfParallelism;
 }

@@ -23,7 +23,7 @@ internal static class EaseTrainer
             throw new ArgumentException($"EASE supports at most {MaxItems} items (a dense n² matrix); got {n}. Use item-kNN.", nameof(x));
         }
 
-        var po = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers), CancellationToken = cancellationToken };
+        var po = Background.BackgroundScheduler.Options(workers, cancellationToken);
         var g = new float[(long)n * n];
         Gram(x, g, po);
         return FromGram(g, n, lambda, po, progress, cancellationToken);

@@ -24,7 +24,7 @@ internal static class ItemKnnTrainer
         float[] norms = ColumnNorms(t, n);
         var lists = new int[n][];
         var sims = new float[n][];
-        var po = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers), CancellationToken = cancellationToken };
+        var po = Background.BackgroundScheduler.Options(workers, cancellationToken);
         int done = 0;
         Parallel.For(
             0,

@@ -41,7 +41,7 @@ internal sealed class ModelTrainer
         _backgroundRetrain = BackgroundRetrain;
     }
 
-    /// <summary>Trains now on the calling thread and serves the model when it has items.</summary>
+    /// <summary>Trains now (the calling thread waits for the lowered training workers) and serves the model when it has items.</summary>
     /// <exception cref="InvalidOperationException">Another training is running.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the served model stays.</exception>
     public TrainingResult Train(IProgress<double>? progress, CancellationToken cancellationToken)
@@ -54,7 +54,7 @@ internal sealed class ModelTrainer
         try
         {
             Interlocked.Exchange(ref _sinceTraining, 0);
-            var result = Run(_now(), progress, cancellationToken, out var model);
+            var (result, model) = RunOnWorkers(_now(), progress, cancellationToken);
             if (model is not null)
             {
                 _state.ServeModel(model);
@@ -74,9 +74,43 @@ internal sealed class ModelTrainer
     }
 
     /// <summary>
-    /// Called after each recorded interaction: starts a background retrain when the threshold is reached. Exactly one call schedules
-    /// it (the others return after one increment and two reads, allocating nothing), however long the thread pool takes to start it.
+    /// Runs the training work (the matrix build and the trainer's parallel loops) on <see cref="CollaborativeOptions.Workers"/>
+    /// engine threads lowered below the game's (<see cref="Background.BackgroundScheduler"/>); the calling thread only waits and
+    /// relays progress. Nothing but computation runs on a lowered thread: a thread it created (a thread-pool worker started to
+    /// run a continuation or a progress report) would inherit its lowered priority for good.
     /// </summary>
+    private (TrainingResult Result, TrainedModel? Model) RunOnWorkers(long nowTicks, IProgress<double>? progress, CancellationToken cancellationToken)
+    {
+        using var workers = new Background.BackgroundScheduler(_options.Workers);
+        var relay = progress is null ? null : new Background.ProgressRelay();
+        var work = Task.Factory.StartNew(
+            () =>
+            {
+                workers.Enter();
+                try
+                {
+                    var result = Run(nowTicks, relay, cancellationToken, out var model);
+                    return (result, model);
+                }
+                finally
+                {
+                    Background.BackgroundScheduler.Exit();
+                }
+            },
+            cancellationToken,
+            TaskCreationOptions.None,
+            workers);
+        var handle = ((IAsyncResult)work).AsyncWaitHandle;
+        while (!work.IsCompleted)
+        {
+            handle.WaitOne(50);
+            relay?.ReportTo(progress!);
+        }
+
+        relay?.ReportTo(progress!); // the workers are still alive here: the scheduler ends with this method
+        return work.GetAwaiter().GetResult();
+    }
+
     public void CountInteraction()
     {
         if (_retrainAfter <= 0 || Interlocked.Increment(ref _sinceTraining) < _retrainAfter || Volatile.Read(ref _training) != 0
@@ -85,7 +119,18 @@ internal sealed class ModelTrainer
             return;
         }
 
-        Task.Run(_backgroundRetrain);
+        RunInBackground(_backgroundRetrain);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> (a background retrain, or <see cref="RecoEngine.TrainAsync"/>) on a thread of its own, which
+    /// waits for the lowered training workers (see <see cref="RunOnWorkers"/>): a retrain never waits behind the host's own
+    /// thread-pool work, nor holds a pool thread for its whole run.
+    /// </summary>
+    public static void RunInBackground(Action work)
+    {
+        var thread = new Thread(() => work()) { IsBackground = true, Name = "EmbeddedReco training runner" };
+        thread.Start();
     }
 
     private void BackgroundRetrain()

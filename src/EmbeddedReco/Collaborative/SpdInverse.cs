@@ -42,7 +42,7 @@ internal static class SpdInverse
             return;
         }
 
-        var po = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers), CancellationToken = cancellationToken };
+        var po = Background.BackgroundScheduler.Options(workers, cancellationToken);
         var ld = new float[n];
         var pd = new float[n];
         double done = 0;

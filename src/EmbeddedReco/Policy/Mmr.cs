@@ -45,10 +45,11 @@ internal static class Mmr
         }
 
         bool diversify = lambda < 1.0;
+        int dims = catalog.Dimensions;
+        ReadOnlySpan<float> rows = diversify ? Gather(catalog, candidates, scratch) : default;
         bool capTags = maxPerTag > 0;
         int tagCount = 0;
         int chosen = 0;
-        int dims = catalog.Dimensions;
         for (; chosen < count; chosen++)
         {
             int best = Pick(catalog, candidates, rel, maxSim, taken, lambda, diversify, chosen, capTags, maxPerTag, scratch, tagCount);
@@ -69,24 +70,37 @@ internal static class Mmr
                 tagCount = CountTags(catalog.Tags[candidates[best]], scratch, tagCount);
             }
 
-            if (diversify)
+            if (diversify && chosen + 1 < count)
             {
-                ReadOnlySpan<float> bestRow = catalog.Row(candidates[best]);
+                // One kernel call per pick over the gathered rows: the same per-row arithmetic as VectorKernels.Dot (same bits),
+                // without a dispatch per pair.
+                Span<float> sims = scratch.MmrSims.AsSpan(0, n);
+                VectorKernels.DotRows(rows, dims, rows.Slice(best * dims, dims), sims);
                 for (int i = 0; i < n; i++)
                 {
-                    if (!taken[i])
+                    if (!taken[i] && sims[i] > maxSim[i])
                     {
-                        float sim = VectorKernels.Dot(catalog.Row(candidates[i]), bestRow);
-                        if (sim > maxSim[i])
-                        {
-                            maxSim[i] = sim;
-                        }
+                        maxSim[i] = sims[i];
                     }
                 }
             }
         }
 
         return chosen;
+    }
+
+    /// <summary>Copies the candidates' rows into one contiguous block (candidates x dimensions) of the scratch.</summary>
+    private static ReadOnlySpan<float> Gather(CatalogSnapshot catalog, ReadOnlySpan<int> candidates, PolicyScratch scratch)
+    {
+        int dims = catalog.Dimensions;
+        Common.ScratchArray.Grow(ref scratch.MmrRows, candidates.Length * dims);
+        var rows = scratch.MmrRows.AsSpan(0, candidates.Length * dims);
+        for (int i = 0; i < candidates.Length; i++)
+        {
+            catalog.Row(candidates[i]).CopyTo(rows.Slice(i * dims, dims));
+        }
+
+        return rows;
     }
 
     [System.Runtime.CompilerServices.MethodImpl(Common.HotPath.Optimize)]

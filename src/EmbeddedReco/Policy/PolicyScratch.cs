@@ -19,6 +19,8 @@ internal sealed class PolicyScratch
     public float[] MmrRelevance = Array.Empty<float>();
     public float[] MmrMaxSim = Array.Empty<float>();
     public bool[] MmrTaken = Array.Empty<bool>();
+    public float[] MmrRows = Array.Empty<float>(); // the candidates' rows gathered contiguously (candidates x dimensions)
+    public float[] MmrSims = Array.Empty<float>(); // one pick's similarity to every candidate
     public int[] Picked = Array.Empty<int>();
     public int[] PoolRows = Array.Empty<int>();
     public double[] PoolWeights = Array.Empty<double>();
@@ -44,6 +46,7 @@ internal sealed class PolicyScratch
         ScratchArray.Grow(ref MmrRelevance, candidates);
         ScratchArray.Grow(ref MmrMaxSim, candidates);
         ScratchArray.Grow(ref MmrTaken, candidates);
+        ScratchArray.Grow(ref MmrSims, candidates);
         ScratchArray.Grow(ref PoolRows, candidates * 2);
         ScratchArray.Grow(ref PoolWeights, candidates * 2);
         ScratchArray.Grow(ref Picked, count);
