@@ -87,7 +87,10 @@ public sealed partial class RecoEngine
     /// </summary>
     private int ChangeCatalog(List<(string Id, float[] Row, string[] Tags)> upserts, string? removal)
     {
-        lock (_mutation)
+        // The next catalog is built outside the mutation lock (a copy of every row, the id index, the int8 rows): Record and
+        // other state changes do not wait for it. Catalog changes are serialized among themselves, so `current` stays current;
+        // under the mutation lock only the counters are carried again (Records changed them meanwhile) and the catalog published.
+        lock (_catalogChange)
         {
             ThrowIfDisposed();
             _store.ThrowIfFaulted();
@@ -97,20 +100,27 @@ public sealed partial class RecoEngine
                 return 0;
             }
 
-            var next = current.With(upserts, removal is null ? null : new HashSet<string>(StringComparer.Ordinal) { removal });
-            _state.PublishCatalog(next);
-            using var writes = _store.BeginBatch();
-            foreach (var entry in upserts)
+            var next = current.With(upserts, removal is null ? null : new HashSet<string>(StringComparer.Ordinal) { removal }, out int[] counterSource);
+            _state.Prepare(next);
+            lock (_mutation)
             {
-                writes.Add(new WriteOp(WriteOpKind.ItemChanged, entry.Id));
+                ThrowIfDisposed();
+                _store.ThrowIfFaulted();
+                next.Counters.CarryFrom(current.Counters, counterSource);
+                _state.PublishCatalog(next);
+                using var writes = _store.BeginBatch();
+                foreach (var entry in upserts)
+                {
+                    writes.Add(new WriteOp(WriteOpKind.ItemChanged, entry.Id));
+                }
+
+                if (removal is not null)
+                {
+                    writes.Add(new WriteOp(WriteOpKind.ItemChanged, removal));
+                }
             }
 
             int removed = removal is null ? 0 : 1;
-            if (removal is not null)
-            {
-                writes.Add(new WriteOp(WriteOpKind.ItemChanged, removal));
-            }
-
             Log.CatalogChanged(_logger, next.Count, upserts.Count, removed);
             return upserts.Count + removed;
         }

@@ -141,14 +141,31 @@ public sealed partial class RecoEngine
         ApplySnapshot(model, recycle, options.ReuseReplacedCatalog);
     }
 
-    /// <summary>Copies the state to save under the mutation lock (counters and profiles change under it); see <see cref="SnapshotMapper.Capture"/>.</summary>
+    /// <summary>
+    /// Copies the state to save: the counters and references under the mutation lock (microseconds: Record and upserts never wait
+    /// for a snapshot's copy), the model's weights and the profiles outside it; see <see cref="SnapshotMapper.Capture"/>.
+    /// </summary>
     internal SnapshotModel CaptureSnapshot(SnapshotOptions options)
     {
+        SnapshotModel model;
+        PendingCapture pending;
         lock (_mutation)
         {
             ThrowIfDisposed();
-            return SnapshotMapper.Capture(_state.Catalog, _state.Model, _state.Players, options, SnapshotSettings.From(_options));
+            model = SnapshotMapper.Capture(_state.Catalog, _state.Model, _state.Players, options, SnapshotSettings.From(_options), out pending);
         }
+
+        try
+        {
+            SnapshotMapper.Complete(model, pending);
+        }
+        catch
+        {
+            model.Source?.Exit();
+            throw;
+        }
+
+        return model;
     }
 
     /// <summary>
@@ -167,6 +184,7 @@ public sealed partial class RecoEngine
             next.Quantize(recycle?.Quantized); // outside the mutation lock; into the closed spare's int8 arrays when they fit: Record and upserts do not wait (rebuilt, not stored: docs/snapshots.md)
         }
 
+        lock (_catalogChange) // a concurrent UpsertItems must not publish a catalog built from the one this load replaces
         lock (_mutation)
         {
             ThrowIfDisposed();

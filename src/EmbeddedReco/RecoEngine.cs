@@ -32,7 +32,10 @@ public sealed partial class RecoEngine : IDisposable, IShownRecorder
     // Every field of the engine is declared here (the other partial files hold behaviour only).
     //
     // Lock order (a thread holding one may take only those below it, never one above):
-    //   1. _mutation            - serializes state changes: Record, UpsertItems, RemoveItem, ForgetUser, snapshot swap
+    //   0. _catalogChange       - serializes catalog replacements (UpsertItems, RemoveItem, snapshot load): the next catalog is
+    //                             built under it, outside _mutation, so Record never waits for a catalog copy
+    //   1. _mutation            - serializes state changes: Record, UpsertItems, RemoveItem, ForgetUser, snapshot swap (held for
+    //                             microseconds: the publication, a counters carry, the queueing of the writes)
     //   2. LiteStore._lock      - the write queue (LiteStore.BeginBatch); held while a Record applies and queues its batch
     //   3. UserState.Gate       - one player's profile and per-item states
     //   4. RecentLists.Gate     - one player's shown-list memory
@@ -42,6 +45,7 @@ public sealed partial class RecoEngine : IDisposable, IShownRecorder
     // PolicyOptions.RecordShownAsImpressions it then records the shown list like Record (1, 2, 3, 5) after releasing them.
     private readonly RecoEngineOptions _options;
     private readonly ILogger _logger;
+    private readonly object _catalogChange = new object();
     private readonly object _mutation = new object();
     private readonly LiveState _state; // catalog, model and players, published as one consistent set
     private readonly Suggester _suggester;

@@ -208,9 +208,11 @@ internal sealed class CatalogSnapshot
 
     /// <summary>
     /// Builds the next snapshot: existing rows keep their order, changed rows are replaced in place, new ones are appended and
-    /// removed ones dropped. Counters of kept items are carried over; new items start at zero.
+    /// removed ones dropped. Counters of kept items are carried over; new items start at zero. <paramref name="counterSource"/>
+    /// gives, per row of the result, the row of this catalog its counters came from (-1 for a new item), so that counters that
+    /// changed meanwhile can be carried again at publication (<see cref="MutableItemCounters.CarryFrom"/>).
     /// </summary>
-    public CatalogSnapshot With(IReadOnlyList<(string Id, float[] Row, string[] Tags)> upserts, ICollection<string>? removals)
+    public CatalogSnapshot With(IReadOnlyList<(string Id, float[] Row, string[] Tags)> upserts, ICollection<string>? removals, out int[] counterSource)
     {
         int dims = Dimensions;
         var pending = new Dictionary<string, int>(upserts.Count, StringComparer.Ordinal);
@@ -225,6 +227,7 @@ internal sealed class CatalogSnapshot
         var vectors = new float[capacity * dims];
         var tags = new List<string[]>(capacity);
         var counters = new MutableItemCounters(capacity);
+        var source = new int[capacity];
         int n = 0;
         for (int i = 0; i < Count; i++)
         {
@@ -249,6 +252,7 @@ internal sealed class CatalogSnapshot
             }
 
             counters.CopyFrom(Counters, i, n);
+            source[n] = i;
             ids.Add(id);
             n++;
         }
@@ -264,6 +268,7 @@ internal sealed class CatalogSnapshot
             row.AsSpan().CopyTo(vectors.AsSpan(n * dims, dims));
             tags.Add(t.Length == 0 ? NoTags : t);
             SetPrevious(previousRowOf, n, -1);
+            source[n] = -1;
             ids.Add(id);
             n++;
         }
@@ -274,6 +279,7 @@ internal sealed class CatalogSnapshot
             counters = counters.Trim(n);
         }
 
+        counterSource = n == source.Length ? source : source.AsSpan(0, n).ToArray();
         var next = new CatalogSnapshot(dims, ids.ToArray(), vectors, tags.ToArray(), counters);
         if (Quantized is not null && n >= QuantizedRows.MinRows)
         {

@@ -127,6 +127,26 @@ internal sealed class MutableItemCounters
     public void CopyFrom(MutableItemCounters source, int from, int to) =>
         Set(to, source.PopularityLog2(from), source.Impressions(from), source.Engagements(from));
 
+    /// <summary>
+    /// Copies, into these counters (not yet published), the counters of <paramref name="source"/> at the rows
+    /// <paramref name="sourceRow"/> gives (-1: left as is). Call under the engine's mutation lock, under which the source changes.
+    /// </summary>
+    public void CarryFrom(MutableItemCounters source, int[] sourceRow)
+    {
+        for (int row = 0; row < sourceRow.Length; row++)
+        {
+            int from = sourceRow[row];
+            if (from >= 0)
+            {
+                _popularityLog2[row] = source.PopularityLog2(from);
+                _impressions[row] = source.Impressions(from);
+                _engagements[row] = source.Engagements(from);
+            }
+        }
+
+        Interlocked.Increment(ref _resetVersion);
+    }
+
     /// <summary>A copy of the first <paramref name="count"/> rows (for counters not yet published).</summary>
     public MutableItemCounters Trim(int count) =>
         new MutableItemCounters(

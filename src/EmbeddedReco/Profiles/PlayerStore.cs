@@ -62,20 +62,6 @@ internal sealed class PlayerStore
         return removed;
     }
 
-    /// <summary>The profiles sorted by id (a snapshot capture's order).</summary>
-    public List<UserState> SortedProfiles()
-    {
-        var users = Volatile.Read(ref _users);
-        var list = new List<UserState>(users.Count);
-        foreach (var pair in users)
-        {
-            list.Add(pair.Value);
-        }
-
-        list.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
-        return list;
-    }
-
     /// <summary>
     /// Publishes a loaded profile set (a snapshot's) and drops the shown-list memory, which belonged to the replaced profiles.
     /// Returns the replaced set. Call under the engine's mutation lock.

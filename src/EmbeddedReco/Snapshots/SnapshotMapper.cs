@@ -9,18 +9,20 @@ using EmbeddedReco.Profiles;
 namespace EmbeddedReco.Snapshots;
 
 /// <summary>
-/// Maps between the engine's live state and a <see cref="SnapshotModel"/>: <see cref="Capture"/> copies what a snapshot holds
-/// (the caller holds the engine's mutation lock), the <c>Build*</c> methods turn a decoded, validated model back into a catalog,
+/// Maps between the engine's live state and a <see cref="SnapshotModel"/>: <see cref="Capture"/> (under the engine's mutation
+/// lock) and <see cref="Complete"/> (outside it) copy what a snapshot holds, the <c>Build*</c> methods turn a decoded, validated model back into a catalog,
 /// a collaborative model and player profiles, ready to publish. No I/O and no engine: the file format is in
 /// <see cref="SnapshotWriter"/>/<see cref="SnapshotReader"/>, the publishing in the engine.
 /// </summary>
 internal static class SnapshotMapper
 {
     /// <summary>
-    /// Copies the state to save (call under the engine's mutation lock: counters and profiles change under it). The catalog arrays
-    /// are immutable and shared, not copied: the catalog stays entered (<see cref="SnapshotModel.Source"/>) until the model is encoded.
+    /// The part of a capture taken under the engine's mutation lock, in microseconds: references to the immutable catalog arrays,
+    /// the served model and the players' dictionary, and a copy of the live popularity counters (the one thing that changes under
+    /// that lock). <see cref="Complete"/> copies the rest outside it. The catalog arrays are shared, not copied: the catalog stays
+    /// entered (<see cref="SnapshotModel.Source"/>) until the model is encoded.
     /// </summary>
-    public static SnapshotModel Capture(CatalogSnapshot catalog, TrainedModel? trained, PlayerStore players, SnapshotOptions options, SnapshotSettings settings)
+    public static SnapshotModel Capture(CatalogSnapshot catalog, TrainedModel? trained, PlayerStore players, SnapshotOptions options, SnapshotSettings settings, out PendingCapture pending)
     {
         var model = new SnapshotModel { Dimensions = catalog.Dimensions, Settings = settings };
         if (catalog.TryEnter())
@@ -32,11 +34,6 @@ internal static class SnapshotMapper
         model.ItemVectors = catalog.Vectors;
         model.ItemTags = catalog.Tags;
         model.ItemRank = catalog.IdRank;
-        if (options.IncludeModel && trained is not null)
-        {
-            model.Collaborative = CaptureModel(trained);
-        }
-
         if (options.IncludePopularity)
         {
             var c = catalog.Counters;
@@ -45,12 +42,32 @@ internal static class SnapshotMapper
             model.Engagements = c.CopyEngagements();
         }
 
-        if (options.IncludeProfiles)
+        pending = new PendingCapture(options.IncludeModel ? trained : null, options.IncludeProfiles ? players.Profiles : null);
+        return model;
+    }
+
+    /// <summary>
+    /// Completes a capture outside the mutation lock: copies the served model's weights (immutable) and every player's profile,
+    /// each under its own gate (a player recording meanwhile is copied either before or after that interaction, never half-way).
+    /// </summary>
+    public static void Complete(SnapshotModel model, in PendingCapture pending)
+    {
+        if (pending.Trained is { } trained)
         {
-            CaptureProfiles(model, players.SortedProfiles(), catalog.Dimensions);
+            model.Collaborative = CaptureModel(trained);
         }
 
-        return model;
+        if (pending.Players is { } players)
+        {
+            var users = new List<UserState>(players.Count);
+            foreach (var pair in players)
+            {
+                users.Add(pair.Value);
+            }
+
+            users.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
+            CaptureProfiles(model, users, model.Dimensions);
+        }
     }
 
     /// <summary>The catalog of a validated model; counters from the snapshot, or fresh (reusing <paramref name="recycle"/>'s arrays).</summary>
@@ -215,4 +232,18 @@ internal static class SnapshotMapper
 
         model.UserItems = items;
     }
+}
+
+/// <summary>What a capture copies outside the mutation lock: the served model (immutable) and the players' dictionary of the captured state.</summary>
+internal readonly struct PendingCapture
+{
+    public PendingCapture(TrainedModel? trained, System.Collections.Concurrent.ConcurrentDictionary<string, UserState>? players)
+    {
+        Trained = trained;
+        Players = players;
+    }
+
+    public TrainedModel? Trained { get; }
+
+    public System.Collections.Concurrent.ConcurrentDictionary<string, UserState>? Players { get; }
 }

@@ -151,8 +151,9 @@ internal sealed class LiveState : IStoreHost
         return oldProfiles;
     }
 
-    /// <summary>Builds what the configured precision scans (the int8 rows) before a catalog is published.</summary>
-    private void Prepare(CatalogSnapshot catalog)
+    /// <summary>Builds what the configured precision scans (the int8 rows) before a catalog is published (call it before taking
+    /// the engine's mutation lock; publishing prepares again, a no-op once done).</summary>
+    public void Prepare(CatalogSnapshot catalog)
     {
         if (_quantize)
         {
