@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace EmbeddedReco.GameLoop;
 
-/// <summary>Command-line options of the demo. Defaults keep a run well under a minute on a 2-core machine.</summary>
+/// <summary>Command-line options of the demo. Defaults run 240 simulated seconds at 4x real time: about a minute.</summary>
 internal sealed class DemoOptions
 {
     public int Players { get; private set; } = 300;
@@ -15,7 +15,11 @@ internal sealed class DemoOptions
 
     public int Seed { get; private set; } = 7;
 
-    public bool RealTime { get; private set; }
+    /// <summary>
+    /// How many times faster than real time the loop runs: the loop sleeps until each tick is due at this pace (a game's frames
+    /// leave idle time in which the engine's writer commits). 0 = no pacing at all (a stress run: the records outrun any disk).
+    /// </summary>
+    public double Speed { get; private set; } = 4;
 
     public int BucketSeconds { get; private set; } = 10;
 
@@ -34,7 +38,9 @@ internal sealed class DemoOptions
         + "  --seed N        random seed (default 7)\n"
         + "  --bucket N      seconds per chart point (default 10)\n"
         + "  --cooldown N    simulated seconds an ignored item rests (PolicyOptions.CooldownPeriod; default 30)\n"
-        + "  --realtime      run at 60 ticks per wall-clock second (default: as fast as possible)\n"
+        + "  --speed X       run X times faster than real time (default 4: 240 ticks per wall-clock second, about 60 s)\n"
+        + "  --realtime      the same as --speed 1 (60 ticks per wall-clock second)\n"
+        + "  --flood         no pacing: as fast as the CPU goes (a stress run, about 40x real time: records outrun the disk)\n"
         + "  --out DIR       where the SVG chart and CSV go (default ./gameloop-output)\n"
         + "  --db FILE       LiteDB file (default: a fresh file in the user's local data folder)\n";
 
@@ -56,6 +62,17 @@ internal sealed class DemoOptions
                 return v;
             }
 
+            double NextSpeed()
+            {
+                string s = Next();
+                if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !(v > 0) || v > 1000)
+                {
+                    throw new ArgumentException($"Option {a} needs a number above 0 and at most 1000, not '{s}' (--flood runs unpaced).");
+                }
+
+                return v;
+            }
+
             switch (a)
             {
                 case "--players": o.Players = NextInt(3); break;
@@ -65,7 +82,9 @@ internal sealed class DemoOptions
                 case "--seed": o.Seed = NextInt(0); break;
                 case "--bucket": o.BucketSeconds = NextInt(1); break;
                 case "--cooldown": o.CooldownSeconds = NextInt(0); break;
-                case "--realtime": o.RealTime = true; break;
+                case "--speed": o.Speed = NextSpeed(); break;
+                case "--realtime": o.Speed = 1; break;
+                case "--flood": o.Speed = 0; break;
                 case "--out": o.OutputFolder = Next(); break;
                 case "--db": o.DatabasePath = Next(); break;
                 case "-h":

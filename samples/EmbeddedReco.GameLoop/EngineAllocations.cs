@@ -55,12 +55,35 @@ internal sealed class EngineAllocations
     /// <summary>Counts one Record call.</summary>
     /// <param name="bytes">Bytes allocated inside the call.</param>
     /// <param name="afterWarmup">Whether its shop open is after the warm-up window.</param>
-    public void AddRecord(long bytes, bool afterWarmup)
+    /// <summary>Record calls after the warm-up window that were a player's first interaction with an item (a new history entry).</summary>
+    public long FirstPairRecordsAfterWarmup { get; private set; }
+
+    /// <summary>Bytes those first-pair calls allocated (the player's history grows: new state, not garbage).</summary>
+    public long FirstPairBytesAfterWarmup { get; private set; }
+
+    /// <summary>Record calls after the warm-up window on a (player, item) pair seen before.</summary>
+    public long RepeatRecordsAfterWarmup { get; private set; }
+
+    /// <summary>Bytes the repeat calls allocated (the steady state: the target is 0).</summary>
+    public long RepeatBytesAfterWarmup { get; private set; }
+
+    /// <summary>Adds one Record call's allocation; <paramref name="firstPair"/>: the player's first interaction with this item.</summary>
+    public void AddRecord(long bytes, bool afterWarmup, bool firstPair)
     {
         RecordBytes += bytes;
         if (afterWarmup)
         {
             RecordBytesAfterWarmup += bytes;
+            if (firstPair)
+            {
+                FirstPairRecordsAfterWarmup++;
+                FirstPairBytesAfterWarmup += bytes;
+            }
+            else
+            {
+                RepeatRecordsAfterWarmup++;
+                RepeatBytesAfterWarmup += bytes;
+            }
         }
     }
 
@@ -82,6 +105,9 @@ internal sealed class EngineAllocations
                 + $"{perOpen:0.0} B per shop open over {ShopOpensAfterWarmup} shop opens (Suggest {Per(SuggestBytesAfterWarmup):0.0} B + Record "
                 + $"{Per(RecordBytesAfterWarmup):0.0} B; target 0 B: {verdict}); "
                 + $"first {WarmupSeconds} s: {warmupBytes / 1024.0:0.0} KiB",
+            $"  of Record's: {FirstPairBytesAfterWarmup / 1024.0:0.0} KiB on {FirstPairRecordsAfterWarmup} calls that add state (a player's first interaction with an item or first purchase of it: "
+                + $"{(FirstPairRecordsAfterWarmup == 0 ? 0 : (double)FirstPairBytesAfterWarmup / FirstPairRecordsAfterWarmup):0} B each, state that stays), "
+                + $"{RepeatBytesAfterWarmup} B on the {RepeatRecordsAfterWarmup} other calls (steady state, target 0 B: {(RepeatBytesAfterWarmup == 0 ? "met" : "not met")})",
             $"Allocations on the loop thread: {loopBytes / 1024.0:0.0} KiB total = engine calls {EngineBytes / 1024.0:0.0} KiB "
                 + $"(Suggest {SuggestBytes / 1024.0:0.0} KiB, Record {RecordBytes / 1024.0:0.0} KiB) + simulator and demo {(loopBytes - EngineBytes) / 1024.0:0.0} KiB",
         };

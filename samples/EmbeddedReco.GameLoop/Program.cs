@@ -50,7 +50,7 @@ Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(dbPath))!);
 DeleteDatabase(dbPath);
 Directory.CreateDirectory(options.OutputFolder);
 
-Console.WriteLine($"EmbeddedReco game loop: {players.Count} players, {catalog.Items.Count} items, {options.SimulatedSeconds} simulated s x {TicksPerSecond} ticks, {(options.RealTime ? "real time" : "as fast as possible")}");
+Console.WriteLine($"EmbeddedReco game loop: {players.Count} players, {catalog.Items.Count} items, {options.SimulatedSeconds} simulated s x {TicksPerSecond} ticks, {(options.Speed == 0 ? "unpaced (--flood: a stress run)" : options.Speed == 1 ? "real time" : $"{options.Speed:0.##}x real time")}");
 Console.WriteLine($"Database: {dbPath}");
 for (int v = 0; v < names.Length; v++)
 {
@@ -91,6 +91,13 @@ int maxShopOpens = (players.Count * (options.SimulatedSeconds / 2 + 2)) + 16;
 var suggestLatency = new LatencyRecorder("Suggest", maxShopOpens);
 var recordLatency = new LatencyRecorder("Record", (int)Math.Min(Array.MaxLength, (long)maxShopOpens * (options.ShelfSize + 3)));
 var frames = new FrameBudget(FrameBudgetMs);
+// Each variant runs a different policy (popularity only; pure relevance; exploration and MMR diversity): one distribution each.
+var suggestByVariant = names.Select(n => new LatencyRecorder("  " + n, maxShopOpens)).ToArray();
+var seenPairs = new HashSet<(int Player, string Item)>(); // the demo's own bookkeeping, outside the measured calls
+var purchasedPairs = new HashSet<(int Player, string Item)>();
+long suggestDuringGc = 0, recordDuringGc = 0; // calls during which a collection ran (started by any thread, e.g. the writer's)
+long refused = 0; // interactions the engine refused because the write queue was full (a flood; see RecoEngineOptions.MaxPendingWrites)
+int maxPending = 0; // the writer's backlog, sampled once per frame
 var engineAllocations = new EngineAllocations(AllocationWarmupSeconds);
 var shelf = new Suggestion[options.ShelfSize];
 var outcome = new List<Interaction>(options.ShelfSize + 8);
@@ -170,9 +177,12 @@ for (long tick = 0; tick < totalTicks; tick++)
         nextVisit[p] += intervalTicks[p];
         int variant = variantOf[p];
         long a0 = GC.GetAllocatedBytesForCurrentThread();
+        int gcBefore = GC.CollectionCount(0);
         long t0 = Stopwatch.GetTimestamp();
         int n = policy.Fill(player.Id, shelf);
         long elapsed = Stopwatch.GetTimestamp() - t0;
+        suggestDuringGc += GC.CollectionCount(0) != gcBefore ? 1 : 0;
+        suggestByVariant[variant].Add(elapsed);
         engineAllocations.AddSuggest(GC.GetAllocatedBytesForCurrentThread() - a0, afterWarmup);
         suggestLatency.Add(elapsed);
         engineTicks += elapsed;
@@ -182,13 +192,19 @@ for (long tick = 0; tick < totalTicks; tick++)
         timeline.Visits[variant, bucket]++;
         foreach (var interaction in outcome)
         {
+            // New state: the player's first interaction with the item (a history entry), or the first purchase of it (the item joins
+            // the player's consumed set, which is copied on write so Suggest can read it without a lock).
+            bool firstPair = seenPairs.Add((p, interaction.ItemId)) | (interaction.Kind == InteractionKind.Purchase && purchasedPairs.Add((p, interaction.ItemId)));
             long ra = GC.GetAllocatedBytesForCurrentThread();
+            int recordGcBefore = GC.CollectionCount(0);
             long r0 = Stopwatch.GetTimestamp();
-            engine.Record(interaction);
+            bool accepted = engine.TryRecord(interaction); // false only when a flood has filled the write queue (MaxPendingWrites)
             long recordTicks = Stopwatch.GetTimestamp() - r0;
-            engineAllocations.AddRecord(GC.GetAllocatedBytesForCurrentThread() - ra, afterWarmup);
+            engineAllocations.AddRecord(GC.GetAllocatedBytesForCurrentThread() - ra, afterWarmup, firstPair);
             recordLatency.Add(recordTicks);
             engineTicks += recordTicks;
+            refused += accepted ? 0 : 1;
+            recordDuringGc += GC.CollectionCount(0) != recordGcBefore ? 1 : 0;
             double w = weights.WeightOf(interaction.Kind, interaction.Value);
             timeline.Add(variant, bucket, interaction, w);
             userScore[p] += w;
@@ -223,15 +239,16 @@ for (long tick = 0; tick < totalTicks; tick++)
     }
 
     frames.Add(tick, Stopwatch.GetTimestamp() - frameStart, engineTicks);
+    maxPending = Math.Max(maxPending, engine.PendingWrites);
 
     if ((tick + 1) % (TicksPerSecond * 5) == 0)
     {
         Progress(tick + 1);
     }
 
-    if (options.RealTime)
+    if (options.Speed > 0)
     {
-        double due = (tick + 1) * 1000.0 / TicksPerSecond;
+        double due = (tick + 1) * 1000.0 / TicksPerSecond / options.Speed;
         double ahead = due - wall.Elapsed.TotalMilliseconds;
         if (ahead > 1)
         {
@@ -253,6 +270,13 @@ Console.WriteLine();
 Console.WriteLine($"Loop: {totalTicks} ticks in {loopTime.TotalSeconds:0.00} s wall ({totalTicks / loopTime.TotalSeconds:0} ticks/s), {suggestLatency.Count} shop opens, {interactions} interactions recorded; Flush {flushWatch.Elapsed.TotalMilliseconds:0} ms");
 Console.WriteLine(suggestLatency.Report("shop fills"));
 Console.WriteLine(recordLatency.Report("calls"));
+foreach (var byVariant in suggestByVariant)
+{
+    Console.WriteLine(byVariant.Report("fills"));
+}
+
+Console.WriteLine($"Calls during which a garbage collection ran (any thread's: the engine's writer allocates in LiteDB): Suggest {suggestDuringGc}, Record {recordDuringGc}");
+Console.WriteLine($"Write queue: at most {maxPending} writes waited for the writer (sampled each frame; bound MaxPendingWrites {new RecoEngineOptions().MaxPendingWrites}); {refused} interactions refused{(refused > 0 ? " (a flood filled the queue: TryRecord returned false, nothing was changed)" : "")}");
 foreach (string line in frames.Report(TicksPerSecond))
 {
     Console.WriteLine(line);
