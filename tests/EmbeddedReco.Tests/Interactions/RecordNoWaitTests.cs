@@ -13,17 +13,7 @@ public class RecordNoWaitTests
         engine.UpsertItems(TestCatalog.Random(50, 8));
         engine.Record(new Interaction("p", "item-0001", InteractionKind.Click));
         engine.Flush();
-        using var inCommit = new ManualResetEventSlim(false);
-        using var release = new ManualResetEventSlim(false);
-        engine.Store.FaultInjector = () =>
-        {
-            inCommit.Set();
-            release.Wait();
-            return null;
-        };
-
-        engine.Record(new Interaction("p", "item-0002", InteractionKind.Click));
-        Assert.True(inCommit.Wait(TimeSpan.FromSeconds(10)));
+        using var held = HeldWriter.Hold(engine, new Interaction("p", "item-0002", InteractionKind.Click));
         var sw = Stopwatch.StartNew();
         for (int i = 0; i < 1000; i++)
         {
@@ -32,8 +22,7 @@ public class RecordNoWaitTests
 
         sw.Stop();
         int pending = engine.Store.PendingWrites;
-        release.Set();
-        engine.Store.FaultInjector = null;
+        held.Release();
         engine.Flush();
 
         Assert.True(pending >= 1000, $"pending {pending}");
@@ -81,25 +70,14 @@ public class RecordNoWaitTests
         engine.UpsertItems(TestCatalog.Random(50, 8));
         engine.Record(new Interaction("p", "item-0001", InteractionKind.Click));
         engine.Flush();
-        using var inCommit = new ManualResetEventSlim(false);
-        using var release = new ManualResetEventSlim(false);
-        engine.Store.FaultInjector = () =>
-        {
-            inCommit.Set();
-            release.Wait();
-            return null;
-        };
-
-        engine.Record(new Interaction("p", "item-0002", InteractionKind.Click));
-        Assert.True(inCommit.Wait(TimeSpan.FromSeconds(10)));
+        using var held = HeldWriter.Hold(engine, new Interaction("p", "item-0002", InteractionKind.Click));
         for (int i = 0; i < 1000; i++)
         {
             engine.Record(new Interaction($"q{i % 5}", $"item-{i % 10:D4}", InteractionKind.Impression));
         }
 
         int pending = engine.PendingWrites;
-        release.Set();
-        engine.Store.FaultInjector = null;
+        held.Release();
         engine.Flush();
 
         // 1000 log rows; the profiles (5), per-item states (50 pairs), item counters (10) and engagement rows (5) are coalesced
@@ -116,17 +94,7 @@ public class RecordNoWaitTests
         using var engine = RecoEngine.Open(options);
         engine.UpsertItems(TestCatalog.Random(50, 8));
         engine.Flush();
-        using var inCommit = new ManualResetEventSlim(false);
-        using var release = new ManualResetEventSlim(false);
-        engine.Store.FaultInjector = () =>
-        {
-            inCommit.Set();
-            release.Wait();
-            return null;
-        };
-
-        engine.Record(new Interaction("p", "item-0001", InteractionKind.Click));
-        Assert.True(inCommit.Wait(TimeSpan.FromSeconds(10)));
+        using var held = HeldWriter.Hold(engine, new Interaction("p", "item-0001", InteractionKind.Click));
         long accepted = 1;
         while (engine.TryRecord(new Interaction("p", "item-0002", InteractionKind.Impression)))
         {
@@ -141,8 +109,7 @@ public class RecordNoWaitTests
         sw.Stop();
         var after = engine.GetProfile("p")!;
         int pending = engine.PendingWrites;
-        release.Set();
-        engine.Store.FaultInjector = null;
+        held.Release();
         engine.Flush();
 
         Assert.Equal(RecoErrorCode.StorageQueueFull, ex.Code);
@@ -169,17 +136,7 @@ public class RecordNoWaitTests
         engine.UpsertItems(TestCatalog.Random(50, 8));
         engine.Record(new Interaction("p", "item-0001", InteractionKind.Click));
         engine.Flush();
-        using var inCommit = new ManualResetEventSlim(false);
-        using var release = new ManualResetEventSlim(false);
-        engine.Store.FaultInjector = () =>
-        {
-            inCommit.Set();
-            release.Wait();
-            return null;
-        };
-
-        engine.Record(new Interaction("p", "item-0002", InteractionKind.Click));
-        Assert.True(inCommit.Wait(TimeSpan.FromSeconds(10)));
+        using var held = HeldWriter.Hold(engine, new Interaction("p", "item-0002", InteractionKind.Click));
         while (engine.TryRecord(new Interaction("q", "item-0002", InteractionKind.Impression)))
         {
         }
@@ -187,8 +144,7 @@ public class RecordNoWaitTests
         long skippedBefore = engine.SkippedImpressions;
         long countBefore = engine.GetProfile("p")!.InteractionCount;
         var list = engine.Suggest("p", 5);
-        release.Set();
-        engine.Store.FaultInjector = null;
+        held.Release();
         engine.Flush();
 
         Assert.Equal(5, list.Count);
