@@ -66,7 +66,21 @@ internal sealed class LiteStore : IDisposable
     private DirtyKeys? _batchDirty; // the dirty set the batch being queued is inside (under _lock)
     private bool _replaying; // the writer's current work holds kept writes of a failed commit (log rows may already exist)
     private int _queuedFlushes; // Flush requests published and not yet taken (a faulted writer retries for them)
-    private int _writerIdle; // 1 while the writer is (about to be) asleep on _wakeGate
+    private int _writerIdle; // Asleep (about to be) on _wakeGate until pulsed, or Polling (it wakes by itself), or 0
+    private long _lastWork; // writer only: when it last took writes (Stopwatch ticks)
+    private long _producerWakeups; // times a producer woke the writer (for tests)
+
+    /// <summary>The writer sleeps until a producer pulses it (a system call on the producer's thread).</summary>
+    private const int Asleep = 1;
+
+    /// <summary>The writer wakes by itself every <see cref="PollMilliseconds"/>: producers publish without waking it.</summary>
+    private const int Polling = 2;
+
+    /// <summary>How often a writer that had work within the last <see cref="LingerSeconds"/> looks for more, unprompted.</summary>
+    private const int PollMilliseconds = 5;
+
+    /// <summary>How long the writer keeps polling after its last work before it sleeps until pulsed (a game's menu, a pause).</summary>
+    private const double LingerSeconds = 1.0;
     private Exception? _fault;
     private bool _checkpointOwed; // a commit succeeded but its checkpoint failed
     private int _retryRequested;
@@ -205,6 +219,9 @@ internal sealed class LiteStore : IDisposable
     /// <summary>Writes queued and not yet taken by the writer thread (for tests and diagnostics).</summary>
     internal int PendingWrites => (int)Pending;
 
+    /// <summary>Times a producer woke the writer with a pulse (a system call on the producer's thread); for tests.</summary>
+    internal long ProducerWakeups => Interlocked.Read(ref _producerWakeups);
+
     /// <summary>Batches (and single writes) ever started by producers: unchanged across a call proves it queued nothing (for tests).</summary>
     internal long BatchesBegun => Interlocked.Read(ref _batchesBegun);
 
@@ -255,14 +272,18 @@ internal sealed class LiteStore : IDisposable
     }
 
     /// <summary>
-    /// Makes the last <paramref name="ops"/> enqueued writes (one whole batch) visible to the writer and wakes it if it sleeps. Under
+    /// Makes the last <paramref name="ops"/> enqueued writes (one whole batch) visible to the writer and wakes it if it sleeps until
+    /// pulsed; a polling writer (busy within the last second: a game in play) finds them within <see cref="PollMilliseconds"/>
+    /// without the producer paying a wake-up system call, unless <paramref name="urgent"/> (a Flush waits for it). Under
     /// <see cref="_lock"/>. The full fence of the add pairs with the writer's fence on <see cref="_writerIdle"/>: one of the two sees the other.
     /// </summary>
-    private void Publish(int ops)
+    private void Publish(int ops, bool urgent = false)
     {
         Interlocked.Add(ref _published, ops);
-        if (Volatile.Read(ref _writerIdle) != 0 && Interlocked.Exchange(ref _writerIdle, 0) != 0)
+        int idle = Volatile.Read(ref _writerIdle);
+        if ((idle == Asleep || (idle == Polling && urgent)) && Interlocked.CompareExchange(ref _writerIdle, 0, idle) == idle)
         {
+            Interlocked.Increment(ref _producerWakeups);
             lock (_wakeGate)
             {
                 Monitor.Pulse(_wakeGate); // the writer holds this gate only between its last check and its wait
@@ -295,7 +316,7 @@ internal sealed class LiteStore : IDisposable
                 Volatile.Write(ref _retryRequested, 1);
             }
 
-            Publish(1);
+            Publish(1, urgent: true);
         }
 
         request.Done.Wait();
@@ -457,29 +478,31 @@ internal sealed class LiteStore : IDisposable
                     break;
                 }
 
-                Sleep(Timeout.InfiniteTimeSpan, faulted: true);
+                Sleep(Timeout.InfiniteTimeSpan, faulted: true, Asleep);
                 continue;
             }
 
+            long now = Stopwatch.GetTimestamp();
             if (Pending > 0)
+            {
+                _lastWork = now;
+                break;
+            }
+
+            long remaining = _checkpointIntervalTicks > 0 ? _lastCheckpoint + _checkpointIntervalTicks - now : long.MaxValue;
+            if (remaining <= 0)
             {
                 break;
             }
 
-            if (_checkpointIntervalTicks > 0)
+            bool poll = now - _lastWork < (long)(LingerSeconds * Stopwatch.Frequency);
+            TimeSpan timeout = remaining == long.MaxValue ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency);
+            if (poll && (timeout == Timeout.InfiniteTimeSpan || timeout > TimeSpan.FromMilliseconds(PollMilliseconds)))
             {
-                long remaining = _lastCheckpoint + _checkpointIntervalTicks - Stopwatch.GetTimestamp();
-                if (remaining <= 0)
-                {
-                    break;
-                }
+                timeout = TimeSpan.FromMilliseconds(PollMilliseconds);
+            }
 
-                Sleep(TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency), faulted: false);
-            }
-            else
-            {
-                Sleep(Timeout.InfiniteTimeSpan, faulted: false);
-            }
+            Sleep(timeout, faulted: false, poll ? Polling : Asleep);
         }
 
         retrying = Volatile.Read(ref _fault) is not null;
@@ -531,10 +554,13 @@ internal sealed class LiteStore : IDisposable
         _spareDirty = dirty;
     }
 
-    /// <summary>Sleeps until a producer publishes (or a retry is asked for when <paramref name="faulted"/>), a stop, or the timeout.</summary>
-    private void Sleep(TimeSpan timeout, bool faulted)
+    /// <summary>
+    /// Sleeps until a producer publishes (or a retry is asked for when <paramref name="faulted"/>), a stop, or the timeout;
+    /// <paramref name="mode"/> tells producers whether to pulse (<see cref="Asleep"/>) or not (<see cref="Polling"/>).
+    /// </summary>
+    private void Sleep(TimeSpan timeout, bool faulted, int mode)
     {
-        Interlocked.Exchange(ref _writerIdle, 1);
+        Interlocked.Exchange(ref _writerIdle, mode);
         lock (_wakeGate)
         {
             bool wake = _stop || (faulted ? RetryWanted() : Pending > 0);

@@ -151,4 +151,24 @@ public class RecordNoWaitTests
         Assert.Equal(skippedBefore + 5, engine.SkippedImpressions);
         Assert.Equal(countBefore, engine.GetProfile("p")!.InteractionCount);
     }
+
+    [Fact]
+    public void Record_WhileTheGameRecordsEveryFrame_NeverPaysForWakingTheWriter()
+    {
+        using var engine = TestCatalog.InMemory();
+        engine.UpsertItems(TestCatalog.Random(50, 8));
+        engine.Record(new Interaction("p", "item-0001", InteractionKind.Click));
+        engine.Flush(); // the writer just worked: it polls for a second before it sleeps until woken
+        long before = engine.Store.ProducerWakeups;
+        for (int frame = 0; frame < 30; frame++)
+        {
+            engine.Record(new Interaction("p", $"item-{frame % 10:D4}", InteractionKind.Impression));
+            Thread.Sleep(10); // a frame
+        }
+
+        long wakeups = engine.Store.ProducerWakeups - before;
+        Assert.True(SpinWait.SpinUntil(() => engine.PendingWrites == 0, TimeSpan.FromSeconds(10)), "the polling writer never took the records");
+        Assert.Equal(0, wakeups);
+        Assert.Equal(31, engine.GetProfile("p")!.InteractionCount);
+    }
 }
