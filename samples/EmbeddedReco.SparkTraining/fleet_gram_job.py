@@ -47,15 +47,16 @@ ROW_SCHEMA = T.StructType([
 
 
 def parse_export_file(path_and_bytes):
-    """Yields the rows of one export file: batches of {header map} followed by `count` arrays of 6 fields."""
+    """Yields the rows of one export file: batches of {header map} followed by `count` arrays (version 1: 6 fields; version 2:
+    9, the last three being variant, source and propensity, which the Gram matrix does not use)."""
     _, data = path_and_bytes
     unpacker = msgpack.Unpacker(raw=False, strict_map_key=False, max_buffer_size=1 << 30)
     unpacker.feed(bytes(data))
     for header in unpacker:
-        if not isinstance(header, dict) or header.get("format") != "EmbeddedReco.Events" or header.get("version") != 1:
-            raise ValueError("not an EmbeddedReco event batch of version 1")
+        if not isinstance(header, dict) or header.get("format") != "EmbeddedReco.Events" or header.get("version") not in (1, 2):
+            raise ValueError("not an EmbeddedReco event batch of version 1 or 2")
         for _ in range(header["count"]):
-            rid, player, item, kind, value, ticks = next(unpacker)
+            rid, player, item, kind, value, ticks = next(unpacker)[:6]
             yield (int(rid), player, item, int(kind), float(value), int(ticks))
 
 

@@ -113,6 +113,79 @@ public sealed partial class RecoEngine
     }
 
     /// <summary>
+    /// Records that a player was shown a list the engine suggested: one <see cref="InteractionKind.Impression"/> per suggestion,
+    /// applied like <see cref="Record(in Interaction)"/> and queued as one batch, each log row keeping what the policy logged for
+    /// its slot (<see cref="Suggestion.Source"/>, <see cref="Suggestion.Propensity"/>) and the player's experiment variant, so
+    /// that exported events support off-policy evaluation (<see cref="ExportEvents"/>). Use it when the game decides when a list is
+    /// actually on screen; <see cref="PolicyOptions.RecordShownAsImpressions"/> does the same inside <c>Suggest</c>.
+    /// Allocation-free in steady state, like <c>Record</c>.
+    /// </summary>
+    /// <param name="userId">The player's id.</param>
+    /// <param name="shown">The suggestions displayed (from <c>Suggest</c>); an empty span records nothing.</param>
+    /// <returns>True when recorded; false when refused because the write queue is full (<see cref="RecoEngineOptions.MaxPendingWrites"/>; nothing was changed).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="userId"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="userId"/> or an item id is empty, over-long or ill-formed, or an element
+    /// of <paramref name="shown"/> is an empty <see cref="Suggestion"/> (no item id). Nothing was changed.</exception>
+    /// <exception cref="RecoException">A previous storage failure has not been resolved by <see cref="Flush"/>; nothing was changed.</exception>
+    /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>
+    public bool RecordShown(string userId, ReadOnlySpan<Suggestion> shown)
+    {
+        ThrowIfDisposed();
+        Guard.Id(userId, nameof(userId), _options.MaxIdBytes, "user");
+        for (int i = 0; i < shown.Length; i++)
+        {
+            if (shown[i].ItemId is not { } itemId)
+            {
+                throw new ArgumentException($"shown[{i}] is an empty Suggestion (no item id).", nameof(shown));
+            }
+
+            Guard.Id(itemId, nameof(shown), _options.MaxIdBytes, "item");
+        }
+
+        if (shown.IsEmpty)
+        {
+            return true;
+        }
+
+        long ticks = NowTicks();
+        ShownOutcome outcome = default;
+        bool refused = false, firstRefusal = false;
+        lock (_mutation)
+        {
+            ThrowIfDisposed();
+            _store.ThrowIfFaulted();
+            if (_store.IsFull)
+            {
+                refused = true;
+                firstRefusal = _recorder.Refuse();
+            }
+            else
+            {
+                _recorder.Accepted();
+                outcome = _recorder.ApplyShown(_store, _state.Catalog, userId, shown, ticks);
+            }
+        }
+
+        if (refused)
+        {
+            if (firstRefusal)
+            {
+                Log.WriteQueueFull(_logger, _options.MaxPendingWrites);
+            }
+
+            return false;
+        }
+
+        outcome.Log(_logger, userId, shown.Length, _options.MaxPendingWrites);
+        for (int i = 0; i < outcome.Recorded; i++)
+        {
+            _trainer.CountInteraction();
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Records the list a <c>Suggest</c> returned as impressions (<see cref="PolicyOptions.RecordShownAsImpressions"/>): applied like
     /// <see cref="Record(in Interaction)"/> under one lock, their writes queued as one batch. While the store is faulted the
     /// impressions are skipped (counted in <see cref="SkippedImpressions"/>, logged once per failure), so that <c>Suggest</c> still

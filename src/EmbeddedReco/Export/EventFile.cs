@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using EmbeddedReco.Snapshots;
+using EmbeddedReco.Storage;
 using MessagePack;
 
 namespace EmbeddedReco.Export;
@@ -12,7 +13,8 @@ internal static class EventFile
     /// <summary>The largest export file read (a batch of <see cref="EventExportOptions.MaxAllowedRows"/> rows with long ids fits).</summary>
     public const long MaxFileBytes = 1L << 30;
 
-    private const int RowFields = 6;
+    private const int RowFieldsV1 = 6;
+    private const int RowFields = 9; // version 2: id, player, item, kind, value, ticks, variant, source, propensity (the last three nil when unknown)
 
     public static void Write(Stream destination, IReadOnlyList<ExportedEvent> rows, byte[]? pseudonymKey)
     {
@@ -37,6 +39,32 @@ internal static class EventFile
             w.Write((int)row.Kind);
             w.Write(row.Value);
             w.Write(row.Ticks);
+            if (row.Variant is null)
+            {
+                w.WriteNil();
+            }
+            else
+            {
+                w.Write(row.Variant);
+            }
+
+            if (row.Source is { } source)
+            {
+                w.Write((int)source);
+            }
+            else
+            {
+                w.WriteNil();
+            }
+
+            if (row.Propensity is { } propensity)
+            {
+                w.Write(propensity);
+            }
+            else
+            {
+                w.WriteNil();
+            }
         }
 
         w.Flush();
@@ -53,12 +81,13 @@ internal static class EventFile
         {
             while (!r.End)
             {
-                int count = ReadHeader(ref r);
+                int count = ReadHeader(ref r, out int version);
+                int fields = version == 1 ? RowFieldsV1 : RowFields;
                 for (int i = 0; i < count; i++)
                 {
-                    if (r.ReadArrayHeader() != RowFields)
+                    if (r.ReadArrayHeader() != fields)
                     {
-                        throw new InvalidDataException("An event row does not have 6 fields.");
+                        throw new InvalidDataException($"An event row of version {version} does not have {fields} fields.");
                     }
 
                     long id = r.ReadInt64();
@@ -72,7 +101,8 @@ internal static class EventFile
                         throw new InvalidDataException($"Event row {id} has an unknown kind ({kind}) or a non-finite value.");
                     }
 
-                    row(new ExportedEvent(id, user, item, (InteractionKind)kind, value, ticks));
+                    var shown = fields == RowFields ? ReadShown(ref r, id) : default;
+                    row(new ExportedEvent(id, user, item, (InteractionKind)kind, value, ticks, shown));
                     total++;
                 }
             }
@@ -97,12 +127,43 @@ internal static class EventFile
         return Read(File.ReadAllBytes(path), row);
     }
 
-    private static int ReadHeader(ref MessagePackReader r)
+    /// <summary>The variant, source and propensity of a version-2 row (each nil when unknown).</summary>
+    private static ShownContext ReadShown(ref MessagePackReader r, long id)
+    {
+        string? variant = r.TryReadNil() ? null : r.ReadString();
+        SuggestionSource? source = null;
+        if (!r.TryReadNil())
+        {
+            int s = r.ReadInt32();
+            if (s < 0 || s > (int)SuggestionSource.Explore)
+            {
+                throw new InvalidDataException($"Event row {id} has an unknown source ({s}).");
+            }
+
+            source = (SuggestionSource)s;
+        }
+
+        double? propensity = null;
+        if (!r.TryReadNil())
+        {
+            double p = r.ReadDouble();
+            if (!(p >= 0 && p <= 1))
+            {
+                throw new InvalidDataException($"Event row {id} has a propensity outside 0..1 ({p}).");
+            }
+
+            propensity = p;
+        }
+
+        return new ShownContext(variant, source, propensity);
+    }
+
+    private static int ReadHeader(ref MessagePackReader r, out int version)
     {
         int fields = r.ReadMapHeader();
         int count = -1;
         string? format = null;
-        int version = 0;
+        version = 0;
         for (int f = 0; f < fields; f++)
         {
             switch (r.ReadString())
@@ -122,9 +183,9 @@ internal static class EventFile
             }
         }
 
-        if (format != EventExport.FormatName || version != EventExport.FormatVersion || count < 0 || count > EventExportOptions.MaxAllowedRows)
+        if (format != EventExport.FormatName || version < 1 || version > EventExport.FormatVersion || count < 0 || count > EventExportOptions.MaxAllowedRows)
         {
-            throw new InvalidDataException($"Not an EmbeddedReco event batch of version {EventExport.FormatVersion} (format '{format}', version {version}, count {count}).");
+            throw new InvalidDataException($"Not an EmbeddedReco event batch of version 1 to {EventExport.FormatVersion} (format '{format}', version {version}, count {count}).");
         }
 
         return count;

@@ -1,10 +1,15 @@
+using EmbeddedReco.Storage;
+
 namespace EmbeddedReco.Export;
 
 /// <summary>One row of the interaction log as exported: its id (monotonic, given when recorded), the player (or pseudonym), the item, kind, value and UTC ticks.</summary>
 internal readonly struct ExportedEvent
 {
-    public ExportedEvent(long id, string userId, string itemId, InteractionKind kind, double value, long ticks)
+    public ExportedEvent(long id, string userId, string itemId, InteractionKind kind, double value, long ticks, in ShownContext shown = default)
     {
+        Variant = shown.Variant;
+        Source = shown.Source;
+        Propensity = shown.Propensity;
         Id = id;
         UserId = userId;
         ItemId = itemId;
@@ -25,4 +30,16 @@ internal readonly struct ExportedEvent
 
     /// <summary><see cref="System.DateTimeOffset.UtcTicks"/> of the interaction.</summary>
     public long Ticks { get; }
+
+    /// <summary>The player's experiment variant when the interaction was recorded, or null (no experiment, or an older row).</summary>
+    public string? Variant { get; }
+
+    /// <summary>For an impression of a list the engine suggested: the slot's source; otherwise null.</summary>
+    public SuggestionSource? Source { get; }
+
+    /// <summary>For an impression of a list the engine suggested: the probability the policy gave the slot's pick; otherwise null.</summary>
+    public double? Propensity { get; }
+
+    /// <summary>The optional policy fields as one value.</summary>
+    public ShownContext Shown => new ShownContext(Variant, Source, Propensity);
 }

@@ -98,7 +98,7 @@ internal sealed class InteractionRecorder
     /// Applies one validated interaction (under the engine's mutation lock): profile, per-item history and exposure, item counters,
     /// engagement; adds its writes to <paramref name="writes"/>. Returns whether the item is in the catalog.
     /// </summary>
-    public bool Apply(LiteStore.QueueBatch writes, CatalogSnapshot catalog, string userId, string itemId, InteractionKind kind, double value, double weight, long ticks)
+    public bool Apply(LiteStore.QueueBatch writes, CatalogSnapshot catalog, string userId, string itemId, InteractionKind kind, double value, double weight, long ticks, SuggestionSource? source = null, double? propensity = null)
     {
         bool known = catalog.Index.TryGetValue(itemId, out int row);
         var user = _players.GetOrAdd(userId);
@@ -132,7 +132,7 @@ internal sealed class InteractionRecorder
 
         string variant = _experiment?.Assign(userId).Name ?? string.Empty;
         _players.Engagement.Add(userId, variant, kind, value, ticks);
-        writes.Add(new WriteOp(WriteOpKind.LogInteraction, userId, itemId, (int)kind, value, ticks));
+        writes.Add(new WriteOp(WriteOpKind.LogInteraction, userId, itemId, (int)kind, value, ticks, shown: new ShownContext(variant.Length == 0 ? null : variant, source, propensity)));
         writes.Add(new WriteOp(WriteOpKind.UserChanged, userId));
         if (known)
         {
@@ -205,7 +205,7 @@ internal sealed class InteractionRecorder
         using var writes = store.BeginBatch();
         foreach (var s in list)
         {
-            if (!Apply(writes, catalog, userId, s.ItemId, InteractionKind.Impression, 1, weight, ticks))
+            if (!Apply(writes, catalog, userId, s.ItemId, InteractionKind.Impression, 1, weight, ticks, s.Source, s.Propensity))
             {
                 unknown = s.ItemId;
             }

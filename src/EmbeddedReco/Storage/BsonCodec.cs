@@ -204,15 +204,44 @@ internal static class BsonCodec
         return null;
     }
 
-    public static BsonDocument Interaction(long id, string userId, string itemId, int kind, double value, long ticks) => new BsonDocument
+    /// <summary>
+    /// A log row. Optional fields, present only when known (rows of earlier versions have none): "vr" the experiment variant,
+    /// "src" the slot's <see cref="SuggestionSource"/> and "pr" its propensity, for an impression of a list the engine suggested.
+    /// </summary>
+    public static BsonDocument Interaction(long id, string userId, string itemId, int kind, double value, long ticks, in ShownContext shown)
     {
-        ["_id"] = id,
-        ["u"] = userId,
-        ["i"] = itemId,
-        ["k"] = kind,
-        ["v"] = value,
-        ["t"] = ticks,
-    };
+        var doc = new BsonDocument
+        {
+            ["_id"] = id,
+            ["u"] = userId,
+            ["i"] = itemId,
+            ["k"] = kind,
+            ["v"] = value,
+            ["t"] = ticks,
+        };
+        if (shown.Variant is { Length: > 0 } variant)
+        {
+            doc["vr"] = variant;
+        }
+
+        if (shown.Source is { } source)
+        {
+            doc["src"] = (int)source;
+        }
+
+        if (shown.Propensity is { } propensity)
+        {
+            doc["pr"] = propensity;
+        }
+
+        return doc;
+    }
+
+    /// <summary>The optional policy fields of a log row (see <see cref="Interaction"/>).</summary>
+    public static ShownContext ReadShown(BsonDocument doc) => new ShownContext(
+        doc.TryGetValue("vr", out var vr) && vr.IsString ? vr.AsString : null,
+        doc.TryGetValue("src", out var src) && src.IsInt32 && src.AsInt32 >= 0 && src.AsInt32 <= (int)SuggestionSource.Explore ? (SuggestionSource)src.AsInt32 : null,
+        doc.TryGetValue("pr", out var pr) && pr.IsDouble && pr.AsDouble >= 0 && pr.AsDouble <= 1 ? pr.AsDouble : null);
 
     public static string[] ReadStrings(BsonValue value)
     {

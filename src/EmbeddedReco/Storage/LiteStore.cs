@@ -762,7 +762,7 @@ internal sealed class LiteStore : IDisposable
         switch (op.Kind)
         {
             case WriteOpKind.LogInteraction:
-                var row = BsonCodec.Interaction(op.Sequence, op.Key, op.Key2!, op.InteractionKind, op.Value, op.Ticks);
+                var row = BsonCodec.Interaction(op.Sequence, op.Key, op.Key2!, op.InteractionKind, op.Value, op.Ticks, op.Shown);
                 if (_replaying)
                 {
                     log.Upsert(row); // a kept write: its commit may have reached the file before it failed

@@ -75,7 +75,8 @@ internal static class LogRows
                 doc["i"].AsString,
                 (InteractionKind)doc["k"].AsInt32,
                 doc["v"].AsDouble,
-                doc["t"].AsInt64));
+                doc["t"].AsInt64,
+                BsonCodec.ReadShown(doc)));
         }
 
         return rows;

@@ -28,8 +28,9 @@ internal enum WriteOpKind : byte
 /// <summary>One queued write. A value type: queuing a Record's writes allocates nothing in steady state.</summary>
 internal readonly struct WriteOp
 {
-    public WriteOp(WriteOpKind kind, string key, string? key2 = null, int interactionKind = 0, double value = 0, long ticks = 0, FlushRequest? flush = null, long sequence = 0)
+    public WriteOp(WriteOpKind kind, string key, string? key2 = null, int interactionKind = 0, double value = 0, long ticks = 0, FlushRequest? flush = null, long sequence = 0, in ShownContext shown = default)
     {
+        Shown = shown;
         Kind = kind;
         Key = key;
         Key2 = key2;
@@ -57,7 +58,30 @@ internal readonly struct WriteOp
     /// <summary>The id of a log row (<see cref="WriteOpKind.LogInteraction"/>), given when queued: a replay rewrites the same row.</summary>
     public long Sequence { get; }
 
-    public WriteOp WithSequence(long sequence) => new WriteOp(Kind, Key, Key2, InteractionKind, Value, Ticks, Flush, sequence);
+    /// <summary>For a log row: the experiment variant, and for an impression of a shown list the slot's source and propensity.</summary>
+    public ShownContext Shown { get; }
+
+    public WriteOp WithSequence(long sequence) => new WriteOp(Kind, Key, Key2, InteractionKind, Value, Ticks, Flush, sequence, Shown);
+}
+
+/// <summary>
+/// What the policy logged with an interaction, kept in its log row and exported (for off-policy evaluation): the player's experiment
+/// variant (null without an experiment) and, for an impression of a list the engine suggested, the slot's source and propensity.
+/// </summary>
+internal readonly struct ShownContext
+{
+    public ShownContext(string? variant, SuggestionSource? source, double? propensity)
+    {
+        Variant = variant;
+        Source = source;
+        Propensity = propensity;
+    }
+
+    public string? Variant { get; }
+
+    public SuggestionSource? Source { get; }
+
+    public double? Propensity { get; }
 }
 
 internal sealed class FlushRequest

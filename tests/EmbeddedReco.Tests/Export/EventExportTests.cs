@@ -199,4 +199,89 @@ public class EventExportTests
         bytes[2] ^= 0x55;
         Assert.Throws<InvalidDataException>(() => EventFile.Read(bytes, _ => { }));
     }
+
+    [Fact]
+    public void RecordShown_ListFromSuggest_ExportsEachSlotsSourcePropensityAndVariant()
+    {
+        using var folder = new TempFolder();
+        var clock = new TestClock();
+        var options = TestCatalog.Options(folder.File("shown.db"), dimensions: 8, clock: clock);
+        options.Experiment = new Experiment("shelf", new[] { new ExperimentVariant("a", 1), new ExperimentVariant("b", 1) });
+        options.Policy = new PolicyOptions { Epsilon = 0.5 };
+        using var engine = RecoEngine.Open(options);
+        engine.UpsertItems(TestCatalog.Random(20, 8, seed: 3));
+        engine.Record(new Interaction("p", "item-0001", InteractionKind.Like));
+        var shelf = new Suggestion[6];
+        int n = engine.Suggest("p", shelf);
+
+        Assert.True(engine.RecordShown("p", shelf.AsSpan(0, n)));
+        long cursor = 0;
+        var rows = Export(engine, ref cursor);
+
+        Assert.Equal(1 + n, rows.Count);
+        var like = rows[0];
+        Assert.Equal(InteractionKind.Like, like.Kind);
+        Assert.Null(like.Source);
+        Assert.Null(like.Propensity);
+        string variant = options.Experiment.Assign("p").Name;
+        Assert.All(rows, r => Assert.Equal(variant, r.Variant));
+        for (int i = 0; i < n; i++)
+        {
+            var row = rows[1 + i];
+            Assert.Equal(InteractionKind.Impression, row.Kind);
+            Assert.Equal(shelf[i].ItemId, row.ItemId);
+            Assert.Equal(shelf[i].Source, row.Source);
+            Assert.Equal(shelf[i].Propensity, row.Propensity);
+        }
+
+        Assert.Contains(rows, r => r.Source == SuggestionSource.Explore); // epsilon 0.5 over six slots: the test covers both kinds
+        Assert.Equal(1 + n, engine.GetProfile("p")!.InteractionCount);
+    }
+
+    [Fact]
+    public void RecordShown_EmptySuggestionOrBadUser_ThrowsAndRecordsNothing()
+    {
+        using var engine = TestCatalog.InMemory();
+        engine.UpsertItems(TestCatalog.Random(20, 8, seed: 3));
+        var shelf = engine.Suggest("p", 3).ToArray();
+        var withEmpty = new[] { shelf[0], default };
+
+        var ex = Assert.Throws<ArgumentException>(() => engine.RecordShown("p", withEmpty));
+        Assert.Equal("shown", ex.ParamName);
+        Assert.Throws<ArgumentNullException>(() => engine.RecordShown(null!, shelf));
+        Assert.Throws<ArgumentException>(() => engine.RecordShown("", shelf));
+        Assert.True(engine.RecordShown("p", ReadOnlySpan<Suggestion>.Empty));
+        Assert.Null(engine.GetProfile("p"));
+    }
+
+    [Fact]
+    public void EventFile_VersionOneBatch_IsStillRead()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        var w = new MessagePack.MessagePackWriter(buffer);
+        w.WriteMapHeader(4);
+        w.Write("format");
+        w.Write(EventExport.FormatName);
+        w.Write("version");
+        w.Write(1);
+        w.Write("count");
+        w.Write(1);
+        w.Write("pseudonymized");
+        w.Write(false);
+        w.WriteArrayHeader(6);
+        w.Write(7L);
+        w.Write("u");
+        w.Write("item-0001");
+        w.Write((int)InteractionKind.Click);
+        w.Write(1.0);
+        w.Write(123L);
+        w.Flush();
+        var rows = new List<ExportedEvent>();
+
+        Assert.Equal(1, EventFile.Read(buffer.WrittenMemory, rows.Add));
+        Assert.Equal(7, rows[0].Id);
+        Assert.Equal(InteractionKind.Click, rows[0].Kind);
+        Assert.Null(rows[0].Variant);
+        Assert.Null(rows[0].Propensity);
+    }
 }

@@ -98,4 +98,26 @@ public class RecordAllocationTests
             flusher.Join();
         }
     }
+
+    [Fact]
+    public void RecordShown_KnownPlayerAndItemsSteadyState_AllocatesNothing()
+    {
+        var options = TestCatalog.Options(pure: false);
+        options.Experiment = new Experiment("shelf", new[] { new ExperimentVariant("a", 1), new ExperimentVariant("b", 1) });
+        using var engine = RecoEngine.Open(options);
+        engine.UpsertItems(TestCatalog.Random(200, 8));
+        engine.Record(new Interaction("player-1", "item-0007", InteractionKind.Like));
+        var shelf = new Suggestion[5];
+        int n = engine.Suggest("player-1", shelf);
+        for (int i = 0; i < 200; i++)
+        {
+            engine.RecordShown("player-1", shelf.AsSpan(0, n)); // warm-up: the per-item states of the shelf, the queue capacity
+        }
+
+        engine.Flush();
+
+        long allocated = AllocationMeter.SteadyStateBytes(() => engine.RecordShown("player-1", shelf.AsSpan(0, n)), cleanCalls: 100);
+
+        Assert.Equal(0, allocated);
+    }
 }
