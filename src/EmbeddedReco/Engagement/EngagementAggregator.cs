@@ -258,29 +258,51 @@ internal sealed class EngagementAggregator
     /// </summary>
     public IReadOnlyList<double> UserScores(string? variant)
     {
+        // Record takes this gate on every interaction, so a report holds it only for short steps: a copy of the player references
+        // (a pointer each), then the scores in chunks, each player read whole under the gate; the sort runs outside it.
         string v = variant ?? string.Empty;
+        string[] ids;
+        UserEntry[] users;
         lock (_gate)
         {
-            var pairs = new List<KeyValuePair<string, double>>();
+            ids = new string[_users.Count];
+            users = new UserEntry[_users.Count];
+            int i = 0;
             foreach (var pair in _users)
             {
-                var uv = pair.Value.Find(v);
-                if (uv is not null)
+                ids[i] = pair.Key;
+                users[i++] = pair.Value;
+            }
+        }
+
+        var pairs = new List<KeyValuePair<string, double>>(users.Length);
+        for (int start = 0; start < users.Length; start += ReportChunk)
+        {
+            int end = Math.Min(users.Length, start + ReportChunk);
+            lock (_gate)
+            {
+                for (int i = start; i < end; i++)
                 {
-                    pairs.Add(new KeyValuePair<string, double>(pair.Key, uv.Counts.Score));
+                    if (users[i].Find(v) is { } uv)
+                    {
+                        pairs.Add(new KeyValuePair<string, double>(ids[i], uv.Counts.Score));
+                    }
                 }
             }
-
-            pairs.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
-            var scores = new double[pairs.Count];
-            for (int i = 0; i < scores.Length; i++)
-            {
-                scores[i] = pairs[i].Value;
-            }
-
-            return scores;
         }
+
+        pairs.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        var scores = new double[pairs.Count];
+        for (int i = 0; i < scores.Length; i++)
+        {
+            scores[i] = pairs[i].Value;
+        }
+
+        return scores;
     }
+
+    /// <summary>Players whose scores a report reads per acquisition of the gate.</summary>
+    private const int ReportChunk = 1024;
 
     /// <summary>Copies the whole state out as plain data, ordered by key.</summary>
     public EngagementState Export()
