@@ -8,6 +8,8 @@ namespace EmbeddedReco.FleetSample;
 /// N devices, each its own engine on its own database file with one simulated player. Every round each player visits the shop a
 /// few times; each device exports its new events (from its cursor) into the upload folder and confirms them; the trainer builds a
 /// signed model from all uploads; the "fleet" half of the devices downloads and loads it, the "solo" half never gets a model.
+/// From round 2 on, new players install the game every round (twins again): a fleet newcomer starts from the latest fleet model
+/// (the fleet's popularity and item-item model: the cold-start path), a solo newcomer from the bare catalog.
 /// </summary>
 internal static class FleetSimulation
 {
@@ -15,6 +17,7 @@ internal static class FleetSimulation
     {
         var a = new Args(argv);
         int devices = a.Int("devices", 40) / 2 * 2, rounds = a.Int("rounds", 5), visits = a.Int("visits", 12), seed = a.Int("seed", 42);
+        int newcomers = a.Int("newcomers", 20) / 2 * 2;
         var sw = Stopwatch.StartNew();
         string root = Path.Combine(Path.GetTempPath(), "reco-fleet-" + Guid.NewGuid().ToString("N"));
         string uploads = Directory.CreateDirectory(Path.Combine(root, "uploads")).FullName;
@@ -33,36 +36,52 @@ internal static class FleetSimulation
                 studio.SaveSnapshot(catalogFile);
             }
 
-            var engines = new RecoEngine[devices];
-            var cursors = new long[devices];
+            var engines = new List<RecoEngine>();
+            var cursors = new List<long>();
+            var players = new List<SimulatedPlayer>();
             var pseudonymKey = new byte[32];
             new Random(seed).NextBytes(pseudonymKey);
             for (int d = 0; d < devices; d++)
             {
-                engines[d] = RecoEngine.Open(new RecoEngineOptions
-                {
-                    DatabasePath = Path.Combine(root, $"device-{d:D3}.db"),
-                    Dimensions = GameCatalog.Dimensions,
-                    Clock = () => Now,
-                    MaxInteractionLogRows = 100_000,
-                });
-                engines[d].LoadSnapshot(catalogFile);
+                engines.Add(OpenDevice(root, engines.Count, catalogFile, null));
+                cursors.Add(0);
+                players.Add(d % 2 == 0 ? fleetPlayers[d / 2] : soloPlayers[d / 2]);
             }
 
-            Console.WriteLine($"{devices} devices ({devices / 2} get the fleet model, {devices - (devices / 2)} never do; twin players), {rounds} rounds of {visits} shop visits, 300 items");
-            Console.WriteLine("round  fleet clicks/visit  solo clicks/visit  model items  trainer ms  chart");
+            string? latestModel = null;
+
+            Console.WriteLine($"{devices} devices ({devices / 2} get the fleet model, {devices - (devices / 2)} never do; twin players), {rounds} rounds of {visits} shop visits, 300 items; from round 2, {newcomers} new players a round (half start from the fleet model)");
+            Console.WriteLine("round  fleet clicks/visit  solo clicks/visit  newcomers fleet/solo  model items  trainer ms  chart");
             var outcome = new List<Interaction>();
+            double newFleetClicks = 0, newSoloClicks = 0;
+            int newVisits = 0;
             var shelf = new Suggestion[6];
             for (int round = 1; round <= rounds; round++)
             {
-                double[] clicks = new double[2];
-                int[] visitsBy = new int[2];
+                int firstNewcomer = engines.Count;
+                if (round > 1 && newcomers > 0)
+                {
+                    // Twin newcomers (their own seed per round): the fleet one installs the latest model, the solo one the bare catalog.
+                    var newFleet = PlayerPopulation.Create(catalog, newcomers / 2, seed + (1000 * round)).Players;
+                    var newSolo = PlayerPopulation.Create(catalog, newcomers / 2, seed + (1000 * round)).Players;
+                    for (int k = 0; k < newcomers; k++)
+                    {
+                        bool fleetSide = k % 2 == 0;
+                        engines.Add(OpenDevice(root, engines.Count, fleetSide ? latestModel! : catalogFile, fleetSide ? trust : null));
+                        cursors.Add(0);
+                        players.Add(fleetSide ? newFleet[k / 2] : newSolo[k / 2]);
+                    }
+                }
+
+                // Groups: 0 = fleet, 1 = solo (established players); 2 = fleet newcomers, 3 = solo newcomers (this round's installs).
+                double[] clicks = new double[4];
+                int[] visitsBy = new int[4];
                 for (int v = 0; v < visits; v++)
                 {
-                    for (int d = 0; d < devices; d++)
+                    for (int d = 0; d < engines.Count; d++)
                     {
-                        int group = d % 2; // 0 = fleet, 1 = solo
-                        var player = group == 0 ? fleetPlayers[d / 2] : soloPlayers[d / 2];
+                        int group = (d % 2) + (d >= firstNewcomer ? 2 : 0);
+                        var player = players[d];
                         Now = Now.AddMinutes(3);
                         int n = engines[d].Suggest(player.Id, shelf);
                         outcome.Clear();
@@ -78,7 +97,7 @@ internal static class FleetSimulation
                 }
 
                 // Upload: each device exports from its cursor; the cursor advances (and rows are pruned) once the file is in place.
-                for (int d = 0; d < devices; d++)
+                for (int d = 0; d < engines.Count; d++)
                 {
                     string temp = Path.Combine(root, $"device-{d:D3}.part");
                     EventExportResult r;
@@ -97,19 +116,30 @@ internal static class FleetSimulation
                 string model = Path.Combine(root, $"model-{round}.ersnap");
                 var report = FleetSnapshotBuilder.Build(uploads, catalogFile, model, new FleetTrainerOptions { Collaborative = new CollaborativeOptions { EaseLambda = 20, MinItemSupport = 2 }, IncludePopularity = a.Get("popularity") != "local" }, keys.PrivateKeyPem);
                 long trainerMs = t.ElapsedMilliseconds;
-                for (int d = 0; d < devices; d += 2)
+                for (int d = 0; d < engines.Count; d += 2)
                 {
                     engines[d].LoadSnapshot(model, trust);
                 }
 
+                latestModel = model;
                 double fleet = clicks[0] / Math.Max(1, visitsBy[0]), solo = clicks[1] / Math.Max(1, visitsBy[1]);
-                Console.WriteLine($"{round,5}  {fleet,18:0.000}  {solo,17:0.000}  {report.ModelItems,11}  {trainerMs,10}  fleet {Bar(fleet)}");
-                Console.WriteLine($"{"",5}  {"",18}  {"",17}  {"",11}  {"",10}  solo  {Bar(solo)}");
+                string fresh = visitsBy[2] == 0 ? "-" : $"{clicks[2] / visitsBy[2]:0.000}/{clicks[3] / Math.Max(1, visitsBy[3]):0.000}";
+                newFleetClicks += clicks[2];
+                newSoloClicks += clicks[3];
+                newVisits += visitsBy[2];
+                Console.WriteLine($"{round,5}  {fleet,18:0.000}  {solo,17:0.000}  {fresh,20}  {report.ModelItems,11}  {trainerMs,10}  fleet {Bar(fleet)}");
+                Console.WriteLine($"{"",5}  {"",18}  {"",17}  {"",20}  {"",11}  {"",10}  solo  {Bar(solo)}");
             }
 
             foreach (var e in engines)
             {
                 e.Dispose();
+            }
+
+            if (newVisits > 0)
+            {
+                double nf = newFleetClicks / newVisits, ns = newSoloClicks / newVisits;
+                Console.WriteLine($"newcomers' first round, all rounds: fleet {nf:0.000} vs solo {ns:0.000} clicks/visit ({(ns > 0 ? (nf / ns) - 1 : 0):+0%;-0%}) over {newVisits} visits each side");
             }
 
             Console.WriteLine($"done in {sw.Elapsed.TotalSeconds:0.0} s (round 1 is before any model: twin players on identical engines)");
@@ -119,6 +149,20 @@ internal static class FleetSimulation
         {
             Directory.Delete(root, true);
         }
+    }
+
+    /// <summary>A device: its own engine on its own database file, installed from <paramref name="snapshot"/> (the catalog or a model).</summary>
+    private static RecoEngine OpenDevice(string root, int index, string snapshot, SnapshotOptions? trust)
+    {
+        var engine = RecoEngine.Open(new RecoEngineOptions
+        {
+            DatabasePath = Path.Combine(root, $"device-{index:D3}.db"),
+            Dimensions = GameCatalog.Dimensions,
+            Clock = () => Now,
+            MaxInteractionLogRows = 100_000,
+        });
+        engine.LoadSnapshot(snapshot, trust);
+        return engine;
     }
 
     private static DateTimeOffset Now { get; set; } = new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
