@@ -31,16 +31,17 @@ internal sealed class PolicyScratch
 
     /// <summary>The calling thread's instance, grown for <paramref name="candidates"/> candidates and a list of
     /// <paramref name="count"/> (nothing in it grows with the catalog).</summary>
-    public static PolicyScratch For(int candidates, int count)
+    public static PolicyScratch For(int candidates, int count, int dimensions)
     {
         var s = t_current ??= new PolicyScratch();
-        s.Ensure(candidates, count);
+        s.Ensure(candidates, count, dimensions);
         return s;
     }
 
     /// <summary>Grows every buffer for the given sizes (used directly by tests that own an instance).</summary>
-    public void Ensure(int candidates, int count)
+    public void Ensure(int candidates, int count, int dimensions)
     {
+        ScratchArray.Grow(ref MmrRows, candidates * dimensions); // MMR gathers at most the candidates' rows: sized here, never mid-call
         ScratchArray.Grow(ref Candidates, candidates);
         ScratchArray.Grow(ref CandidateScores, candidates);
         ScratchArray.Grow(ref MmrRelevance, candidates);

@@ -65,6 +65,20 @@ internal static class SnapshotReader
 
     private static ReadOnlyMemory<byte> ReadStored(Stream stream, long length, ref byte[]? rented)
     {
+        if (stream is MemoryStream memory && memory.TryGetBuffer(out ArraySegment<byte> whole))
+        {
+            // Bytes already in memory (a verified signed snapshot): read them in place instead of holding a second copy.
+            long remaining = memory.Length - memory.Position;
+            if (remaining < length)
+            {
+                throw Truncated(length, remaining);
+            }
+
+            var stored = new ReadOnlyMemory<byte>(whole.Array!, whole.Offset + (int)memory.Position, (int)length);
+            memory.Position += length;
+            return stored;
+        }
+
         if (stream.CanSeek)
         {
             long remaining = stream.Length - stream.Position;

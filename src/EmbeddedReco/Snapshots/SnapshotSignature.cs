@@ -153,7 +153,8 @@ internal static class SnapshotSignature
             throw new RecoException(RecoErrorCode.SnapshotInvalid, $"The signed snapshot holds {body.Length} bytes; its header announces {SnapshotHeader.Size + header.StoredLength}.");
         }
 
-        return new MemoryStream(body, writable: false);
+        // Publicly visible: the reader parses these bytes in place (SnapshotReader.ReadStored) rather than copying them again.
+        return new MemoryStream(body, 0, body.Length, writable: false, publiclyVisible: true);
     }
 
     /// <summary>Writes the envelope and <paramref name="snapshot"/> to <paramref name="destination"/>, signed with <paramref name="privateKey"/>.</summary>
