@@ -76,6 +76,22 @@ internal static class ExplorationPool
         ScratchArray.Grow(ref scratch.PoolRows, pool + want);
         ScratchArray.Grow(ref scratch.PoolWeights, pool + want);
         ScratchArray.Grow(ref scratch.PoolKeys, want);
+        // Rows already in the greedy list or the pool, marked once (a stamp per catalog row) instead of searched per listed row.
+        int stamp = scratch.NewMark(catalog.Count);
+        int[] mark = scratch.RowMark;
+        for (int i = 0; i < greedyN; i++)
+        {
+            if (scratch.MmrTaken[i])
+            {
+                mark[scratch.Candidates[i]] = stamp;
+            }
+        }
+
+        for (int i = 0; i < pool; i++)
+        {
+            mark[scratch.PoolRows[i]] = stamp;
+        }
+
         var rows = fresh.Rows;
         var keys = fresh.Keys;
         long threshold = policy.NewItemImpressions;
@@ -99,7 +115,7 @@ internal static class ExplorationPool
             }
 
             long key = FreshRows.KeyOf(impressions, n, catalog.IdRank[r]);
-            if ((picked == want && key >= pickedKeys[want - 1]) || float.IsNaN(blended[r]) || InPoolOrGreedy(scratch, r, pool, greedyN) || !filter.Accept(r))
+            if ((picked == want && key >= pickedKeys[want - 1]) || float.IsNaN(blended[r]) || mark[r] == stamp || !filter.Accept(r))
             {
                 continue;
             }
@@ -119,25 +135,6 @@ internal static class ExplorationPool
 
         fresh.NoteAgedOut(agedOut);
         return pool + picked;
-    }
-
-    /// <summary>Whether the row is already in the pool or picked for the greedy list.</summary>
-    private static bool InPoolOrGreedy(PolicyScratch scratch, int row, int pool, int greedyN)
-    {
-        if (Array.IndexOf(scratch.PoolRows, row, 0, pool) >= 0)
-        {
-            return true;
-        }
-
-        for (int i = 0; i < greedyN; i++)
-        {
-            if (scratch.MmrTaken[i] && scratch.Candidates[i] == row)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>

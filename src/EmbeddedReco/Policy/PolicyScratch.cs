@@ -25,6 +25,8 @@ internal sealed class PolicyScratch
     public int[] PoolRows = Array.Empty<int>();
     public double[] PoolWeights = Array.Empty<double>();
     public long[] PoolKeys = Array.Empty<long>();
+    public int[] RowMark = Array.Empty<int>(); // per catalog row: == MarkStamp when the row is in this call's greedy list or pool
+    public int MarkStamp;
     public PolicyPick[] Picks = Array.Empty<PolicyPick>();
     public string[] TagNames = new string[64];
     public int[] TagCounts = new int[64];
@@ -39,6 +41,22 @@ internal sealed class PolicyScratch
     }
 
     /// <summary>Grows every buffer for the given sizes (used directly by tests that own an instance).</summary>
+    /// <summary>
+    /// Starts a new marking of catalog rows (<see cref="RowMark"/>) for <paramref name="rows"/> rows: a new stamp, so nothing needs
+    /// clearing between calls (the array is cleared only when the stamp wraps around).
+    /// </summary>
+    public int NewMark(int rows)
+    {
+        ScratchArray.Grow(ref RowMark, rows);
+        if (MarkStamp == int.MaxValue)
+        {
+            Array.Clear(RowMark, 0, RowMark.Length);
+            MarkStamp = 0;
+        }
+
+        return ++MarkStamp;
+    }
+
     public void Ensure(int candidates, int count, int dimensions)
     {
         ScratchArray.Grow(ref MmrRows, candidates * dimensions); // MMR gathers at most the candidates' rows: sized here, never mid-call
