@@ -74,33 +74,21 @@ public sealed partial class RecoEngine
     private bool RecordCore(string userId, string itemId, InteractionKind kind, double value, long ticks)
     {
         double weight = _recorder.WeightOf(kind, value);
-        bool known = false, refused = false, firstRefusal = false;
+        bool known = false, admitted, firstRefusal = false;
         lock (_mutation)
         {
-            ThrowIfDisposed();
-            _store.ThrowIfFaulted();
-            if (_store.IsFull)
+            admitted = Admit(ref firstRefusal);
+            if (admitted)
             {
-                refused = true;
-                firstRefusal = _recorder.Refuse();
-            }
-            else
-            {
-                _recorder.Accepted();
                 var catalog = _state.Catalog;
                 using var writes = _store.BeginBatch();
                 known = _recorder.Apply(writes, catalog, userId, itemId, kind, value, weight, ticks);
             }
         }
 
-        if (refused)
+        if (!admitted)
         {
-            if (firstRefusal)
-            {
-                Log.WriteQueueFull(_logger, _options.MaxPendingWrites);
-            }
-
-            return false;
+            return Refused(firstRefusal);
         }
 
         if (!known)
@@ -149,31 +137,19 @@ public sealed partial class RecoEngine
 
         long ticks = NowTicks();
         ShownOutcome outcome = default;
-        bool refused = false, firstRefusal = false;
+        bool admitted, firstRefusal = false;
         lock (_mutation)
         {
-            ThrowIfDisposed();
-            _store.ThrowIfFaulted();
-            if (_store.IsFull)
+            admitted = Admit(ref firstRefusal);
+            if (admitted)
             {
-                refused = true;
-                firstRefusal = _recorder.Refuse();
-            }
-            else
-            {
-                _recorder.Accepted();
                 outcome = _recorder.ApplyShown(_store, _state.Catalog, userId, shown, ticks);
             }
         }
 
-        if (refused)
+        if (!admitted)
         {
-            if (firstRefusal)
-            {
-                Log.WriteQueueFull(_logger, _options.MaxPendingWrites);
-            }
-
-            return false;
+            return Refused(firstRefusal);
         }
 
         outcome.Log(_logger, userId, shown.Length, _options.MaxPendingWrites);
@@ -183,6 +159,35 @@ public sealed partial class RecoEngine
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Under the mutation lock: throws when disposed or faulted; false (counting the refusal, <paramref name="firstRefusal"/> set for
+    /// the first of an episode) when the write queue is full; true when the interaction may be applied.
+    /// </summary>
+    private bool Admit(ref bool firstRefusal)
+    {
+        ThrowIfDisposed();
+        _store.ThrowIfFaulted();
+        if (_store.IsFull)
+        {
+            firstRefusal = _recorder.Refuse();
+            return false;
+        }
+
+        _recorder.Accepted();
+        return true;
+    }
+
+    /// <summary>After the lock, for a refused interaction: logs the first refusal of an episode; returns false.</summary>
+    private bool Refused(bool firstRefusal)
+    {
+        if (firstRefusal)
+        {
+            Log.WriteQueueFull(_logger, _options.MaxPendingWrites);
+        }
+
+        return false;
     }
 
     /// <summary>
