@@ -89,7 +89,7 @@ public sealed partial class RecoEngine
     {
         // The next catalog is built outside the mutation lock (a copy of every row, the id index, the int8 rows): Record and
         // other state changes do not wait for it. Catalog changes are serialized among themselves, so `current` stays current;
-        // under the mutation lock only the counters are carried again (Records changed them meanwhile) and the catalog published.
+        // under the mutation lock only the counters are carried (Records change them until then) and the catalog published.
         lock (_catalogChange)
         {
             ThrowIfDisposed();

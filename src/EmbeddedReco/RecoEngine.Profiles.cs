@@ -152,12 +152,7 @@ public sealed partial class RecoEngine
             return Refused(firstRefusal);
         }
 
-        outcome.Log(_logger, userId, shown.Length, _options.MaxPendingWrites);
-        for (int i = 0; i < outcome.Recorded; i++)
-        {
-            _trainer.CountInteraction();
-        }
-
+        AfterShown(outcome, userId, shown.Length);
         return true;
     }
 
@@ -205,10 +200,16 @@ public sealed partial class RecoEngine
             outcome = _recorder.ApplyShown(_store, _state.Catalog, userId, list, ticks);
         }
 
-        outcome.Log(_logger, userId, list.Length, _options.MaxPendingWrites);
+        AfterShown(outcome, userId, list.Length);
+    }
+
+    /// <summary>After the lock, for a shown list: logs what the outcome says and counts its impressions as interactions, as for Record.</summary>
+    private void AfterShown(in ShownOutcome outcome, string userId, int listLength)
+    {
+        outcome.Log(_logger, userId, listLength, _options.MaxPendingWrites);
         for (int i = 0; i < outcome.Recorded; i++)
         {
-            _trainer.CountInteraction(); // counts interactions, as for Record
+            _trainer.CountInteraction();
         }
     }
 

@@ -185,26 +185,35 @@ public sealed partial class RecoEngine
         }
 
         lock (_catalogChange) // a concurrent UpsertItems must not publish a catalog built from the one this load replaces
-        lock (_mutation)
         {
-            ThrowIfDisposed();
-            _store.ThrowIfFaulted();
-            var old = _state.Catalog;
-            if (!model.HasPopularity)
+            var old = _state.Catalog; // stays current: catalog replacements hold _catalogChange
+            int[]? kept = model.HasPopularity ? null : next.RowsIn(old); // the id lookups outside the mutation lock
+            lock (_mutation)
             {
-                next.KeepCountersOf(old); // items that stay keep their live counters (they only change under this lock)
+                ThrowIfDisposed();
+                _store.ThrowIfFaulted();
+                if (kept is not null)
+                {
+                    next.Counters.CarryFrom(old.Counters, kept); // items that stay keep their live counters (they change under this lock)
+                }
+
+                SwapIn(next, old, trainedModel, nextUsers, keepSpare);
             }
-
-            var oldUsers = _state.Swap(next, trainedModel, nextUsers);
-            if (nextUsers is not null)
-            {
-                _state.Players.ClearShownLists(); // the list memory and seed streams belonged to the replaced profiles
-            }
-
-            StateWrites.QueueReplaced(_store, old, next, oldUsers, nextUsers);
-
-            // Only now may a concurrent load recycle the replaced catalog: its ids were read just above.
-            _state.KeepSpare(keepSpare ? old : null);
         }
+    }
+
+    /// <summary>Publishes a loaded state and queues its writes (under the mutation lock).</summary>
+    private void SwapIn(CatalogSnapshot next, CatalogSnapshot old, Collaborative.TrainedModel? trainedModel, ConcurrentDictionary<string, Profiles.UserState>? nextUsers, bool keepSpare)
+    {
+        var oldUsers = _state.Swap(next, trainedModel, nextUsers);
+        if (nextUsers is not null)
+        {
+            _state.Players.ClearShownLists(); // the list memory and seed streams belonged to the replaced profiles
+        }
+
+        StateWrites.QueueReplaced(_store, old, next, oldUsers, nextUsers);
+
+        // Only now may a concurrent load recycle the replaced catalog: its ids were read just above.
+        _state.KeepSpare(keepSpare ? old : null);
     }
 }

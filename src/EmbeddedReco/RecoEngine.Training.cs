@@ -24,9 +24,10 @@ public sealed partial class RecoEngine
     public TrainingResult Train(IProgress<double>? progress = null) => TrainCore(progress, CancellationToken.None);
 
     /// <summary>
-    /// Runs <see cref="Train"/> in the background: on a thread of its own below the game's threads (a nice value of 10 on Linux and
-    /// Android, <see cref="ThreadPriority.BelowNormal"/> elsewhere), with at most <see cref="CollaborativeOptions.MaxDegreeOfParallelism"/>
-    /// lowered workers (default: all processors but one), so training leaves the game's cores alone when the game needs them.
+    /// Runs <see cref="Train"/> in the background: a thread of its own (not the thread pool) waits for at most
+    /// <see cref="CollaborativeOptions.MaxDegreeOfParallelism"/> workers (default: all processors but one) that do the training
+    /// below the game's threads (a nice value of 10 on Linux and Android, <see cref="ThreadPriority.BelowNormal"/> elsewhere), so
+    /// training leaves the game's cores alone when the game needs them.
     /// </summary>
     /// <param name="cancellationToken">Cancels training; the served model stays as it was.</param>
     /// <param name="progress">Optional progress, 0..1.</param>

@@ -165,18 +165,19 @@ internal sealed class CatalogSnapshot
     }
 
     /// <summary>
-    /// Copies into this catalog's counters the counters of every item that <paramref name="old"/> also holds (a snapshot load
-    /// without popularity keeps the live counters of the items that stay). Call under the engine's mutation lock.
+    /// Per row of this catalog, the row of the same item in <paramref name="old"/>, or -1 (a snapshot load without popularity keeps
+    /// the live counters of the items that stay: computed outside the engine's mutation lock, carried under it with
+    /// <see cref="MutableItemCounters.CarryFrom"/>).
     /// </summary>
-    public void KeepCountersOf(CatalogSnapshot old)
+    public int[] RowsIn(CatalogSnapshot old)
     {
-        for (int i = 0; i < Count; i++)
+        var rows = new int[Count];
+        for (int i = 0; i < rows.Length; i++)
         {
-            if (old.Index.TryGetValue(Ids[i], out int oldRow))
-            {
-                Counters.CopyFrom(old.Counters, oldRow, i);
-            }
+            rows[i] = old.Index.TryGetValue(Ids[i], out int oldRow) ? oldRow : -1;
         }
+
+        return rows;
     }
 
     /// <summary>
@@ -208,9 +209,9 @@ internal sealed class CatalogSnapshot
 
     /// <summary>
     /// Builds the next snapshot: existing rows keep their order, changed rows are replaced in place, new ones are appended and
-    /// removed ones dropped. Counters of kept items are carried over; new items start at zero. <paramref name="counterSource"/>
-    /// gives, per row of the result, the row of this catalog its counters came from (-1 for a new item), so that counters that
-    /// changed meanwhile can be carried again at publication (<see cref="MutableItemCounters.CarryFrom"/>).
+    /// removed ones dropped. The counters start empty: <paramref name="counterSource"/> gives, per row of the result, the row of this
+    /// catalog whose counters it keeps (-1 for a new item, which starts at zero), for the caller to carry them under the engine's
+    /// mutation lock when it publishes (<see cref="MutableItemCounters.CarryFrom"/>): Records change them until then.
     /// </summary>
     public CatalogSnapshot With(IReadOnlyList<(string Id, float[] Row, string[] Tags)> upserts, ICollection<string>? removals, out int[] counterSource)
     {
@@ -251,7 +252,6 @@ internal sealed class CatalogSnapshot
                 SetPrevious(previousRowOf, n, i);
             }
 
-            counters.CopyFrom(Counters, i, n);
             source[n] = i;
             ids.Add(id);
             n++;

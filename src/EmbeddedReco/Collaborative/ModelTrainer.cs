@@ -129,7 +129,7 @@ internal sealed class ModelTrainer
     /// </summary>
     public static void RunInBackground(Action work)
     {
-        var thread = new Thread(() => work()) { IsBackground = true, Name = "EmbeddedReco training runner" };
+        var thread = new Thread(new ThreadStart(work)) { IsBackground = true, Name = "EmbeddedReco training runner" };
         thread.Start();
     }
 

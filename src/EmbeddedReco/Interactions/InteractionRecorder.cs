@@ -198,7 +198,7 @@ internal sealed class InteractionRecorder
             return new ShownOutcome(0, null, false, StartFullEpisode());
         }
 
-        _queueFull = false;
+        Accepted();
         double weight = WeightOf(InteractionKind.Impression, 1);
         string? unknown = null;
         int recorded = 0;

@@ -77,7 +77,7 @@ internal static class ExplorationPool
         ScratchArray.Grow(ref scratch.PoolWeights, pool + want);
         ScratchArray.Grow(ref scratch.PoolKeys, want);
         // Rows already in the greedy list or the pool, marked once (a stamp per catalog row) instead of searched per listed row.
-        int stamp = scratch.NewMark(catalog.Count);
+        int stamp = scratch.NewMark();
         int[] mark = scratch.RowMark;
         for (int i = 0; i < greedyN; i++)
         {

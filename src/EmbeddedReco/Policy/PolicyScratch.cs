@@ -33,21 +33,20 @@ internal sealed class PolicyScratch
 
     /// <summary>The calling thread's instance, grown for <paramref name="candidates"/> candidates and a list of
     /// <paramref name="count"/> (nothing in it grows with the catalog).</summary>
-    public static PolicyScratch For(int candidates, int count, int dimensions)
+    public static PolicyScratch For(int candidates, int count, int dimensions, int rows)
     {
         var s = t_current ??= new PolicyScratch();
-        s.Ensure(candidates, count, dimensions);
+        s.Ensure(candidates, count, dimensions, rows);
         return s;
     }
 
     /// <summary>Grows every buffer for the given sizes (used directly by tests that own an instance).</summary>
     /// <summary>
-    /// Starts a new marking of catalog rows (<see cref="RowMark"/>) for <paramref name="rows"/> rows: a new stamp, so nothing needs
+    /// Starts a new marking of catalog rows (<see cref="RowMark"/>, sized by <see cref="Ensure"/>): a new stamp, so nothing needs
     /// clearing between calls (the array is cleared only when the stamp wraps around).
     /// </summary>
-    public int NewMark(int rows)
+    public int NewMark()
     {
-        ScratchArray.Grow(ref RowMark, rows);
         if (MarkStamp == int.MaxValue)
         {
             Array.Clear(RowMark, 0, RowMark.Length);
@@ -57,8 +56,9 @@ internal sealed class PolicyScratch
         return ++MarkStamp;
     }
 
-    public void Ensure(int candidates, int count, int dimensions)
+    public void Ensure(int candidates, int count, int dimensions, int rows)
     {
+        ScratchArray.Grow(ref RowMark, rows);
         ScratchArray.Grow(ref MmrRows, candidates * dimensions); // MMR gathers at most the candidates' rows: sized here, never mid-call
         ScratchArray.Grow(ref Candidates, candidates);
         ScratchArray.Grow(ref CandidateScores, candidates);

@@ -225,7 +225,6 @@ internal sealed class LiteStore : IDisposable
     /// <summary>Batches (and single writes) ever started by producers: unchanged across a call proves it queued nothing (for tests).</summary>
     internal long BatchesBegun => Interlocked.Read(ref _batchesBegun);
 
-
     /// <summary>Writes queued under the store's lock; see <see cref="BeginBatch"/>.</summary>
     internal readonly ref struct QueueBatch
     {

@@ -40,7 +40,7 @@ public sealed class SuggestPolicyTests
         var policy = new SuggestPolicy(options);
         var catalog = Catalog();
         var scratch = new PolicyScratch();
-        scratch.Ensure(policy.CandidateCount(Items, count), count, catalog.Dimensions);
+        scratch.Ensure(policy.CandidateCount(Items, count), count, catalog.Dimensions, catalog.Count);
         var request = new PolicyRequest
         {
             Catalog = catalog,
