@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EmbeddedReco.Cli;
 using EmbeddedReco.Fleet;
 using EmbeddedReco.Simulation;
 
@@ -16,8 +17,16 @@ internal static class FleetSimulation
     public static int Run(string[] argv)
     {
         var a = new Args(argv);
+        a.OnlyKnown("devices", "rounds", "visits", "newcomers", "seed", "hidden-taste", "popularity");
         int devices = a.Int("devices", 40) / 2 * 2, rounds = a.Int("rounds", 5), visits = a.Int("visits", 12), seed = a.Int("seed", 42);
         int newcomers = a.Int("newcomers", 20) / 2 * 2;
+        string popularity = a.Get("popularity") ?? "fleet";
+        if (popularity is not "fleet" and not "local")
+        {
+            throw new ArgumentException($"--popularity must be fleet or local, not '{popularity}'.");
+        }
+
+        var traits = new PlayerTraits { HiddenTasteWeight = a.Double("hidden-taste", 0.5) };
         var sw = Stopwatch.StartNew();
         string root = Path.Combine(Path.GetTempPath(), "reco-fleet-" + Guid.NewGuid().ToString("N"));
         string uploads = Directory.CreateDirectory(Path.Combine(root, "uploads")).FullName;
@@ -25,8 +34,8 @@ internal static class FleetSimulation
         {
             var catalog = GameCatalog.Generate(300, seed);
             // Twins: the fleet half and the solo half get identical simulated players (same seed), so the rounds compare like with like.
-            var fleetPlayers = PlayerPopulation.Create(catalog, devices / 2, seed).Players;
-            var soloPlayers = PlayerPopulation.Create(catalog, devices / 2, seed).Players;
+            var fleetPlayers = PlayerPopulation.Create(catalog, devices / 2, seed, traits).Players;
+            var soloPlayers = PlayerPopulation.Create(catalog, devices / 2, seed, traits).Players;
             var keys = ModelSigning.GenerateKeyPair(2048); // the build server's key; devices get the public half
             var trust = new SnapshotOptions { TrustedPublicKeys = new[] { keys.PublicKeyPem } };
             string catalogFile = Path.Combine(root, "catalog.ersnap");
@@ -51,7 +60,7 @@ internal static class FleetSimulation
             string? latestModel = null;
 
             Console.WriteLine($"{devices} devices ({devices / 2} get the fleet model, {devices - (devices / 2)} never do; twin players), {rounds} rounds of {visits} shop visits, 300 items; from round 2, {newcomers} new players a round (half start from the fleet model)");
-            Console.WriteLine("round  fleet clicks/visit  solo clicks/visit  newcomers fleet/solo  model items  trainer ms  chart");
+            Console.WriteLine("round  fleet clicks/visit  solo clicks/visit  newcomers fleet/solo  shelf appeal fleet/solo  model items  trainer ms  chart");
             var outcome = new List<Interaction>();
             double newFleetClicks = 0, newSoloClicks = 0;
             int newVisits = 0;
@@ -62,8 +71,8 @@ internal static class FleetSimulation
                 if (round > 1 && newcomers > 0)
                 {
                     // Twin newcomers (their own seed per round): the fleet one installs the latest model, the solo one the bare catalog.
-                    var newFleet = PlayerPopulation.Create(catalog, newcomers / 2, seed + (1000 * round)).Players;
-                    var newSolo = PlayerPopulation.Create(catalog, newcomers / 2, seed + (1000 * round)).Players;
+                    var newFleet = PlayerPopulation.Create(catalog, newcomers / 2, seed + (1000 * round), traits).Players;
+                    var newSolo = PlayerPopulation.Create(catalog, newcomers / 2, seed + (1000 * round), traits).Players;
                     for (int k = 0; k < newcomers; k++)
                     {
                         bool fleetSide = k % 2 == 0;
@@ -75,6 +84,7 @@ internal static class FleetSimulation
 
                 // Groups: 0 = fleet, 1 = solo (established players); 2 = fleet newcomers, 3 = solo newcomers (this round's installs).
                 double[] clicks = new double[4];
+                double[] appeal = new double[4]; // the simulator's truth: mean appeal of the shelf shown, before any click randomness
                 int[] visitsBy = new int[4];
                 for (int v = 0; v < visits; v++)
                 {
@@ -84,6 +94,7 @@ internal static class FleetSimulation
                         var player = players[d];
                         Now = Now.AddMinutes(3);
                         int n = engines[d].Suggest(player.Id, shelf);
+                        appeal[group] += MeanAppeal(catalog, player, shelf.AsSpan(0, n));
                         outcome.Clear();
                         player.Respond(new ReadOnlySpan<Suggestion>(shelf, 0, n), Now, outcome);
                         foreach (var x in outcome)
@@ -114,7 +125,7 @@ internal static class FleetSimulation
                 // The trainer: all uploads so far -> signed model; the fleet half downloads it.
                 var t = Stopwatch.StartNew();
                 string model = Path.Combine(root, $"model-{round}.ersnap");
-                var report = FleetSnapshotBuilder.Build(uploads, catalogFile, model, new FleetTrainerOptions { Collaborative = new CollaborativeOptions { EaseLambda = 20, MinItemSupport = 2 }, IncludePopularity = a.Get("popularity") != "local" }, keys.PrivateKeyPem);
+                var report = FleetSnapshotBuilder.Build(uploads, catalogFile, model, new FleetTrainerOptions { Collaborative = new CollaborativeOptions { EaseLambda = 20, MinItemSupport = 2 }, IncludePopularity = popularity == "fleet" }, keys.PrivateKeyPem);
                 long trainerMs = t.ElapsedMilliseconds;
                 for (int d = 0; d < engines.Count; d += 2)
                 {
@@ -127,8 +138,9 @@ internal static class FleetSimulation
                 newFleetClicks += clicks[2];
                 newSoloClicks += clicks[3];
                 newVisits += visitsBy[2];
-                Console.WriteLine($"{round,5}  {fleet,18:0.000}  {solo,17:0.000}  {fresh,20}  {report.ModelItems,11}  {trainerMs,10}  fleet {Bar(fleet)}");
-                Console.WriteLine($"{"",5}  {"",18}  {"",17}  {"",20}  {"",11}  {"",10}  solo  {Bar(solo)}");
+                string shelfAppeal = $"{appeal[0] / Math.Max(1, visitsBy[0]):0.000}/{appeal[1] / Math.Max(1, visitsBy[1]):0.000}";
+                Console.WriteLine($"{round,5}  {fleet,18:0.000}  {solo,17:0.000}  {fresh,20}  {shelfAppeal,23}  {report.ModelItems,11}  {trainerMs,10}  fleet {Bar(fleet)}");
+                Console.WriteLine($"{"",5}  {"",18}  {"",17}  {"",20}  {"",23}  {"",11}  {"",10}  solo  {Bar(solo)}");
             }
 
             foreach (var e in engines)
@@ -166,6 +178,18 @@ internal static class FleetSimulation
     }
 
     private static DateTimeOffset Now { get; set; } = new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The mean of the simulator's hidden appeal over a shelf (0 for an empty one).</summary>
+    private static double MeanAppeal(GameCatalog catalog, SimulatedPlayer player, ReadOnlySpan<Suggestion> shelf)
+    {
+        double sum = 0;
+        foreach (var s in shelf)
+        {
+            sum += catalog.TryGet(s.ItemId, out var item) ? player.Appeal(item) : 0;
+        }
+
+        return shelf.Length == 0 ? 0 : sum / shelf.Length;
+    }
 
     private static string Bar(double value) => new string('#', (int)Math.Round(value * 40));
 }

@@ -1,24 +1,15 @@
-// EmbeddedReco fleet sample and trainer command line.
-//   simulate [--devices 24] [--rounds 5] [--visits 12] [--seed 42]      the fleet simulation (default)
-//   train --events DIR --items FILE --out FILE [--sign-key PEM] [--algorithm auto|ease|knn] [--weighting binary|engagement]
-//         [--lambda 200] [--neighbours 100] [--shards 32] [--workers 0] [--neighbour-lists DIR [--popularity DIR]]
-//   keygen --out PREFIX [--bits 3072]                                   writes PREFIX.private.pem and PREFIX.public.pem
-//   synth --out DIR [--events 10000000] [--items 5000] [--users 100000] [--files 200] [--seed 42]
-//   eval-export --ratings ratings.csv                                    EASE through export files vs eval's EASE (NDCG@10)
+// EmbeddedReco fleet sample: simulated devices export events, the trainer builds and signs a model, devices load it.
+//   [simulate] [--devices 40] [--rounds 5] [--visits 12] [--newcomers 20] [--seed 42] [--hidden-taste 0.5] [--popularity fleet|local]
+// The trainer's own command line is src/EmbeddedReco.Cli (`reco train`, `keygen`, `synth`, `eval-export`).
 using EmbeddedReco.FleetSample;
 
-return args.Length == 0 ? FleetSimulation.Run(args) : args[0] switch
-{
-    "simulate" => FleetSimulation.Run(args[1..]),
-    "train" => TrainerCommands.Train(args[1..]),
-    "keygen" => TrainerCommands.KeyGen(args[1..]),
-    "synth" => TrainerCommands.Synth(args[1..]),
-    "eval-export" => TrainerCommands.EvalExport(args[1..]),
-    _ => Usage(),
-};
+return args.Length > 0 && args[0] != "simulate" && !args[0].StartsWith("--", StringComparison.Ordinal)
+    ? Usage()
+    : FleetSimulation.Run(args.Length > 0 && args[0] == "simulate" ? args[1..] : args);
 
 static int Usage()
 {
-    Console.WriteLine("usage: simulate | train | keygen | synth | eval-export (see the comment at the top of Program.cs and README.md)");
+    Console.Error.WriteLine("usage: [simulate] [--devices 40] [--rounds 5] [--visits 12] [--newcomers 20] [--seed 42] [--hidden-taste 0.5] [--popularity fleet|local]");
+    Console.Error.WriteLine("The trainer's commands (train, keygen, synth, eval-export) moved to src/EmbeddedReco.Cli: dotnet run --project src/EmbeddedReco.Cli -- help");
     return 2;
 }

@@ -34,6 +34,12 @@ public sealed class GameCatalog
     /// <summary>The feature dimensions: one per genre (12).</summary>
     public static int Dimensions => GenreNames.Length;
 
+    /// <summary>
+    /// How many hidden groups items fall into (<see cref="GameItem.HiddenGroup"/>): 8. A hidden group stands for what item metadata
+    /// does not show (a franchise, an art direction, a community); it is in neither the features nor the tags.
+    /// </summary>
+    public const int HiddenGroups = 8;
+
     /// <summary>The items, in id order.</summary>
     public IReadOnlyList<GameItem> Items { get; }
 
@@ -50,6 +56,7 @@ public sealed class GameCatalog
         }
 
         var rng = new Random(seed);
+        var hidden = HiddenGroupSource(seed);
         var items = new GameItem[itemCount];
         int dims = Dimensions;
         for (int i = 0; i < itemCount; i++)
@@ -79,7 +86,7 @@ public sealed class GameCatalog
             tags.Add(price == 0 ? "free" : "premium");
             tags.Add(Styles[rng.Next(Styles.Length)]);
             double quality = Beta22(rng);
-            items[i] = new GameItem("game-" + i.ToString("D4", CultureInfo.InvariantCulture), i, genre, second, features, tags.ToArray(), price, quality);
+            items[i] = new GameItem("game-" + i.ToString("D4", CultureInfo.InvariantCulture), i, genre, second, features, tags.ToArray(), price, quality, hidden.Next(HiddenGroups));
         }
 
         return new GameCatalog(items);
@@ -103,6 +110,7 @@ public sealed class GameCatalog
         }
 
         var rng = new Random(seed);
+        var hidden = HiddenGroupSource(seed);
         var items = new GameItem[itemCount];
         int dims = Dimensions;
         for (int i = 0; i < itemCount; i++)
@@ -117,7 +125,7 @@ public sealed class GameCatalog
             features[genre] += 1f;
             decimal price = rng.NextDouble() < 0.4 ? 0m : (decimal)(1 + rng.Next(6)) * 5m - 0.01m;
             string[] tags = { GenreNames[genre], price == 0 ? "free" : "premium", Styles[rng.Next(Styles.Length)] };
-            items[i] = new GameItem("game-" + i.ToString("D4", CultureInfo.InvariantCulture), i, genre, null, features, tags, price, Beta22(rng));
+            items[i] = new GameItem("game-" + i.ToString("D4", CultureInfo.InvariantCulture), i, genre, null, features, tags, price, Beta22(rng), hidden.Next(HiddenGroups));
         }
 
         return new GameCatalog(items);
@@ -148,6 +156,12 @@ public sealed class GameCatalog
             yield return item.ToDefinition();
         }
     }
+
+    /// <summary>
+    /// The hidden groups' own generator, so that the catalog's other draws (and every catalog generated before hidden groups
+    /// existed) stay the same for a seed.
+    /// </summary>
+    private static Random HiddenGroupSource(int seed) => new Random(PlayerPopulation.DeriveSeed(seed, int.MaxValue));
 
     private static int SkewedGenre(Random rng)
     {

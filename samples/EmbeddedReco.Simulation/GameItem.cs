@@ -6,8 +6,9 @@ namespace EmbeddedReco.Simulation;
 /// <summary>An item of the synthetic game catalog: a game (or DLC) with genre axes, tags, a price and an intrinsic quality.</summary>
 public sealed class GameItem
 {
-    internal GameItem(string id, int index, int genre, int? secondGenre, float[] features, string[] tags, decimal price, double quality)
+    internal GameItem(string id, int index, int genre, int? secondGenre, float[] features, string[] tags, decimal price, double quality, int hiddenGroup)
     {
+        HiddenGroup = hiddenGroup;
         Id = id;
         Index = index;
         Genre = genre;
@@ -49,6 +50,13 @@ public sealed class GameItem
 
     /// <summary>Intrinsic quality, 0..1: how much any player likes it beyond taste.</summary>
     public double Quality { get; }
+
+    /// <summary>
+    /// The item's hidden group, 0..<see cref="GameCatalog.HiddenGroups"/> - 1: what the metadata does not show (a franchise, an art
+    /// direction, a community). Not in <see cref="Features"/> or <see cref="Tags"/>, so a content scorer cannot see it; players
+    /// with <see cref="PlayerTraits.HiddenTasteWeight"/> above 0 care about it, and only their behaviour reveals it.
+    /// </summary>
+    public int HiddenGroup { get; }
 
     internal double Norm { get; }
 

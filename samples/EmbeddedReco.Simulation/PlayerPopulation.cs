@@ -45,7 +45,7 @@ public sealed class PlayerPopulation
     /// <param name="traits">The player model knobs; null means the defaults of <see cref="PlayerTraits"/>.</param>
     /// <returns>The population.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="catalog"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="playerCount"/> is below 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="playerCount"/> is below 1, or <see cref="PlayerTraits.HiddenTasteWeight"/> is not within 0..1.</exception>
     public static PlayerPopulation Create(GameCatalog catalog, int playerCount, int seed = 1, PlayerTraits? traits = null)
     {
         if (catalog is null)
@@ -59,6 +59,11 @@ public sealed class PlayerPopulation
         }
 
         traits ??= new PlayerTraits();
+        if (!(traits.HiddenTasteWeight >= 0 && traits.HiddenTasteWeight <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(traits), traits.HiddenTasteWeight, "PlayerTraits.HiddenTasteWeight must be between 0 and 1.");
+        }
+
         var players = new SimulatedPlayer[playerCount];
         for (int i = 0; i < playerCount; i++)
         {

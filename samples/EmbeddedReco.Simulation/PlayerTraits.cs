@@ -39,6 +39,14 @@ public sealed class PlayerTraits
     /// <summary>Seconds of play of an item with appeal 1 (before noise). Default 900 (15 minutes).</summary>
     public double PlaySecondsAtFullAppeal { get; set; } = 900;
 
+    /// <summary>
+    /// The share of a player's taste that is about items' hidden groups (<see cref="GameItem.HiddenGroup"/>) rather than their
+    /// genres, 0..1: appeal = (1 - w) x cosine(taste, genres) + w x affinity(hidden group). Above 0, part of what a player likes
+    /// cannot be learned from item features, only from which items the same players engage with (a collaborative model).
+    /// Default 0 (every taste is visible in the genre features; the game-loop demo's setting).
+    /// </summary>
+    public double HiddenTasteWeight { get; set; }
+
     /// <summary>Purchase probability of a premium item with appeal 1 after a click. Default 0.3.</summary>
     public double PurchaseProbability { get; set; } = 0.3;
 }

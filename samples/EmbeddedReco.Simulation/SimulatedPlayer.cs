@@ -6,7 +6,8 @@ namespace EmbeddedReco.Simulation;
 /// <summary>
 /// A synthetic player with a hidden taste vector over the genre axes. Shown a list, the player looks down it (position bias),
 /// clicks at most one item, plays it for a time that grows with its appeal, and may buy it. Appeal is the cosine between taste
-/// and item, lowered by satiation (recent plays along the same axes), by familiarity (items played before) and raised by
+/// and item (blended, when <see cref="PlayerTraits.HiddenTasteWeight"/> is above 0, with the player's affinity to the item's hidden
+/// group, which no item feature shows), lowered by satiation (recent plays along the same axes), by familiarity (items played before) and raised by
 /// novelty (items unlike recent plays, for novelty seekers) and quality. Unsatisfying visits build boredom; a player whose
 /// boredom exceeds their patience churns and stops visiting. Deterministic: each player owns a seeded random generator.
 /// </summary>
@@ -18,6 +19,7 @@ public sealed class SimulatedPlayer
     private readonly double[] _taste;
     private readonly double[] _satiation;
     private readonly double[] _recent;
+    private readonly double[] _hiddenAffinity;
     private readonly Dictionary<int, int> _plays = new Dictionary<int, int>();
     private readonly HashSet<int> _owned = new HashSet<int>();
 
@@ -50,6 +52,7 @@ public sealed class SimulatedPlayer
         FavouriteGenre = favourite;
         NoveltySeeking = _rng.NextDouble();
         Patience = 0.75 + (_rng.NextDouble() * 0.2);
+        _hiddenAffinity = HiddenAffinity(seed);
     }
 
     /// <summary>The player's id.</summary>
@@ -60,6 +63,9 @@ public sealed class SimulatedPlayer
 
     /// <summary>The hidden taste vector (unit length, non-negative), a copy.</summary>
     public IReadOnlyList<double> Taste => (double[])_taste.Clone();
+
+    /// <summary>The player's favourite hidden group (<see cref="GameItem.HiddenGroup"/>); it matters when <see cref="PlayerTraits.HiddenTasteWeight"/> is above 0.</summary>
+    public int FavouriteHiddenGroup { get; private set; }
 
     /// <summary>How much the player values novelty, 0..1.</summary>
     public double NoveltySeeking { get; }
@@ -106,6 +112,12 @@ public sealed class SimulatedPlayer
             sat += _satiation[d] * f * f;
             recentDot += _recent[d] * f;
             recentNorm += _recent[d] * _recent[d];
+        }
+
+        double w = _traits.HiddenTasteWeight;
+        if (w > 0)
+        {
+            dot = ((1 - w) * dot) + (w * _hiddenAffinity[item.HiddenGroup]);
         }
 
         double appeal = dot * (1 - Math.Min(_traits.MaxSatiation, sat));
@@ -258,6 +270,29 @@ public sealed class SimulatedPlayer
         }
 
         _plays[item.Index] = _plays.TryGetValue(item.Index, out int n) ? n + 1 : 1;
+    }
+
+    /// <summary>
+    /// Affinities to the hidden groups, from a generator of their own (the player's other draws stay the same whatever the
+    /// traits): 1 for a favourite group, 0.5 for a second one half the time, up to 0.2 for the rest.
+    /// </summary>
+    private double[] HiddenAffinity(int seed)
+    {
+        var rng = new Random(PlayerPopulation.DeriveSeed(seed, int.MaxValue));
+        var affinity = new double[GameCatalog.HiddenGroups];
+        for (int g = 0; g < affinity.Length; g++)
+        {
+            affinity[g] = rng.NextDouble() * 0.2;
+        }
+
+        FavouriteHiddenGroup = rng.Next(affinity.Length);
+        affinity[FavouriteHiddenGroup] = 1;
+        if (rng.NextDouble() < 0.5)
+        {
+            affinity[(FavouriteHiddenGroup + 1 + rng.Next(affinity.Length - 1)) % affinity.Length] = 0.5;
+        }
+
+        return affinity;
     }
 
     private int IndexOf(string? itemId) => itemId is not null && _catalog.TryGet(itemId, out var item) ? item.Index : -1;

@@ -20,7 +20,7 @@ Usage:
   spark-submit fleet_gram_job.py --events s3a://bucket/uploads/ --out s3a://bucket/train/2026-11-30/ [--k 100] [--shrink 10]
        [--min-support 3] [--max-items-per-player 500] [--popularity-half-life-days 7]
 Then:
-  dotnet run -c Release --project samples/EmbeddedReco.Fleet -- train --neighbour-lists <out>/neighbours \
+  dotnet run -c Release --project src/EmbeddedReco.Cli -- train --neighbour-lists <out>/neighbours \
        --popularity <out>/popularity --items catalog.ersnap --out model.ersnap --sign-key build.private.pem
 Needs the `msgpack` Python package on the executors.
 """

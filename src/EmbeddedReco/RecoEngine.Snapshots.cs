@@ -50,12 +50,13 @@ public sealed partial class RecoEngine
     /// disk, then renamed over <paramref name="path"/>. A failure (or a crash) before the rename leaves any previous file at
     /// <paramref name="path"/> intact; the temporary file is deleted on failure. See <see cref="SaveSnapshot(Stream, SnapshotOptions?)"/>.
     /// </summary>
-    /// <param name="path">The snapshot file; its folder must exist. An existing file is replaced.</param>
+    /// <param name="path">The snapshot file; its folder must exist. An existing snapshot (signed or not) or empty file is replaced; any
+    /// other existing file is refused and left unchanged.</param>
     /// <param name="options">What to include; null = <see cref="SnapshotOptions"/> defaults.</param>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or an option is invalid.</exception>
-    /// <exception cref="RecoException"><see cref="RecoErrorCode.SnapshotWriteFailed"/> when the file cannot be created, written or
-    /// renamed (missing folder, a directory at <paramref name="path"/>, denied access, full disk, over-long path; the original error is
+    /// <exception cref="RecoException"><see cref="RecoErrorCode.SnapshotWriteFailed"/> when a file that is not a snapshot is at
+    /// <paramref name="path"/>, or when the file cannot be created, written or renamed (missing folder, a directory at <paramref name="path"/>, denied access, full disk, over-long path; the original error is
     /// the <see cref="Exception.InnerException"/>; the previous file is intact); <see cref="RecoErrorCode.SnapshotTooLarge"/> as for the
     /// stream overload. The engine is unchanged.</exception>
     /// <exception cref="ObjectDisposedException">The engine is disposed.</exception>

@@ -98,21 +98,21 @@ public static class FleetSnapshotBuilder
         PopularityHalfLife = options.PopularityHalfLife,
     };
 
+    /// <summary>
+    /// Writes the engine's snapshot (signed when a key is given) to <paramref name="outPath"/> atomically. An existing file there is
+    /// replaced only when it is a snapshot (or empty): a file that is not ours is refused (<see cref="RecoException"/>, unchanged).
+    /// </summary>
     internal static void Write(RecoEngine engine, string outPath, string? signingKeyPem, bool includePopularity = true)
     {
-        string temp = outPath + ".tmp";
+        var options = new SnapshotOptions { IncludeModel = true, IncludePopularity = includePopularity };
         if (signingKeyPem is null)
         {
-            engine.SaveSnapshot(temp, new SnapshotOptions { IncludeModel = true, IncludePopularity = includePopularity });
-        }
-        else
-        {
-            using var buffer = new MemoryStream();
-            engine.SaveSnapshot(buffer, new SnapshotOptions { IncludeModel = true, IncludePopularity = includePopularity });
-            using var file = File.Create(temp);
-            ModelSigning.Sign(buffer.ToArray(), signingKeyPem, file);
+            engine.SaveSnapshot(outPath, options);
+            return;
         }
 
-        File.Move(temp, outPath, overwrite: true);
+        using var buffer = new MemoryStream();
+        engine.SaveSnapshot(buffer, options);
+        ModelSigning.WriteSigned(buffer.ToArray(), signingKeyPem, outPath);
     }
 }

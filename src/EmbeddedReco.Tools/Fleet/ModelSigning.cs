@@ -57,16 +57,31 @@ public static class ModelSigning
     /// <param name="snapshotPath">The unsigned snapshot.</param>
     /// <param name="privateKeyPem">A PEM RSA private key.</param>
     /// <param name="signedPath">The signed snapshot to write.</param>
-    public static void SignFile(string snapshotPath, string privateKeyPem, string signedPath)
-    {
-        byte[] bytes = File.ReadAllBytes(snapshotPath);
-        string temp = signedPath + ".tmp";
-        using (var file = File.Create(temp))
-        {
-            Sign(bytes, privateKeyPem, file);
-        }
+    /// <exception cref="RecoException"><see cref="RecoErrorCode.SnapshotWriteFailed"/>: a file that is not a snapshot is at
+    /// <paramref name="signedPath"/> (it is left unchanged).</exception>
+    public static void SignFile(string snapshotPath, string privateKeyPem, string signedPath) =>
+        WriteSigned(File.ReadAllBytes(snapshotPath), privateKeyPem, signedPath);
 
-        File.Move(temp, signedPath, overwrite: true);
+    /// <summary>Signs snapshot bytes into a file: a temporary file of its own beside it, flushed, then renamed over it.</summary>
+    internal static void WriteSigned(byte[] snapshot, string privateKeyPem, string signedPath)
+    {
+        string full = Path.GetFullPath(signedPath);
+        SnapshotFiles.CheckReplaceable(full);
+        string temp = full + "." + Guid.NewGuid().ToString("N").Substring(0, 12) + ".tmp";
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            {
+                Sign(snapshot, privateKeyPem, file);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp); // gone already after the move; deletes a partial file after a failure
+        }
     }
 
     private static RSA ImportPrivate(string privateKeyPem)

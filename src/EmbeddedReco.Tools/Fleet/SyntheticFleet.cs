@@ -7,7 +7,7 @@ using EmbeddedReco.Export;
 
 namespace EmbeddedReco.Fleet;
 
-/// <summary>Synthetic fleet uploads for measuring the trainer (the <c>synth</c> command of samples/EmbeddedReco.Fleet).</summary>
+/// <summary>Synthetic fleet uploads for measuring the trainer (the <c>reco synth</c> command, src/EmbeddedReco.Cli).</summary>
 public static class SyntheticFleet
 {
     /// <summary>

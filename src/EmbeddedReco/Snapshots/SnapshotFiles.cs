@@ -105,6 +105,7 @@ internal static class SnapshotFiles
     /// <see cref="RecoErrorCode.SnapshotTooLarge"/>.</exception>
     public static void WriteAtomically(string path, SnapshotModel model, SnapshotOptions options, Func<Stream, Stream>? decorate)
     {
+        CheckReplaceable(path);
         string? temp = null;
         try
         {
@@ -134,6 +135,44 @@ internal static class SnapshotFiles
 
             throw new RecoException(RecoErrorCode.SnapshotWriteFailed, $"Writing the snapshot '{path}' failed; any previous file there is intact: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>
+    /// Throws unless <paramref name="path"/> may be replaced by a snapshot: it does not exist, is empty, or already starts with the
+    /// snapshot's or the signed snapshot's magic. A file that is not ours is never overwritten.
+    /// </summary>
+    /// <exception cref="RecoException"><see cref="RecoErrorCode.SnapshotWriteFailed"/>: the file exists and is not a snapshot, or it
+    /// cannot be read (the cause as inner exception).</exception>
+    public static void CheckReplaceable(string path)
+    {
+        byte[] head = new byte[8];
+        int got = 0;
+        try
+        {
+            if (!File.Exists(path))
+            {
+                return;
+            }
+
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+            int n;
+            while (got < head.Length && (n = file.Read(head, got, head.Length - got)) > 0)
+            {
+                got += n;
+            }
+        }
+        catch (Exception ex) when (IsIoFailure(ex))
+        {
+            throw new RecoException(RecoErrorCode.SnapshotWriteFailed, $"Writing the snapshot '{path}' failed: the existing file cannot be read ({ex.Message}); it is unchanged.", ex);
+        }
+
+        var start = new ReadOnlySpan<byte>(head, 0, got);
+        if (got == 0 || (got == head.Length && (start.SequenceEqual(SnapshotHeader.Magic) || start.SequenceEqual(SnapshotSignature.Magic))))
+        {
+            return;
+        }
+
+        throw new RecoException(RecoErrorCode.SnapshotWriteFailed, $"'{path}' exists and is not an EmbeddedReco snapshot; a snapshot never replaces a file that is not one (delete it or choose another path). The file is unchanged.");
     }
 
     private static void ReplaceFile(string temp, string destination)

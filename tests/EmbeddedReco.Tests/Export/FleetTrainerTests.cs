@@ -135,4 +135,30 @@ public class FleetTrainerTests
         var unsigned = Assert.Throws<RecoException>(() => fresh.LoadSnapshot(catalog, new SnapshotOptions { TrustedPublicKeys = new[] { keys.PublicKeyPem } }));
         Assert.Equal(RecoErrorCode.SnapshotSignatureInvalid, unsigned.Code);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Build_OutPathHoldsAFileThatIsNotASnapshot_RefusedAndFileUnchanged(bool signed)
+    {
+        using var folder = new TempFolder();
+        var (files, itemIds, _) = Synthetic(folder, files: 2);
+        string catalog = folder.File("catalog.ersnap");
+        using (var studio = TestCatalog.InMemory(dimensions: 8))
+        {
+            var rng = new Random(3);
+            studio.UpsertItems(itemIds.Select(id => new ItemDefinition(id, Enumerable.Range(0, 8).Select(_ => (float)rng.NextDouble()).ToArray())));
+            studio.SaveSnapshot(catalog);
+        }
+
+        string target = folder.File("build-notes.txt");
+        File.WriteAllText(target, "not ours");
+        string? key = signed ? ModelSigning.GenerateKeyPair(2048).PrivateKeyPem : null;
+
+        var ex = Assert.Throws<RecoException>(() => FleetSnapshotBuilder.Build(Path.GetDirectoryName(files[0])!, catalog, target, null, key));
+
+        Assert.Equal(RecoErrorCode.SnapshotWriteFailed, ex.Code);
+        Assert.Equal("not ours", File.ReadAllText(target));
+        Assert.DoesNotContain(Directory.GetFiles(folder.Path), f => f.EndsWith(".tmp", StringComparison.Ordinal));
+    }
 }

@@ -220,6 +220,70 @@ public sealed class PlayerSimulatorTests
         }
     }
 
+    [Fact]
+    public void Generate_HiddenGroups_SpreadOverAllGroupsIndependentOfGenreAndDeterministic()
+    {
+        var a = GameCatalog.Generate(600, seed: 4);
+        var b = GameCatalog.Generate(600, seed: 4);
+
+        Assert.Equal(a.Items.Select(i => i.HiddenGroup), b.Items.Select(i => i.HiddenGroup));
+        Assert.All(a.Items, i => Assert.InRange(i.HiddenGroup, 0, GameCatalog.HiddenGroups - 1));
+        Assert.All(a.Items.GroupBy(i => i.HiddenGroup), g => Assert.InRange(g.Count(), 40, 110)); // about 75 each
+        // Not a function of the genre: the most common genre's items fall into every hidden group.
+        int commonGenre = a.Items.GroupBy(i => i.Genre).OrderByDescending(g => g.Count()).First().Key;
+        Assert.Equal(GameCatalog.HiddenGroups, a.Items.Where(i => i.Genre == commonGenre).Select(i => i.HiddenGroup).Distinct().Count());
+    }
+
+    [Fact]
+    public void Respond_HiddenTasteWeightZero_SameInteractionsAsWithoutTheOption()
+    {
+        var catalog = GameCatalog.Generate(120, seed: 3);
+        var plain = PlayerPopulation.Create(catalog, 15, seed: 3);
+        var zero = PlayerPopulation.Create(catalog, 15, seed: 3, new PlayerTraits { HiddenTasteWeight = 0 });
+        var tasted = PlayerPopulation.Create(catalog, 15, seed: 3, new PlayerTraits { HiddenTasteWeight = 0.5 });
+
+        Assert.Equal(Run(plain), Run(zero));
+        Assert.NotEqual(Run(plain), Run(tasted));
+
+        List<string> Run(PlayerPopulation population)
+        {
+            var output = new List<Interaction>();
+            for (int v = 0; v < 20; v++)
+            {
+                foreach (var player in population.Players)
+                {
+                    player.Respond(catalog.Items.Skip((v * 7) % 110).Take(10).Select(i => i.Id).ToArray(), Start.AddSeconds(v), output);
+                }
+            }
+
+            return output.Select(i => i.ToString()).ToList();
+        }
+    }
+
+    [Fact]
+    public void Appeal_HiddenTasteWeight_ItemsOfTheFavouriteHiddenGroupAppealMoreWithinAGenre()
+    {
+        var catalog = GameCatalog.GenerateClustered(240, seed: 8); // one genre per item, near-identical vectors within a genre
+        var player = PlayerPopulation.Create(catalog, 1, seed: 8, new PlayerTraits { HiddenTasteWeight = 0.5 }).Players[0];
+        var genre = catalog.Items.Where(i => i.Genre == player.FavouriteGenre).ToList();
+
+        double favourite = genre.Where(i => i.HiddenGroup == player.FavouriteHiddenGroup).Average(i => player.Appeal(i) - (0.15 * (i.Quality - 0.5)));
+        double others = genre.Where(i => i.HiddenGroup != player.FavouriteHiddenGroup).Average(i => player.Appeal(i) - (0.15 * (i.Quality - 0.5)));
+
+        Assert.True(favourite > others + 0.25, $"favourite hidden group {favourite:0.000} vs the rest {others:0.000}");
+    }
+
+    [Theory]
+    [InlineData(-0.1)]
+    [InlineData(1.5)]
+    [InlineData(double.NaN)]
+    public void Create_HiddenTasteWeightOutOfRange_Throws(double weight)
+    {
+        var catalog = GameCatalog.Generate(10, seed: 1);
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => PlayerPopulation.Create(catalog, 2, 1, new PlayerTraits { HiddenTasteWeight = weight }));
+        Assert.Contains("HiddenTasteWeight", ex.Message, StringComparison.Ordinal);
+    }
+
     private static List<string> RunFixedLists(int seed)
     {
         var catalog = GameCatalog.Generate(120, seed: seed);

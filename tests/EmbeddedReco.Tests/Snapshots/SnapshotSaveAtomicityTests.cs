@@ -40,6 +40,50 @@ public sealed class SnapshotSaveAtomicityTests
     }
 
     [Fact]
+    public void SaveSnapshot_PathHoldsAFileThatIsNotASnapshot_RefusedAndFileUnchanged()
+    {
+        using var folder = new TempFolder();
+        string path = folder.File("notes.txt");
+        File.WriteAllText(path, "a player's notes");
+        using var engine = PopulatedEngine();
+
+        var ex = Assert.Throws<RecoException>(() => engine.SaveSnapshot(path, Everything));
+
+        Assert.Equal(RecoErrorCode.SnapshotWriteFailed, ex.Code);
+        Assert.Contains("is not an EmbeddedReco snapshot", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("a player's notes", File.ReadAllText(path));
+        Assert.Equal(new[] { path }, Directory.GetFiles(folder.Path)); // no temporary file either
+    }
+
+    [Fact]
+    public void SaveSnapshot_PathHoldsAShortForeignFile_Refused()
+    {
+        using var folder = new TempFolder();
+        string path = folder.File("model.ersnap");
+        File.WriteAllBytes(path, new byte[] { 0x89, (byte)'E' }); // a prefix of the magic is not a snapshot
+        using var engine = PopulatedEngine();
+
+        Assert.Equal(RecoErrorCode.SnapshotWriteFailed, Assert.Throws<RecoException>(() => engine.SaveSnapshot(path, Everything)).Code);
+        Assert.Equal(2, new FileInfo(path).Length);
+    }
+
+    [Fact]
+    public void SaveSnapshot_PathHoldsAnEmptyFileOrASnapshot_Replaced()
+    {
+        using var folder = new TempFolder();
+        string path = folder.File("model.ersnap");
+        File.WriteAllBytes(path, Array.Empty<byte>()); // e.g. a file the host created with Path.GetTempFileName
+        using var first = PopulatedEngine(items: 10);
+        first.SaveSnapshot(path, Everything);
+        using var second = PopulatedEngine(items: 20, seed: 9);
+        second.SaveSnapshot(path, Everything); // over a snapshot
+
+        using var reader = TestCatalog.InMemory(Dims);
+        reader.LoadSnapshot(path);
+        Assert.Equal(Fingerprint(second), Fingerprint(reader));
+    }
+
+    [Fact]
     public void SaveSnapshot_StreamThrows_ThrowsWriteFailed()
     {
         using var engine = PopulatedEngine();
