@@ -122,6 +122,7 @@ public sealed partial class RecoEngine
 
             int removed = removal is null ? 0 : 1;
             Log.CatalogChanged(_logger, next.Count, upserts.Count, removed);
+            _warmup.Request(next);
             return upserts.Count + removed;
         }
     }

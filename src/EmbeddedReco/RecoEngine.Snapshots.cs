@@ -201,6 +201,8 @@ public sealed partial class RecoEngine
                 SwapIn(next, old, trainedModel, nextUsers, keepSpare);
             }
         }
+
+        _warmup.Request(next);
     }
 
     /// <summary>Publishes a loaded state and queues its writes (under the mutation lock).</summary>

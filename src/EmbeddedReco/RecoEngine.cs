@@ -53,6 +53,7 @@ public sealed partial class RecoEngine : IDisposable, IShownRecorder
     private readonly ModelTrainer _trainer;
     private readonly LiteStore _store;
     private readonly ScoringPipeline _pipeline;
+    private readonly BackgroundWarmup _warmup;
     private int _disposed;
 
     private RecoEngine(RecoEngineOptions options)
@@ -69,6 +70,8 @@ public sealed partial class RecoEngine : IDisposable, IShownRecorder
         _trainer = new ModelTrainer(_state, profileDecay, options, _logger, () => Volatile.Read(ref _disposed) == 0);
         _store = LiteStore.Open(options.DatabasePath!, options.Dimensions, options.MaxPendingWrites, _logger, options.CheckpointInterval, _state);
         _store.MaxLogRows = options.MaxInteractionLogRows;
+        _warmup = new BackgroundWarmup(_suggester, _pipeline.PluginsOff(), options.WarmupInBackground, _logger, () => Volatile.Read(ref _disposed) == 0);
+        _warmup.Request(_state.Catalog); // a stored catalog
     }
 
     /// <summary>Number of items in the catalog.</summary>

@@ -45,6 +45,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 28, Level = LogLevel.Warning, Message = "The write queue is full ({MaxPendingWrites} writes wait for the writer: records outrun the disk); interactions are refused, and impressions of shown lists skipped, until it drains (logged once per episode)")]
     public static partial void WriteQueueFull(ILogger logger, int maxPendingWrites);
 
+    [LoggerMessage(EventId = 29, Level = LogLevel.Debug, Message = "The background warm-up of Suggest failed; the first Suggest compiles its code instead")]
+    public static partial void WarmupFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Scorer {Scorer} faulted and was skipped for this call: {Reason}")]
     public static partial void ScorerFault(ILogger logger, Exception? exception, string scorer, string reason);
 

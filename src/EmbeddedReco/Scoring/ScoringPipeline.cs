@@ -55,6 +55,21 @@ internal sealed class ScoringPipeline
 
     public int Count => _entries.Length;
 
+    /// <summary>Weight 0 for every host scorer (role <see cref="ScorerRole.Plugin"/>), so a call skips them; null when none is registered.</summary>
+    public IReadOnlyDictionary<string, double>? PluginsOff()
+    {
+        Dictionary<string, double>? off = null;
+        foreach (var e in _entries)
+        {
+            if (e.Registration.Role == ScorerRole.Plugin)
+            {
+                (off ??= new Dictionary<string, double>(StringComparer.Ordinal))[e.Name] = 0;
+            }
+        }
+
+        return off;
+    }
+
     public string Name(int index) => _entries[index].Name;
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using System.Collections.Concurrent;
 using EmbeddedReco.Catalog;
 using EmbeddedReco.Collaborative;
@@ -28,6 +29,12 @@ internal sealed class Suggester
 
     /// <inheritdoc cref="WarmupCalls"/>
     private const int WarmupBudgetMs = 250;
+
+    /// <summary>The pause between warm-up rounds: past the runtime's call-counting delay (100 ms by default).</summary>
+    private const int WarmupSettleMs = 120;
+
+    /// <summary>The longest a warm-up keeps adding rounds (the last round may end after it).</summary>
+    private const int WarmupMaxMs = 1500;
 
     /// <summary>Warmup's calls: a seeded preview, not remembered as shown.</summary>
     private static readonly SuggestOptions WarmupOptions = new SuggestOptions { Seed = 0, MarkShown = false };
@@ -127,38 +134,87 @@ internal sealed class Suggester
     /// <summary>
     /// Compiles the hot paths and sizes this thread's scratch for the current catalog: builds two lists that are not remembered
     /// (a seeded preview, <see cref="SuggestOptions.MarkShown"/> false) for a player no host can have, once as a newcomer
-    /// (popularity, policy) and once with the catalog's first row as profile (the catalog scan, blend, rescoring, MMR). Changes
-    /// no state: no player, shown list, seed stream or counter.
+    /// (popularity, policy) and once with the catalog's first row as profile (the catalog scan, blend, rescoring, MMR), then
+    /// repeats both in rounds past the runtime's tiering threshold. On .NET, where code is compiled twice (a quick first tier,
+    /// then an optimized one in the background once a method has run 30 times after a 100 ms quiet period), the rounds are
+    /// <see cref="WarmupSettleMs"/> apart and end after two rounds that compiled nothing new (at most <see cref="WarmupMaxMs"/>): the host's
+    /// first calls then run the optimized code, not the first tier. Changes no state: no player, shown list, seed stream or
+    /// counter. <paramref name="options"/>: the calls' options (null: a seeded preview with every scorer; the background warm-up
+    /// passes one that turns host scorers off). The catalog is entered per round, not across the pauses.
     /// </summary>
-    public void Warmup()
+    public void Warmup(SuggestOptions? options = null)
+    {
+        options ??= WarmupOptions;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        if (!WarmupRound(options, first: true))
+        {
+            return;
+        }
+
+        // Two quiet rounds in a row end it: the first quiet pause lets the runtime's call-counting delay expire (any first-tier
+        // compilation anywhere in the process restarts that delay), so the round after it is counted; if that round promotes
+        // nothing either, the path runs its final code.
+        long compiled = CompiledMethods();
+        int quiet = 0;
+        while (compiled >= 0 && quiet < 2 && clock.ElapsedMilliseconds < WarmupMaxMs)
+        {
+            Thread.Sleep(WarmupSettleMs);
+            if (!WarmupRound(options, first: false))
+            {
+                return;
+            }
+
+            long now = CompiledMethods();
+            quiet = now == compiled ? quiet + 1 : 0;
+            compiled = now;
+        }
+    }
+
+    /// <summary>One warm-up round; false when the catalog is empty.</summary>
+    private bool WarmupRound(SuggestOptions options, bool first)
     {
         var catalog = _state.EnterConsistent(out var users, out var trained);
         try
         {
             if (catalog.Count == 0)
             {
-                return;
+                return false;
             }
 
             var buffer = new Suggestion[Math.Min(catalog.Count, 10)];
-            var scratch = SuggestScratch.For(catalog.Count, catalog.Dimensions, _scorers);
-            scratch.PrecomputedContent = null;
-            SuggestFrom(catalog, users, trained, WarmupPlayer, buffer, WarmupOptions, explain: true, out _, warmupProfile: true);
+            if (first)
+            {
+                var scratch = SuggestScratch.For(catalog.Count, catalog.Dimensions, _scorers);
+                scratch.PrecomputedContent = null;
+                SuggestFrom(catalog, users, trained, WarmupPlayer, buffer, options, explain: true, out _, warmupProfile: true);
+                _policy.MarkShown(new RecentLists(), buffer); // the shown-list memory's path, on a throwaway list memory (not stored)
+            }
 
-            // Past the runtime's call-count threshold (30), so the hot methods are queued for their optimized tier; bounded in time
-            // for a huge catalog (a call then costs tens of milliseconds and the kernels are optimized from the first call anyway).
-            _policy.MarkShown(new RecentLists(), buffer); // the shown-list memory's path, on a throwaway list memory (not stored)
+            // Past the runtime's call-count threshold (30); bounded in time for a huge catalog (a call then costs tens of
+            // milliseconds, and the kernels are optimized from their first call anyway).
             var budget = System.Diagnostics.Stopwatch.StartNew();
             for (int i = 0; i < WarmupCalls && budget.ElapsedMilliseconds < WarmupBudgetMs; i++)
             {
-                SuggestFrom(catalog, users, trained, WarmupPlayer, buffer, WarmupOptions, explain: false, out _, warmupProfile: false);
-                SuggestFrom(catalog, users, trained, WarmupPlayer, buffer, WarmupOptions, explain: false, out _, warmupProfile: true);
+                SuggestFrom(catalog, users, trained, WarmupPlayer, buffer, options, explain: false, out _, warmupProfile: false);
+                SuggestFrom(catalog, users, trained, WarmupPlayer, buffer, options, explain: false, out _, warmupProfile: true);
             }
+
+            return true;
         }
         finally
         {
             catalog.Exit();
         }
+    }
+
+    /// <summary>Methods the runtime has compiled so far (all threads), or -1 where it cannot tell (netstandard2.1: Mono has one tier).</summary>
+    private static long CompiledMethods()
+    {
+#if NET
+        return System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false);
+#else
+        return -1;
+#endif
     }
 
     /// <summary>
