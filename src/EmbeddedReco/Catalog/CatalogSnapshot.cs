@@ -21,6 +21,8 @@ internal sealed class CatalogSnapshot
     /// <summary>Readers between <see cref="TryEnter"/> and <see cref="Exit"/>; <see cref="Closed"/> when retired and recycled.</summary>
     private int _readers;
 
+    private static long s_generations; // catalogs built in this process: each gets the next number as its Generation
+
     /// <summary>Wraps the arrays (not copied: they must not change afterwards) and builds what is missing of the id index and ranks.</summary>
     /// <param name="dimensions">The row length.</param>
     /// <param name="ids">Unique ids, one per row.</param>
@@ -31,6 +33,7 @@ internal sealed class CatalogSnapshot
     /// <param name="idRank">A ready, verified <see cref="IdRank"/> for <paramref name="ids"/>, or null to compute it (a sort).</param>
     public CatalogSnapshot(int dimensions, string[] ids, float[] vectors, string[][] tags, MutableItemCounters counters, Dictionary<string, int>? index = null, int[]? idRank = null)
     {
+        Generation = Interlocked.Increment(ref s_generations);
         Dimensions = dimensions;
         Ids = ids;
         Vectors = vectors;
@@ -48,6 +51,12 @@ internal sealed class CatalogSnapshot
         Index = index;
         IdRank = idRank ?? ComputeIdRank(ids);
     }
+
+    /// <summary>
+    /// A number unique to this catalog in the process (from 1): per-player caches of catalog rows (<see cref="Profiles.UserItemState.Row"/>)
+    /// compare it instead of holding the catalog, whose arrays a later snapshot load may recycle.
+    /// </summary>
+    public long Generation { get; }
 
     /// <summary>Rank of each row in ordinal id order: ties are broken "by id" with an int comparison instead of a string comparison.</summary>
     public static int[] ComputeIdRank(string[] ids)

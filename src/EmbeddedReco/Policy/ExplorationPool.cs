@@ -138,14 +138,26 @@ internal static class ExplorationPool
     }
 
     /// <summary>
-    /// Weights each pool entry by <see cref="PolicyOptions.UnseenBoost"/> when the player has not seen it and by
-    /// <see cref="PolicyOptions.NewItemBoost"/> when it is new.
+    /// Weights each pool entry by <see cref="PolicyOptions.UnseenBoost"/> when the player has not seen it (in their item states or
+    /// consumed set: read from <see cref="PolicyScratch.SeenMark"/> when the call stamped it, else looked up under the player's
+    /// lock) and by <see cref="PolicyOptions.NewItemBoost"/> when it is new.
     /// </summary>
     private static void WeighPool(CatalogSnapshot catalog, MutableItemCounters counters, PolicyScratch scratch, PolicyOptions policy, UserState? user, int pool)
     {
         double unseenFactor = 1 + policy.UnseenBoost;
         double newFactor = 1 + policy.NewItemBoost;
-        if (user is not null)
+        if (user is not null && scratch.SeenStamp > 0)
+        {
+            // The player's seen rows were stamped when the call read the player's state: an array read per entry.
+            int stamp = scratch.SeenStamp;
+            int[] seenMark = scratch.SeenMark;
+            for (int i = 0; i < pool; i++)
+            {
+                int row = scratch.PoolRows[i];
+                scratch.PoolWeights[i] = (seenMark[row] == stamp ? 1 : unseenFactor) * (counters.Impressions(row) < policy.NewItemImpressions ? newFactor : 1);
+            }
+        }
+        else if (user is not null)
         {
             lock (user.Gate)
             {

@@ -27,6 +27,9 @@ internal sealed class PolicyScratch
     public long[] PoolKeys = Array.Empty<long>();
     public int[] RowMark = Array.Empty<int>(); // per catalog row: == MarkStamp when the row is in this call's greedy list or pool
     public int MarkStamp;
+    public int[] SeenMark = Array.Empty<int>(); // per catalog row: == SeenStamp when the player of this call has seen the item
+    public int SeenStamp; // the active stamp; 0 = no seen marks for this call (the pool then asks the player's state)
+    private int _seenStamps; // stamps handed out so far (SeenStamp is reset to 0 between calls, this never goes back)
     public PolicyPick[] Picks = Array.Empty<PolicyPick>();
     public string[] TagNames = new string[64];
     public int[] TagCounts = new int[64];
@@ -56,9 +59,25 @@ internal sealed class PolicyScratch
         return ++MarkStamp;
     }
 
+    /// <summary>
+    /// Starts a new marking of the rows the call's player has seen (<see cref="SeenMark"/>; see <see cref="NewMark"/>): a stamp
+    /// never used before on this thread (<see cref="SeenStamp"/>, the active one, is 0 for a call without a player).
+    /// </summary>
+    public int NewSeenMark()
+    {
+        if (_seenStamps == int.MaxValue)
+        {
+            Array.Clear(SeenMark, 0, SeenMark.Length);
+            _seenStamps = 0;
+        }
+
+        return ++_seenStamps;
+    }
+
     public void Ensure(int candidates, int count, int dimensions, int rows)
     {
         ScratchArray.Grow(ref RowMark, rows);
+        ScratchArray.Grow(ref SeenMark, rows);
         ScratchArray.Grow(ref MmrRows, candidates * dimensions); // MMR gathers at most the candidates' rows: sized here, never mid-call
         ScratchArray.Grow(ref Candidates, candidates);
         ScratchArray.Grow(ref CandidateScores, candidates);

@@ -27,6 +27,25 @@ internal sealed class UserItemState
     /// </summary>
     public long Seq { get; set; }
 
+    /// <summary>The item's row in the catalog numbered <see cref="RowGeneration"/> (-1: not in it); a cache, not stored or copied.</summary>
+    public int Row { get; set; }
+
+    /// <summary>The <see cref="Catalog.CatalogSnapshot.Generation"/> <see cref="Row"/> refers to; 0 = not known.</summary>
+    public long RowGeneration { get; set; }
+
+    /// <summary>The item's row in <paramref name="catalog"/> (-1 when it is not there): the cached one when it refers to this
+    /// catalog, else looked up and cached. Call under the player's lock.</summary>
+    public int RowIn(string itemId, Catalog.CatalogSnapshot catalog)
+    {
+        if (RowGeneration != catalog.Generation)
+        {
+            Row = catalog.Index.TryGetValue(itemId, out int row) ? row : -1;
+            RowGeneration = catalog.Generation;
+        }
+
+        return Row;
+    }
+
     /// <summary>A detached copy of the snapshot-relevant fields (everything but <see cref="Seq"/>).</summary>
     public UserItemState Copy() => new UserItemState
     {

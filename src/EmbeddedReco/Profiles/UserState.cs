@@ -149,7 +149,7 @@ internal sealed class UserState
     /// and the item's own state records the impression (cooldown rule) or the engagement (decayed history weight).
     /// </summary>
     /// <returns>The item whose state was dropped to make room (see <see cref="MaxItems"/>), or null.</returns>
-    public string? ApplyItem(string itemId, ReadOnlySpan<float> row, bool isImpression, bool consumes, double weight, long ticks, in Decay decay, PolicyOptions rules)
+    public string? ApplyItem(string itemId, ReadOnlySpan<float> row, bool isImpression, bool consumes, double weight, long ticks, in Decay decay, PolicyOptions rules, int catalogRow = -1, long catalogGeneration = 0)
     {
         // False only when the vector would overflow (it is then left as it was): the profile stays finite.
         Apply(row, weight, ticks, decay);
@@ -164,6 +164,8 @@ internal sealed class UserState
         }
 
         var state = Touch(itemId, ticks, out string? evicted);
+        state.Row = catalogRow;
+        state.RowGeneration = catalogGeneration;
         if (isImpression)
         {
             state.Shown(ticks, rules.CooldownImpressions, rules.CooldownPeriod);
@@ -179,9 +181,12 @@ internal sealed class UserState
     /// <summary>
     /// Copies what a <c>Suggest</c> needs of this player, under <see cref="Gate"/>: the profile vector into <paramref name="query"/>
     /// (when the player has a positive interaction), the non-zero history weights, and the catalog rows to exclude (in cooldown at
-    /// <paramref name="nowTicks"/>, and consumed unless <paramref name="includeConsumed"/>). Grows the buffers as needed.
+    /// <paramref name="nowTicks"/>, and consumed unless <paramref name="includeConsumed"/>). With <paramref name="seenMark"/>, also
+    /// stamps <paramref name="seenStamp"/> on the row of every item the player has seen or consumed (the exploration pool's unseen
+    /// rule, then a read of an array instead of a lookup by id). Rows come from each item's cached row (<see cref="UserItemState.RowIn"/>).
+    /// Grows the buffers as needed.
     /// </summary>
-    public PlayerRead ReadForSuggest(Span<float> query, ref UserHistoryEntry[] history, ref int[] excluded, Dictionary<string, int> catalogIndex, long nowTicks, bool includeConsumed)
+    public PlayerRead ReadForSuggest(Span<float> query, ref UserHistoryEntry[] history, ref int[] excluded, Catalog.CatalogSnapshot catalog, long nowTicks, bool includeConsumed, int[]? seenMark = null, int seenStamp = 0)
     {
         lock (Gate)
         {
@@ -202,19 +207,40 @@ internal sealed class UserState
                     history[historyCount++] = new UserHistoryEntry(pair.Key, st.Weight, new DateTimeOffset(st.WeightTicks, TimeSpan.Zero));
                 }
 
-                if (st.InCooldown(nowTicks) && catalogIndex.TryGetValue(pair.Key, out int row))
+                bool cooldown = st.InCooldown(nowTicks);
+                if (cooldown || seenMark is not null)
                 {
-                    excluded[excludedCount++] = row;
+                    int row = st.RowIn(pair.Key, catalog);
+                    if (row >= 0)
+                    {
+                        if (seenMark is not null)
+                        {
+                            seenMark[row] = seenStamp;
+                        }
+
+                        if (cooldown)
+                        {
+                            excluded[excludedCount++] = row;
+                        }
+                    }
                 }
             }
 
-            if (!includeConsumed)
+            if (!includeConsumed || seenMark is not null)
             {
                 foreach (string id in Consumed)
                 {
-                    if (catalogIndex.TryGetValue(id, out int row))
+                    if (catalog.Index.TryGetValue(id, out int row))
                     {
-                        excluded[excludedCount++] = row;
+                        if (seenMark is not null)
+                        {
+                            seenMark[row] = seenStamp;
+                        }
+
+                        if (!includeConsumed)
+                        {
+                            excluded[excludedCount++] = row;
+                        }
                     }
                 }
             }

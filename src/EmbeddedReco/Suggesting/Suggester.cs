@@ -300,7 +300,7 @@ internal sealed class Suggester
 
             var query = batch.Queries[slots].AsSpan(0, catalog.Dimensions);
             // Only the profile is used here (each list re-reads the player's state); the history and exclusions are discarded.
-            var read = user.ReadForSuggest(query, ref batch.History, ref batch.Excluded, catalog.Index, now, includeConsumed: true);
+            var read = user.ReadForSuggest(query, ref batch.History, ref batch.Excluded, catalog, now, includeConsumed: true);
             if (read.HasProfile && VectorKernels.NormalizeInto(query, query) != 0)
             {
                 batch.GrowRaw(slots, catalog.Count);
@@ -338,7 +338,10 @@ internal sealed class Suggester
             users.TryGetValue(userId, out user);
         }
 
-        var player = user?.ReadForSuggest(query, ref scratch.History, ref scratch.ExcludedRows, catalog.Index, now, settings.IncludeConsumed) ?? default;
+        // The rows this player has seen, stamped while their state is read (for the exploration pool's unseen rule).
+        int seenStamp = user is not null ? policyScratch.NewSeenMark() : 0;
+        var player = user?.ReadForSuggest(query, ref scratch.History, ref scratch.ExcludedRows, catalog, now, settings.IncludeConsumed, seenStamp > 0 ? policyScratch.SeenMark : null, seenStamp) ?? default;
+        policyScratch.SeenStamp = seenStamp;
         if (warmupProfile)
         {
             catalog.Row(0).CopyTo(query);

@@ -255,6 +255,36 @@ public class PolicyTests
     }
 
     [Fact]
+    public void Suggest_ExplorationWeightsSeenItems_SameWhateverCallsCameBefore()
+    {
+        // The exploration pool weighs unseen items up; which items a player has seen is stamped per call on the calling thread.
+        // Calls for other players, for an unknown player and for a player who saw everything must leave no stale mark behind.
+        var seen = Enumerable.Range(0, 120).Select(i => $"item-{i:D4}").ToArray();
+        using var busy = Engine(items: 300);
+        using var fresh = Engine(items: 300);
+        foreach (var e in new[] { busy, fresh })
+        {
+            foreach (string id in seen)
+            {
+                e.Record(new Interaction("watcher", id, InteractionKind.Impression));
+            }
+
+            e.Record(new Interaction("p", "item-0200", InteractionKind.Like));
+            e.Record(new Interaction("p", "item-0201", InteractionKind.Impression));
+        }
+
+        var options = new SuggestOptions { Epsilon = 1, Diversity = 0.7, Seed = 99, MarkShown = false };
+        busy.Suggest("watcher", options);
+        busy.Suggest("nobody-yet", options);
+        var afterOthers = busy.Suggest("p", options);
+        var alone = fresh.Suggest("p", options);
+
+        Assert.Equal(Describe(alone), Describe(afterOthers)); // items, order, sources and propensities (the pool's weights)
+
+        static string Describe(IReadOnlyList<Suggestion> list) => string.Join(" ", list.Select(s => $"{s.ItemId}:{s.Source}:{s.Propensity:R}"));
+    }
+
+    [Fact]
     public void Suggest_EpsilonDecay_FewerExplorationsForLongHistories()
     {
         using var engine = Engine(items: 200, configure: o =>
