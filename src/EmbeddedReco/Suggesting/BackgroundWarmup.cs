@@ -92,7 +92,7 @@ internal sealed class BackgroundWarmup
             if (_isOpen())
             {
                 long start = System.Diagnostics.Stopwatch.GetTimestamp();
-                _suggester.Warmup(_options);
+                _suggester.Warmup(_options, _isOpen);
                 LastMilliseconds = (System.Diagnostics.Stopwatch.GetTimestamp() - start) * 1000.0 / System.Diagnostics.Stopwatch.Frequency;
                 int seen;
                 do

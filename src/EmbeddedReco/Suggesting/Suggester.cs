@@ -140,9 +140,10 @@ internal sealed class Suggester
     /// <see cref="WarmupSettleMs"/> apart and end after two rounds that compiled nothing new (at most <see cref="WarmupMaxMs"/>): the host's
     /// first calls then run the optimized code, not the first tier. Changes no state: no player, shown list, seed stream or
     /// counter. <paramref name="options"/>: the calls' options (null: a seeded preview with every scorer; the background warm-up
-    /// passes one that turns host scorers off). The catalog is entered per round, not across the pauses.
+    /// passes one that turns host scorers off). The catalog is entered per round, not across the pauses. <paramref name="keepGoing"/>
+    /// is asked before each further round (the background warm-up stops when its engine is disposed).
     /// </summary>
-    public void Warmup(SuggestOptions? options = null)
+    public void Warmup(SuggestOptions? options = null, Func<bool>? keepGoing = null)
     {
         options ??= WarmupOptions;
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -159,7 +160,7 @@ internal sealed class Suggester
         while (compiled >= 0 && quiet < 2 && clock.ElapsedMilliseconds < WarmupMaxMs)
         {
             Thread.Sleep(WarmupSettleMs);
-            if (!WarmupRound(options, first: false))
+            if ((keepGoing is not null && !keepGoing()) || !WarmupRound(options, first: false))
             {
                 return;
             }
