@@ -119,8 +119,8 @@ public sealed class RecoEngineOptions
     /// Compile the <c>Suggest</c> path in the background as soon as the engine has a catalog (at open, after <c>UpsertItems</c> or a
     /// snapshot load), on a lowered thread of its own, so that the first real <c>Suggest</c> of the process does not pay the JIT
     /// (about 5 ms instead of 87 ms at 10k items on the reference machine: docs/PERFORMANCE.md). It runs
-    /// <see cref="RecoEngine.Warmup"/>'s seeded previews, which change no state, once per process and scan path (a few hundred
-    /// milliseconds of one core at most) with every host scorer weighted 0, so no host code runs on its thread.
+    /// <see cref="RecoEngine.Warmup"/>'s seeded previews, which change no state, once per process and scan path (rounds 120 ms apart
+    /// for at most about 1.5 s, asleep between them) with every host scorer weighted 0, so no host code runs on its thread.
     /// <see cref="RecoEngine.Warmup"/> on a loading screen also compiles the host scorers' path and sizes the calling thread's
     /// working memory. Default true.
     /// </summary>

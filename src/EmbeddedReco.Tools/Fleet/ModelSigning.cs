@@ -67,21 +67,7 @@ public static class ModelSigning
     {
         string full = Path.GetFullPath(signedPath);
         SnapshotFiles.CheckReplaceable(full);
-        string temp = full + "." + Guid.NewGuid().ToString("N").Substring(0, 12) + ".tmp";
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-                Sign(snapshot, privateKeyPem, file);
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp); // gone already after the move; deletes a partial file after a failure
-        }
+        SnapshotFiles.ReplaceAtomically(full, file => Sign(snapshot, privateKeyPem, file));
     }
 
     private static RSA ImportPrivate(string privateKeyPem)

@@ -77,8 +77,8 @@ internal static class ExplorationPool
         ScratchArray.Grow(ref scratch.PoolWeights, pool + want);
         ScratchArray.Grow(ref scratch.PoolKeys, want);
         // Rows already in the greedy list or the pool, marked once (a stamp per catalog row) instead of searched per listed row.
-        int stamp = scratch.NewMark();
-        int[] mark = scratch.RowMark;
+        int stamp = scratch.Listed.Next();
+        int[] mark = scratch.Listed.Marks;
         for (int i = 0; i < greedyN; i++)
         {
             if (scratch.MmrTaken[i])
@@ -139,7 +139,7 @@ internal static class ExplorationPool
 
     /// <summary>
     /// Weights each pool entry by <see cref="PolicyOptions.UnseenBoost"/> when the player has not seen it (in their item states or
-    /// consumed set: read from <see cref="PolicyScratch.SeenMark"/> when the call stamped it, else looked up under the player's
+    /// consumed set: read from <see cref="PolicyScratch.Seen"/> when the call stamped it, else looked up under the player's
     /// lock) and by <see cref="PolicyOptions.NewItemBoost"/> when it is new.
     /// </summary>
     private static void WeighPool(CatalogSnapshot catalog, MutableItemCounters counters, PolicyScratch scratch, PolicyOptions policy, UserState? user, int pool)
@@ -150,7 +150,7 @@ internal static class ExplorationPool
         {
             // The player's seen rows were stamped when the call read the player's state: an array read per entry.
             int stamp = scratch.SeenStamp;
-            int[] seenMark = scratch.SeenMark;
+            int[] seenMark = scratch.Seen.Marks;
             for (int i = 0; i < pool; i++)
             {
                 int row = scratch.PoolRows[i];

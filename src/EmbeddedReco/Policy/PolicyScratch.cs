@@ -25,17 +25,15 @@ internal sealed class PolicyScratch
     public int[] PoolRows = Array.Empty<int>();
     public double[] PoolWeights = Array.Empty<double>();
     public long[] PoolKeys = Array.Empty<long>();
-    public int[] RowMark = Array.Empty<int>(); // per catalog row: == MarkStamp when the row is in this call's greedy list or pool
-    public int MarkStamp;
-    public int[] SeenMark = Array.Empty<int>(); // per catalog row: == SeenStamp when the player of this call has seen the item
-    public int SeenStamp; // the active stamp; 0 = no seen marks for this call (the pool then asks the player's state)
-    private int _seenStamps; // stamps handed out so far (SeenStamp is reset to 0 between calls, this never goes back)
+    public readonly RowStamps Listed = new RowStamps(); // rows in this call's greedy list or exploration pool
+    public readonly RowStamps Seen = new RowStamps(); // rows the player of this call has seen (stamped while their state is read)
+    public int SeenStamp; // the call's stamp in Seen; 0 = no seen marks for this call (the pool then asks the player's state)
     public PolicyPick[] Picks = Array.Empty<PolicyPick>();
     public string[] TagNames = new string[64];
     public int[] TagCounts = new int[64];
 
     /// <summary>The calling thread's instance, grown for <paramref name="candidates"/> candidates and a list of
-    /// <paramref name="count"/> (nothing in it grows with the catalog).</summary>
+    /// <paramref name="count"/> (only the row marks grow with the catalog).</summary>
     public static PolicyScratch For(int candidates, int count, int dimensions, int rows)
     {
         var s = t_current ??= new PolicyScratch();
@@ -44,40 +42,10 @@ internal sealed class PolicyScratch
     }
 
     /// <summary>Grows every buffer for the given sizes (used directly by tests that own an instance).</summary>
-    /// <summary>
-    /// Starts a new marking of catalog rows (<see cref="RowMark"/>, sized by <see cref="Ensure"/>): a new stamp, so nothing needs
-    /// clearing between calls (the array is cleared only when the stamp wraps around).
-    /// </summary>
-    public int NewMark()
-    {
-        if (MarkStamp == int.MaxValue)
-        {
-            Array.Clear(RowMark, 0, RowMark.Length);
-            MarkStamp = 0;
-        }
-
-        return ++MarkStamp;
-    }
-
-    /// <summary>
-    /// Starts a new marking of the rows the call's player has seen (<see cref="SeenMark"/>; see <see cref="NewMark"/>): a stamp
-    /// never used before on this thread (<see cref="SeenStamp"/>, the active one, is 0 for a call without a player).
-    /// </summary>
-    public int NewSeenMark()
-    {
-        if (_seenStamps == int.MaxValue)
-        {
-            Array.Clear(SeenMark, 0, SeenMark.Length);
-            _seenStamps = 0;
-        }
-
-        return ++_seenStamps;
-    }
-
     public void Ensure(int candidates, int count, int dimensions, int rows)
     {
-        ScratchArray.Grow(ref RowMark, rows);
-        ScratchArray.Grow(ref SeenMark, rows);
+        Listed.Grow(rows);
+        Seen.Grow(rows);
         ScratchArray.Grow(ref MmrRows, candidates * dimensions); // MMR gathers at most the candidates' rows: sized here, never mid-call
         ScratchArray.Grow(ref Candidates, candidates);
         ScratchArray.Grow(ref CandidateScores, candidates);

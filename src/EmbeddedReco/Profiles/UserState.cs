@@ -147,9 +147,11 @@ internal sealed class UserState
     /// Applies one interaction with a catalog item (call under <see cref="Gate"/>; <see cref="InteractionCount"/> is counted by the
     /// caller for every interaction, known item or not): the profile vector learns the weighted row, a consumption is remembered,
     /// and the item's own state records the impression (cooldown rule) or the engagement (decayed history weight).
+    /// <paramref name="catalogRow"/> is the item's row in the catalog numbered <paramref name="catalogGeneration"/>, cached with the
+    /// item's state (<see cref="UserItemState.RowIn"/>).
     /// </summary>
     /// <returns>The item whose state was dropped to make room (see <see cref="MaxItems"/>), or null.</returns>
-    public string? ApplyItem(string itemId, ReadOnlySpan<float> row, bool isImpression, bool consumes, double weight, long ticks, in Decay decay, PolicyOptions rules, int catalogRow = -1, long catalogGeneration = 0)
+    public string? ApplyItem(string itemId, ReadOnlySpan<float> row, bool isImpression, bool consumes, double weight, long ticks, in Decay decay, PolicyOptions rules, int catalogRow, long catalogGeneration)
     {
         // False only when the vector would overflow (it is then left as it was): the profile stays finite.
         Apply(row, weight, ticks, decay);

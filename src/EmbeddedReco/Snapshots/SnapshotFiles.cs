@@ -106,28 +106,17 @@ internal static class SnapshotFiles
     public static void WriteAtomically(string path, SnapshotModel model, SnapshotOptions options, Func<Stream, Stream>? decorate)
     {
         CheckReplaceable(path);
-        string? temp = null;
         try
         {
-            string full = Path.GetFullPath(path);
-            temp = full + "." + Guid.NewGuid().ToString("N").Substring(0, 12) + ".tmp";
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            ReplaceAtomically(Path.GetFullPath(path), file =>
             {
                 var target = decorate?.Invoke(file) ?? file;
                 SnapshotWriter.Write(target, model, options.Compression, options.MaxSnapshotBytes);
                 target.Flush();
-                file.Flush(flushToDisk: true);
-            }
-
-            ReplaceFile(temp, full);
+            });
         }
         catch (Exception ex) when (IsIoFailure(ex) || ex is RecoException)
         {
-            if (temp is not null)
-            {
-                TryDelete(temp);
-            }
-
             if (ex is RecoException reco && reco.Code != RecoErrorCode.SnapshotWriteFailed)
             {
                 throw;
@@ -173,6 +162,31 @@ internal static class SnapshotFiles
         }
 
         throw new RecoException(RecoErrorCode.SnapshotWriteFailed, $"'{path}' exists and is not an EmbeddedReco snapshot; a snapshot never replaces a file that is not one (delete it or choose another path). The file is unchanged.");
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="fullPath"/> atomically: <paramref name="write"/> fills a temporary file of its own beside it (created
+    /// new), which is flushed to disk and renamed over <paramref name="fullPath"/>. On any failure the temporary file is deleted,
+    /// any previous file is intact, and the exception propagates unchanged. Check the target with <see cref="CheckReplaceable"/> first.
+    /// </summary>
+    public static void ReplaceAtomically(string fullPath, Action<Stream> write)
+    {
+        string temp = fullPath + "." + Guid.NewGuid().ToString("N").Substring(0, 12) + ".tmp";
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                write(file);
+                file.Flush(flushToDisk: true);
+            }
+
+            ReplaceFile(temp, fullPath);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
     }
 
     private static void ReplaceFile(string temp, string destination)

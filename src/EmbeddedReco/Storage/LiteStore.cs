@@ -108,8 +108,8 @@ internal sealed class LiteStore : IDisposable
 
     /// <summary>
     /// Writes the ring holds before it must grow (about 800 KB: a queued write and its slot take about 100 bytes): a backlog within
-    /// it never allocates on a producer. The game-loop
-    /// demo's backlog peaks at 1,100-4,100 writes on a shared 2-core VM (the writer's speed varies with the machine's load).
+    /// it never allocates on a producer. The game-loop demo's backlog peaks at 1,100-4,200 writes on a shared 2-core VM (the
+    /// writer's speed varies with the machine's load).
     /// </summary>
     internal const int RingWrites = 8192;
 

@@ -1,6 +1,6 @@
 using System;
-using System.Threading;
 using System.Collections.Concurrent;
+using System.Threading;
 using EmbeddedReco.Catalog;
 using EmbeddedReco.Collaborative;
 using EmbeddedReco.Policy;
@@ -340,8 +340,8 @@ internal sealed class Suggester
         }
 
         // The rows this player has seen, stamped while their state is read (for the exploration pool's unseen rule).
-        int seenStamp = user is not null ? policyScratch.NewSeenMark() : 0;
-        var player = user?.ReadForSuggest(query, ref scratch.History, ref scratch.ExcludedRows, catalog, now, settings.IncludeConsumed, seenStamp > 0 ? policyScratch.SeenMark : null, seenStamp) ?? default;
+        int seenStamp = user is not null ? policyScratch.Seen.Next() : 0;
+        var player = user?.ReadForSuggest(query, ref scratch.History, ref scratch.ExcludedRows, catalog, now, settings.IncludeConsumed, seenStamp > 0 ? policyScratch.Seen.Marks : null, seenStamp) ?? default;
         policyScratch.SeenStamp = seenStamp;
         if (warmupProfile)
         {

@@ -9,9 +9,7 @@ public class RecordNoWaitTests
     [Fact]
     public void Record_WhileWriterIsStuckInCommit_ReturnsAndQueues()
     {
-        using var engine = TestCatalog.InMemory();
-        engine.UpsertItems(TestCatalog.Random(50, 8));
-        engine.Record(new Interaction("p", "item-0001", InteractionKind.Click));
+        using var engine = EngineWithPlayer();
         engine.Flush();
         using var held = HeldWriter.Hold(engine, new Interaction("p", "item-0002", InteractionKind.Click));
         var sw = Stopwatch.StartNew();
@@ -33,9 +31,7 @@ public class RecordNoWaitTests
     [Fact]
     public async Task Record_WhileWriterIsStuckInCheckpoint_ReturnsAndQueues()
     {
-        using var engine = TestCatalog.InMemory();
-        engine.UpsertItems(TestCatalog.Random(50, 8));
-        engine.Record(new Interaction("p", "item-0001", InteractionKind.Click));
+        using var engine = EngineWithPlayer();
         using var inCheckpoint = new ManualResetEventSlim(false);
         using var release = new ManualResetEventSlim(false);
         engine.Store.CheckpointFaultInjector = () =>
@@ -66,9 +62,7 @@ public class RecordNoWaitTests
     [Fact]
     public void Record_ManyChangesWhileWriterIsStuck_QueuesAboutOneWritePerRecord()
     {
-        using var engine = TestCatalog.InMemory();
-        engine.UpsertItems(TestCatalog.Random(50, 8));
-        engine.Record(new Interaction("p", "item-0001", InteractionKind.Click));
+        using var engine = EngineWithPlayer();
         engine.Flush();
         using var held = HeldWriter.Hold(engine, new Interaction("p", "item-0002", InteractionKind.Click));
         for (int i = 0; i < 1000; i++)
@@ -155,9 +149,7 @@ public class RecordNoWaitTests
     [Fact]
     public void Record_WhileTheGameRecordsEveryFrame_NeverPaysForWakingTheWriter()
     {
-        using var engine = TestCatalog.InMemory();
-        engine.UpsertItems(TestCatalog.Random(50, 8));
-        engine.Record(new Interaction("p", "item-0001", InteractionKind.Click));
+        using var engine = EngineWithPlayer();
         engine.Flush(); // the writer just worked: it polls for a second before it sleeps until woken
         long before = engine.Store.ProducerWakeups;
         for (int frame = 0; frame < 30; frame++)
@@ -170,5 +162,14 @@ public class RecordNoWaitTests
         Assert.True(SpinWait.SpinUntil(() => engine.PendingWrites == 0, TimeSpan.FromSeconds(10)), "the polling writer never took the records");
         Assert.Equal(0, wakeups);
         Assert.Equal(31, engine.GetProfile("p")!.InteractionCount);
+    }
+
+    /// <summary>An in-memory engine with 50 items and a player "p" who clicked item-0001 (recorded, not yet flushed).</summary>
+    private static RecoEngine EngineWithPlayer()
+    {
+        var engine = TestCatalog.InMemory();
+        engine.UpsertItems(TestCatalog.Random(50, 8));
+        engine.Record(new Interaction("p", "item-0001", InteractionKind.Click));
+        return engine;
     }
 }
