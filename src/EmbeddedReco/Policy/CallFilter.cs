@@ -20,6 +20,9 @@ internal readonly struct CallFilter : IRowFilter
                 || (options.ExcludedItems?.Count ?? 0) > 0 || options.Filter is not null);
     }
 
+    /// <inheritdoc/>
+    public bool AcceptsAll => !_active;
+
     public bool Accept(int row)
     {
         if (!_active)

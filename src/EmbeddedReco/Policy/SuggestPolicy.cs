@@ -151,6 +151,7 @@ internal sealed class SuggestPolicy
     private int Rescore(CandidateRescorer rescorer, Span<float> blended, PolicyScratch scratch, int candidates, int keep, int penalized, int[] idRank)
     {
         float penalty = (float)_options.RecentListPenalty;
+        rescorer.Prefetch(new ReadOnlySpan<int>(scratch.Candidates, 0, candidates));
         for (int i = 0; i < candidates; i++)
         {
             int row = scratch.Candidates[i];

@@ -8,12 +8,17 @@ namespace EmbeddedReco.Scoring;
 /// <summary>Decides whether a catalog row may enter a result list (not consumed, not excluded, ...).</summary>
 internal interface IRowFilter
 {
+    /// <summary>True when <see cref="Accept"/> returns true for every row (no filter this call).</summary>
+    bool AcceptsAll { get; }
+
     bool Accept(int row);
 }
 
 /// <summary>Accepts every row.</summary>
 internal struct AcceptAll : IRowFilter
 {
+    public bool AcceptsAll => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Accept(int row) => true;
 }
@@ -23,15 +28,38 @@ internal struct AcceptAll : IRowFilter
 /// precomputed id rank, an int comparison), NaN never selected. <see cref="Select"/> streams the scores against a running threshold:
 /// rows that cannot enter are skipped a vector at a time (score below the threshold, or equal with a later id), the others are
 /// appended to a buffer of 2k that is cut back to the best k (a quickselect) when full, which raises the threshold; the k kept are
-/// sorted at the end. The filter is a struct type parameter so the JIT inlines it and nothing is allocated (per-thread buffers).
+/// sorted at the end on one integer key per entry (<see cref="DescendingKey"/>). The filter is a struct type parameter so the JIT
+/// inlines it and nothing is allocated (per-thread buffers).
+/// For a large k (the policy's candidates) without a filter, the threshold starts at an estimate taken from a sample of the scores
+/// (<see cref="EstimateThreshold"/>), set low enough that the best k are above it in all but rare calls; a call that finds fewer
+/// than k rows at or above it runs again from no threshold, so the result is always exact.
 /// </summary>
 internal static class TopK
 {
+    /// <summary>
+    /// The sample is at most this fraction of the rows (1 / 16), so it starts from an estimate only when k >= 16 x
+    /// <see cref="SampleExpected"/> = 256: a smaller list raises its running threshold fast enough on its own.
+    /// </summary>
+    internal const int SampleFraction = 16;
+
+    /// <summary>Sample entries expected above the true k-th best score; the estimate takes the rank twice that.</summary>
+    private const int SampleExpected = 16;
+
+    /// <summary>Contiguous runs the sample is taken from, spread evenly over the catalog.</summary>
+    private const int SampleChunks = 16;
+
     [ThreadStatic]
     private static int[]? t_rows;
 
     [ThreadStatic]
     private static float[]? t_scores;
+
+    [ThreadStatic]
+    private static uint[]? t_sample;
+
+    [ThreadStatic]
+    private static ulong[]? t_keys;
+
 
     /// <summary>Selects the best rows; writes them best-first into <paramref name="rowsOut"/> (and scores into <paramref name="scoresOut"/>).</summary>
     /// <returns>The number of rows written: min(k, accepted rows).</returns>
@@ -53,9 +81,68 @@ internal static class TopK
         int capacity = Math.Max(2 * k, k + 64);
         var rows = t_rows is { } r && r.Length >= capacity ? r : (t_rows = new int[capacity]);
         var kept = t_scores is { } f && f.Length >= capacity ? f : (t_scores = new float[capacity]);
+        if (filter.AcceptsAll && EstimateThreshold(scores, k, out float estimate))
+        {
+            int found = Stream(scores, idRank, k, ref filter, rows, kept, capacity, bounded: true, estimate);
+            if (found >= k)
+            {
+                return Finish(rows, scores, idRank, found, k, rowsOut, scoresOut);
+            }
+        }
+
+        int count = Stream(scores, idRank, k, ref filter, rows, kept, capacity, bounded: false, float.NegativeInfinity);
+        return Finish(rows, scores, idRank, count, k, rowsOut, scoresOut);
+    }
+
+    /// <summary>
+    /// Sorts the candidates best first and copies the best k out; returns how many. The sort is on one 64-bit key per entry
+    /// (the score mapped to an unsigned integer in descending order, then the id rank), which orders exactly as
+    /// <see cref="Better"/> and sorts far faster than comparisons that branch on both fields; the scores are read back from the
+    /// input, so they are the input's bits.
+    /// </summary>
+    private static int Finish(int[] rows, ReadOnlySpan<float> scores, ReadOnlySpan<int> idRank, int count, int k, Span<int> rowsOut, Span<float> scoresOut)
+    {
+        var keys = t_keys is { } existing && existing.Length >= count ? existing : (t_keys = new ulong[rows.Length]);
+        for (int i = 0; i < count; i++)
+        {
+            int row = rows[i];
+            keys[i] = ((ulong)DescendingKey(scores[row]) << 32) | (uint)idRank[row];
+        }
+
+        Array.Sort(keys, rows, 0, count);
+        count = Math.Min(count, k);
+        for (int i = 0; i < count; i++)
+        {
+            int row = rows[i];
+            rowsOut[i] = row;
+            scoresOut[i] = scores[row];
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// An unsigned key that orders non-NaN scores from the highest to the lowest (-0 and +0 share a key, as they compare equal).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static uint DescendingKey(float score)
+    {
+        int bits = score == 0f ? 0 : BitConverter.SingleToInt32Bits(score);
+        uint ascending = bits >= 0 ? (uint)bits | 0x8000_0000u : ~(uint)bits;
+        return ~ascending;
+    }
+
+    /// <summary>
+    /// One pass over the scores: appends every accepted row that ranks above the running threshold (from
+    /// <paramref name="start"/>, every tie included, when <paramref name="bounded"/>), cutting the buffer back to the best k when
+    /// full. Returns the entries left in the buffer (more than k possible).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Stream<TFilter>(ReadOnlySpan<float> scores, ReadOnlySpan<int> idRank, int k, ref TFilter filter, int[] rows, float[] kept, int capacity, bool bounded, float start)
+        where TFilter : struct, IRowFilter
+    {
         int count = 0;
-        bool bounded = false;
-        float threshold = float.NegativeInfinity;
+        float threshold = start;
         int thresholdRank = int.MaxValue;
         int n = scores.Length;
         for (int i = 0; i < n; i++)
@@ -86,15 +173,92 @@ internal static class TopK
             }
         }
 
-        if (count > k)
+        return count;
+    }
+
+    /// <summary>
+    /// A score the k-th best is very likely at or above: from <see cref="SampleChunks"/> evenly spaced runs of rows holding about
+    /// <see cref="SampleExpected"/> x n / k scores, the one of rank 2 x <see cref="SampleExpected"/> (the sample's count of scores
+    /// at or above the true k-th best is about binomial with mean <see cref="SampleExpected"/> and standard deviation 4, so it
+    /// reaches twice that in far fewer than 1 % of calls; the caller then runs the unbounded pass; about 2k rows pass the estimate). Found by two histogram passes over the sample's keys
+    /// (<see cref="DescendingKey"/>, 11 bits each) and a third for the exact value: no comparison sort, no data-dependent
+    /// branches. False when k is too small for a sample to help or the sample is mostly NaN.
+    /// </summary>
+    private static bool EstimateThreshold(ReadOnlySpan<float> scores, int k, out float estimate)
+    {
+        estimate = float.NegativeInfinity;
+        int n = scores.Length;
+        long wanted = (long)SampleExpected * n / Math.Max(k, 1);
+        if (wanted * SampleFraction > n)
         {
-            count = KeepBest(rows, kept, idRank, count, k);
+            return false;
         }
 
-        SortBestFirst(rows, kept, idRank, count);
-        rows.AsSpan(0, count).CopyTo(rowsOut);
-        kept.AsSpan(0, count).CopyTo(scoresOut);
-        return count;
+        int chunk = (int)((wanted + SampleChunks - 1) / SampleChunks);
+        int stride = n / SampleChunks;
+        var keys = t_sample is { } s && s.Length >= chunk * SampleChunks ? s : (t_sample = new uint[chunk * SampleChunks]);
+        int taken = 0;
+        for (int c = 0; c < SampleChunks; c++)
+        {
+            foreach (float v in scores.Slice(c * stride, chunk))
+            {
+                keys[taken] = DescendingKey(v);
+                taken += float.IsNaN(v) ? 0 : 1;
+            }
+        }
+
+        if (taken < 4 * SampleExpected)
+        {
+            return false;
+        }
+
+        const int Bits = 11;
+        Span<int> histogram = stackalloc int[1 << Bits];
+        int need = 2 * SampleExpected;
+        for (int i = 0; i < taken; i++)
+        {
+            histogram[(int)(keys[i] >> (32 - Bits))]++;
+        }
+
+        uint top = Walk(histogram, ref need);
+        histogram.Clear();
+        for (int i = 0; i < taken; i++)
+        {
+            uint key = keys[i];
+            histogram[(int)((key >> (32 - (2 * Bits))) & ((1 << Bits) - 1))] += (key >> (32 - Bits)) == top ? 1 : 0;
+        }
+
+        uint prefix = (top << Bits) | Walk(histogram, ref need);
+        uint worst = prefix << (32 - (2 * Bits));
+        for (int i = 0; i < taken; i++)
+        {
+            uint key = keys[i];
+            worst = (key >> (32 - (2 * Bits))) == prefix && key > worst ? key : worst;
+        }
+
+        estimate = FromDescendingKey(worst);
+        return true;
+    }
+
+    /// <summary>The first bucket at which the running count reaches <paramref name="need"/>; leaves in it what is still needed there.</summary>
+    private static uint Walk(Span<int> histogram, ref int need)
+    {
+        int b = 0;
+        while (histogram[b] < need)
+        {
+            need -= histogram[b];
+            b++;
+        }
+
+        return (uint)b;
+    }
+
+    /// <summary>The score of a <see cref="DescendingKey"/> (a zero key's score is +0).</summary>
+    internal static float FromDescendingKey(uint key)
+    {
+        uint ascending = ~key;
+        int bits = (ascending & 0x8000_0000u) != 0 ? (int)(ascending & 0x7FFF_FFFFu) : (int)~ascending;
+        return BitConverter.Int32BitsToSingle(bits);
     }
 
     /// <summary>
@@ -202,74 +366,13 @@ internal static class TopK
         return k;
     }
 
-    /// <summary>Sorts the first <paramref name="count"/> entries best first (heap sort: no allocation, no recursion).</summary>
-    private static void SortBestFirst(int[] rows, float[] scores, ReadOnlySpan<int> idRank, int count)
-    {
-        var r = rows.AsSpan(0, count);
-        var sc = scores.AsSpan(0, count);
-        for (int i = (count >> 1) - 1; i >= 0; i--)
-        {
-            SiftDown(r, sc, idRank, i, count);
-        }
-
-        Finish(r, sc, idRank, count);
-    }
-
-    /// <summary>Heap sort: repeatedly moves the worst to the end, leaving the best first. Returns <paramref name="count"/>.</summary>
-    private static int Finish(Span<int> rowsOut, Span<float> scoresOut, ReadOnlySpan<int> idRank, int count)
-    {
-        for (int end = count - 1; end > 0; end--)
-        {
-            Swap(rowsOut, scoresOut, 0, end);
-            SiftDown(rowsOut, scoresOut, idRank, 0, end);
-        }
-
-        return count;
-    }
-
     /// <summary>True when (sa, ra) ranks above (sb, rb).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Better(float sa, int ra, float sb, int rb, ReadOnlySpan<int> idRank) =>
         sa > sb || (sa == sb && idRank[ra] < idRank[rb]);
 
-    private static void SiftDown(Span<int> rows, Span<float> sc, ReadOnlySpan<int> ids, int i, int count)
-    {
-        while (true)
-        {
-            int left = (2 * i) + 1;
-            if (left >= count)
-            {
-                return;
-            }
-
-            int worst = left;
-            int right = left + 1;
-            if (right < count && Better(sc[left], rows[left], sc[right], rows[right], ids))
-            {
-                worst = right;
-            }
-
-            if (Better(sc[i], rows[i], sc[worst], rows[worst], ids))
-            {
-                Swap(rows, sc, i, worst);
-                i = worst;
-            }
-            else
-            {
-                return;
-            }
-        }
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Swap(int[] rows, float[] sc, int a, int b)
-    {
-        (rows[a], rows[b]) = (rows[b], rows[a]);
-        (sc[a], sc[b]) = (sc[b], sc[a]);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Swap(Span<int> rows, Span<float> sc, int a, int b)
     {
         (rows[a], rows[b]) = (rows[b], rows[a]);
         (sc[a], sc[b]) = (sc[b], sc[a]);

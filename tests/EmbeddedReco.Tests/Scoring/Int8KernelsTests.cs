@@ -8,7 +8,7 @@ public class Int8KernelsTests
 {
     private delegate void DotRowsPath(ReadOnlySpan<sbyte> codes, ReadOnlySpan<float> rowScales, int dimensions, ReadOnlySpan<short> query, float queryScale, Span<float> scores);
 
-    private static readonly int[] RowCounts = { 0, 1, 3, 4, 5, 17 };
+    private static readonly int[] RowCounts = { 0, 1, 3, 4, 5, 8, 13, 17 }; // the eight-, four- and one-row steps and their mixes
 
     public static IEnumerable<object[]> Dimensions() => Enumerable.Range(0, 257).Select(n => new object[] { n });
 

@@ -6,6 +6,8 @@ public class TopKTests
 {
     private struct EvenOnly : IRowFilter
     {
+        public bool AcceptsAll => false;
+
         public bool Accept(int row) => row % 2 == 0;
     }
 
@@ -67,6 +69,8 @@ public class TopKStreamingTests
 {
     private struct EveryThird : IRowFilter
     {
+        public bool AcceptsAll => false;
+
         public bool Accept(int row) => row % 3 != 1;
     }
 
@@ -96,6 +100,84 @@ public class TopKStreamingTests
 
         var expected = Enumerable.Range(0, n)
             .Where(i => !float.IsNaN(scores[i]) && i % 3 != 1)
+            .OrderByDescending(i => scores[i]).ThenBy(i => rank[i])
+            .Take(k).ToArray();
+        Assert.Equal(expected, rows.Take(count).ToArray());
+        Assert.Equal(expected.Select(i => scores[i]), kept.Take(count));
+    }
+}
+
+/// <summary>
+/// The sampled starting threshold (large k, no filter) against a full sort, including inputs built to defeat the sample: the best
+/// rows all outside the sampled runs (the estimate is then too high and the call must fall back), or all inside them.
+/// </summary>
+public class TopKSampledThresholdTests
+{
+    public enum Layout
+    {
+        Random,
+        Ascending,
+        Descending,
+        BestOutsideSample,
+        BestInsideSample,
+        FewDistinct,
+        MostlyNaN,
+    }
+
+    [Theory]
+    [InlineData(100_000, 390, Layout.Random)]
+    [InlineData(100_000, 390, Layout.Ascending)]
+    [InlineData(100_000, 390, Layout.Descending)]
+    [InlineData(100_000, 390, Layout.BestOutsideSample)]
+    [InlineData(100_000, 390, Layout.BestInsideSample)]
+    [InlineData(100_000, 390, Layout.FewDistinct)]
+    [InlineData(100_000, 390, Layout.MostlyNaN)]
+    [InlineData(40_000, 256, Layout.Random)]
+    [InlineData(1_000_000, 390, Layout.BestOutsideSample)]
+    [InlineData(200_000, 2_000, Layout.FewDistinct)]
+    public void Select_LargeKWithoutFilter_MatchesFullSort(int n, int k, Layout layout)
+    {
+        var rng = new Random(n + k + (int)layout);
+        var scores = new float[n];
+        int stride = n / 16;
+        for (int i = 0; i < n; i++)
+        {
+            bool inSampleRun = i % stride < stride / 20; // the start of each sixteenth, where the sample is taken
+            scores[i] = layout switch
+            {
+                Layout.Ascending => i,
+                Layout.Descending => -i,
+                Layout.BestOutsideSample => inSampleRun ? 10 + (float)rng.NextDouble() : (float)rng.NextDouble(),
+                Layout.BestInsideSample => inSampleRun ? (float)rng.NextDouble() : 10 + (float)rng.NextDouble(),
+                Layout.FewDistinct => rng.Next(3),
+                Layout.MostlyNaN => rng.Next(10) == 0 ? (float)rng.NextDouble() : float.NaN,
+                _ => (float)rng.NextDouble(),
+            };
+        }
+
+        if (layout == Layout.BestOutsideSample)
+        {
+            // Only k / 2 rows outside the sampled runs beat every sampled one: the estimate is far above the k-th best.
+            for (int i = 0; i < n; i++)
+            {
+                scores[i] = i % stride < stride / 20 ? 10 + (float)rng.NextDouble() : (float)rng.NextDouble();
+            }
+
+            for (int j = 0; j < k / 2; j++)
+            {
+                scores[(stride / 2) + (j * 7)] = 100 + j;
+            }
+        }
+
+        int[] rank = Enumerable.Range(0, n).OrderBy(_ => rng.Next()).ToArray();
+        var filter = default(AcceptAll);
+        var rows = new int[k];
+        var kept = new float[k];
+
+        int count = TopK.Select(scores, rank, k, ref filter, rows, kept);
+
+        var expected = Enumerable.Range(0, n)
+            .Where(i => !float.IsNaN(scores[i]))
             .OrderByDescending(i => scores[i]).ThenBy(i => rank[i])
             .Take(k).ToArray();
         Assert.Equal(expected, rows.Take(count).ToArray());
