@@ -409,7 +409,8 @@ internal static class Int8Kernels
 
     /// <summary>
     /// AVX2 path: 16 codes per step sign-extended to int16 (vpmovsxbw), then vpmaddwd with the int16 query (or vpdpwssd with
-    /// AVX-VNNI) into eight int32 lanes; four rows per step share the query load and are reduced together with vphaddd.
+    /// AVX-VNNI) into eight int32 lanes; eight rows per step share the query load and are reduced together with vphaddd
+    /// (<see cref="DotEightRowsAvx2"/>), the last rows one at a time.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void DotRowsAvx2(ReadOnlySpan<sbyte> codes, ReadOnlySpan<float> rowScales, int dimensions, ReadOnlySpan<short> query, float queryScale, Span<float> scores)
@@ -421,31 +422,8 @@ internal static class Int8Kernels
         ref sbyte c = ref MemoryMarshal.GetReference(codes);
         ref short q = ref MemoryMarshal.GetReference(query);
         int r = DotEightRowsAvx2(ref c, rowScales, dimensions, ref q, queryScale, scores);
-        for (; r + 4 <= rows; r += 4)
-        {
-            ref sbyte r0 = ref Unsafe.Add(ref c, r * dimensions);
-            ref sbyte r1 = ref Unsafe.Add(ref r0, dimensions);
-            ref sbyte r2 = ref Unsafe.Add(ref r1, dimensions);
-            ref sbyte r3 = ref Unsafe.Add(ref r2, dimensions);
-            Vector256<int> a0 = Vector256<int>.Zero, a1 = a0, a2 = a0, a3 = a0;
-            for (int d = 0; d < vecEnd; d += Width)
-            {
-                Vector256<short> qv = Vector256.LoadUnsafe(ref q, (nuint)d);
-                a0 = MultiplyAddAvx2(a0, Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref r0, (nuint)d)), qv);
-                a1 = MultiplyAddAvx2(a1, Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref r1, (nuint)d)), qv);
-                a2 = MultiplyAddAvx2(a2, Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref r2, (nuint)d)), qv);
-                a3 = MultiplyAddAvx2(a3, Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref r3, (nuint)d)), qv);
-            }
 
-            // Four horizontal sums at once: lane i of the result is the sum of row i.
-            Vector256<int> h = Avx2.HorizontalAdd(Avx2.HorizontalAdd(a0, a1), Avx2.HorizontalAdd(a2, a3));
-            Vector128<int> sums = h.GetLower() + h.GetUpper();
-            scores[r] = Score(sums.GetElement(0) + TailSum(ref r0, ref q, vecEnd, dimensions), rowScales[r], queryScale);
-            scores[r + 1] = Score(sums.GetElement(1) + TailSum(ref r1, ref q, vecEnd, dimensions), rowScales[r + 1], queryScale);
-            scores[r + 2] = Score(sums.GetElement(2) + TailSum(ref r2, ref q, vecEnd, dimensions), rowScales[r + 2], queryScale);
-            scores[r + 3] = Score(sums.GetElement(3) + TailSum(ref r3, ref q, vecEnd, dimensions), rowScales[r + 3], queryScale);
-        }
-
+        // The last rows (fewer than eight) one at a time.
         for (; r < rows; r++)
         {
             ref sbyte row = ref Unsafe.Add(ref c, r * dimensions);

@@ -40,7 +40,7 @@ internal static class TopK
     /// The sample is at most this fraction of the rows (1 / 16), so it starts from an estimate only when k >= 16 x
     /// <see cref="SampleExpected"/> = 256: a smaller list raises its running threshold fast enough on its own.
     /// </summary>
-    internal const int SampleFraction = 16;
+    private const int SampleFraction = 16;
 
     /// <summary>Sample entries expected above the true k-th best score; the estimate takes the rank twice that.</summary>
     private const int SampleExpected = 16;
@@ -59,7 +59,6 @@ internal static class TopK
 
     [ThreadStatic]
     private static ulong[]? t_keys;
-
 
     /// <summary>Selects the best rows; writes them best-first into <paramref name="rowsOut"/> (and scores into <paramref name="scoresOut"/>).</summary>
     /// <returns>The number of rows written: min(k, accepted rows).</returns>
@@ -125,7 +124,7 @@ internal static class TopK
     /// An unsigned key that orders non-NaN scores from the highest to the lowest (-0 and +0 share a key, as they compare equal).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static uint DescendingKey(float score)
+    private static uint DescendingKey(float score)
     {
         int bits = score == 0f ? 0 : BitConverter.SingleToInt32Bits(score);
         uint ascending = bits >= 0 ? (uint)bits | 0x8000_0000u : ~(uint)bits;
@@ -180,9 +179,9 @@ internal static class TopK
     /// A score the k-th best is very likely at or above: from <see cref="SampleChunks"/> evenly spaced runs of rows holding about
     /// <see cref="SampleExpected"/> x n / k scores, the one of rank 2 x <see cref="SampleExpected"/> (the sample's count of scores
     /// at or above the true k-th best is about binomial with mean <see cref="SampleExpected"/> and standard deviation 4, so it
-    /// reaches twice that in far fewer than 1 % of calls; the caller then runs the unbounded pass; about 2k rows pass the estimate). Found by two histogram passes over the sample's keys
-    /// (<see cref="DescendingKey"/>, 11 bits each) and a third for the exact value: no comparison sort, no data-dependent
-    /// branches. False when k is too small for a sample to help or the sample is mostly NaN.
+    /// reaches twice that in far fewer than 1 % of calls; the caller then runs the unbounded pass; about 2k rows pass the
+    /// estimate). Found by two histogram passes over the sample's keys (<see cref="DescendingKey"/>, 11 bits each) and a third
+    /// for the exact value, with no comparison sort. False when k is too small for a sample to help or the sample is mostly NaN.
     /// </summary>
     private static bool EstimateThreshold(ReadOnlySpan<float> scores, int k, out float estimate)
     {
@@ -213,11 +212,13 @@ internal static class TopK
         }
 
         const int Bits = 11;
+        const int TopShift = 32 - Bits; // a key's first 11 bits: the first histogram's bucket
+        const int SubShift = 32 - (2 * Bits); // its first 22 bits: the bucket within the chosen first-level bucket
         Span<int> histogram = stackalloc int[1 << Bits];
         int need = 2 * SampleExpected;
         for (int i = 0; i < taken; i++)
         {
-            histogram[(int)(keys[i] >> (32 - Bits))]++;
+            histogram[(int)(keys[i] >> TopShift)]++;
         }
 
         uint top = Walk(histogram, ref need);
@@ -225,15 +226,15 @@ internal static class TopK
         for (int i = 0; i < taken; i++)
         {
             uint key = keys[i];
-            histogram[(int)((key >> (32 - (2 * Bits))) & ((1 << Bits) - 1))] += (key >> (32 - Bits)) == top ? 1 : 0;
+            histogram[(int)((key >> SubShift) & ((1 << Bits) - 1))] += (key >> TopShift) == top ? 1 : 0;
         }
 
         uint prefix = (top << Bits) | Walk(histogram, ref need);
-        uint worst = prefix << (32 - (2 * Bits));
+        uint worst = prefix << SubShift;
         for (int i = 0; i < taken; i++)
         {
             uint key = keys[i];
-            worst = (key >> (32 - (2 * Bits))) == prefix && key > worst ? key : worst;
+            worst = (key >> SubShift) == prefix && key > worst ? key : worst;
         }
 
         estimate = FromDescendingKey(worst);
@@ -254,7 +255,7 @@ internal static class TopK
     }
 
     /// <summary>The score of a <see cref="DescendingKey"/> (a zero key's score is +0).</summary>
-    internal static float FromDescendingKey(uint key)
+    private static float FromDescendingKey(uint key)
     {
         uint ascending = ~key;
         int bits = (ascending & 0x8000_0000u) != 0 ? (int)(ascending & 0x7FFF_FFFFu) : (int)~ascending;
