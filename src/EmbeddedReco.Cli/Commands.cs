@@ -114,8 +114,9 @@ internal static class Commands
         var a = new Args(argv);
         a.OnlyKnown("out", "bits");
         string prefix = a.Required("out");
-        var (priv, pub) = ModelSigning.GenerateKeyPair(a.Int("bits", ModelSigning.DefaultKeyBits));
-        // Never overwrite a key: a replaced private key cannot sign for the devices that trust the old public one.
+        int bits = a.Int("bits", ModelSigning.DefaultKeyBits);
+        // Never overwrite a key: a replaced private key cannot sign for the devices that trust the old public one. Checked before
+        // the (slow) key generation; WriteNew refuses an existing file again, even one created meanwhile.
         foreach (string existing in new[] { prefix + ".private.pem", prefix + ".public.pem" })
         {
             if (File.Exists(existing))
@@ -123,6 +124,8 @@ internal static class Commands
                 throw new IOException($"{existing} already exists; keygen never overwrites a key (choose another --out; rotation: docs/deployment.md).");
             }
         }
+
+        var (priv, pub) = ModelSigning.GenerateKeyPair(bits);
 
         WriteNew(prefix + ".private.pem", priv);
         WriteNew(prefix + ".public.pem", pub);

@@ -7,9 +7,7 @@ internal readonly struct ExportedEvent
 {
     public ExportedEvent(long id, string userId, string itemId, InteractionKind kind, double value, long ticks, in ShownContext shown = default)
     {
-        Variant = shown.Variant;
-        Source = shown.Source;
-        Propensity = shown.Propensity;
+        Shown = shown;
         Id = id;
         UserId = userId;
         ItemId = itemId;
@@ -31,15 +29,15 @@ internal readonly struct ExportedEvent
     /// <summary><see cref="System.DateTimeOffset.UtcTicks"/> of the interaction.</summary>
     public long Ticks { get; }
 
+    /// <summary>The optional policy fields as one value (see the properties below).</summary>
+    public ShownContext Shown { get; }
+
     /// <summary>The player's experiment variant when the interaction was recorded, or null (no experiment, or an older row).</summary>
-    public string? Variant { get; }
+    public string? Variant => Shown.Variant;
 
     /// <summary>For an impression of a list the engine suggested: the slot's source; otherwise null.</summary>
-    public SuggestionSource? Source { get; }
+    public SuggestionSource? Source => Shown.Source;
 
     /// <summary>For an impression of a list the engine suggested: the probability the policy gave the slot's pick; otherwise null.</summary>
-    public double? Propensity { get; }
-
-    /// <summary>The optional policy fields as one value.</summary>
-    public ShownContext Shown => new ShownContext(Variant, Source, Propensity);
+    public double? Propensity => Shown.Propensity;
 }

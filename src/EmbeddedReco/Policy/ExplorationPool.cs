@@ -1,6 +1,5 @@
 using System;
 using EmbeddedReco.Catalog;
-using EmbeddedReco.Profiles;
 using EmbeddedReco.Common;
 using EmbeddedReco.Scoring;
 
@@ -26,7 +25,6 @@ internal static class ExplorationPool
         int greedyN,
         PolicyOptions policy,
         ref CallFilter filter,
-        UserState? user,
         FreshRows? fresh)
     {
         int pool = BestOutsideGreedy(scratch, candidates, greedyN, policy);
@@ -36,7 +34,7 @@ internal static class ExplorationPool
             pool = AddNewItems(catalog, counters, blended, scratch, greedyN, policy, ref filter, pool, fresh);
         }
 
-        WeighPool(catalog, counters, scratch, policy, user, pool);
+        WeighPool(counters, scratch, policy, pool);
         return pool;
     }
 
@@ -139,43 +137,20 @@ internal static class ExplorationPool
 
     /// <summary>
     /// Weights each pool entry by <see cref="PolicyOptions.UnseenBoost"/> when the player has not seen it (in their item states or
-    /// consumed set: read from <see cref="PolicyScratch.Seen"/> when the call stamped it, else looked up under the player's
-    /// lock) and by <see cref="PolicyOptions.NewItemBoost"/> when it is new.
+    /// consumed set: the rows stamped <see cref="PolicyScratch.SeenStamp"/> in <see cref="PolicyScratch.Seen"/> when the call read
+    /// the player's state; stamp 0, an unknown player, has seen nothing) and by <see cref="PolicyOptions.NewItemBoost"/> when it is new.
     /// </summary>
-    private static void WeighPool(CatalogSnapshot catalog, MutableItemCounters counters, PolicyScratch scratch, PolicyOptions policy, UserState? user, int pool)
+    private static void WeighPool(MutableItemCounters counters, PolicyScratch scratch, PolicyOptions policy, int pool)
     {
         double unseenFactor = 1 + policy.UnseenBoost;
         double newFactor = 1 + policy.NewItemBoost;
-        if (user is not null && scratch.SeenStamp > 0)
+        int stamp = scratch.SeenStamp;
+        int[] seenMark = scratch.Seen.Marks;
+        for (int i = 0; i < pool; i++)
         {
-            // The player's seen rows were stamped when the call read the player's state: an array read per entry.
-            int stamp = scratch.SeenStamp;
-            int[] seenMark = scratch.Seen.Marks;
-            for (int i = 0; i < pool; i++)
-            {
-                int row = scratch.PoolRows[i];
-                scratch.PoolWeights[i] = (seenMark[row] == stamp ? 1 : unseenFactor) * (counters.Impressions(row) < policy.NewItemImpressions ? newFactor : 1);
-            }
-        }
-        else if (user is not null)
-        {
-            lock (user.Gate)
-            {
-                for (int i = 0; i < pool; i++)
-                {
-                    int row = scratch.PoolRows[i];
-                    string id = catalog.Ids[row];
-                    bool seen = user.Items.ContainsKey(id) || user.Consumed.Contains(id);
-                    scratch.PoolWeights[i] = (seen ? 1 : unseenFactor) * (counters.Impressions(row) < policy.NewItemImpressions ? newFactor : 1);
-                }
-            }
-        }
-        else
-        {
-            for (int i = 0; i < pool; i++)
-            {
-                scratch.PoolWeights[i] = unseenFactor * (counters.Impressions(scratch.PoolRows[i]) < policy.NewItemImpressions ? newFactor : 1);
-            }
+            int row = scratch.PoolRows[i];
+            bool seen = stamp > 0 && seenMark[row] == stamp;
+            scratch.PoolWeights[i] = (seen ? 1 : unseenFactor) * (counters.Impressions(row) < policy.NewItemImpressions ? newFactor : 1);
         }
     }
 

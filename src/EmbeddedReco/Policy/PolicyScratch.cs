@@ -27,7 +27,7 @@ internal sealed class PolicyScratch
     public long[] PoolKeys = Array.Empty<long>();
     public readonly RowStamps Listed = new RowStamps(); // rows in this call's greedy list or exploration pool
     public readonly RowStamps Seen = new RowStamps(); // rows the player of this call has seen (stamped while their state is read)
-    public int SeenStamp; // the call's stamp in Seen; 0 = no seen marks for this call (the pool then asks the player's state)
+    public int SeenStamp; // the call's stamp in Seen; 0 = an unknown player (nothing seen)
     public PolicyPick[] Picks = Array.Empty<PolicyPick>();
     public string[] TagNames = new string[64];
     public int[] TagCounts = new int[64];

@@ -1,7 +1,6 @@
 using System;
 using EmbeddedReco.Catalog;
 using EmbeddedReco.Common;
-using EmbeddedReco.Profiles;
 using EmbeddedReco.Scoring;
 
 namespace EmbeddedReco.Policy;
@@ -17,9 +16,6 @@ internal ref struct PolicyRequest
 
     /// <summary>Rows excluded for this player (consumed, in cooldown).</summary>
     public ReadOnlySpan<int> ExcludedRows;
-
-    /// <summary>The player's live state (for the exploration pool's seen/unseen rule), or null for an unknown player.</summary>
-    public UserState? Player;
 
     /// <summary>The player's shown-list memory (recent-list penalty, seed stream), or null.</summary>
     public RecentLists? Recent;
@@ -122,7 +118,7 @@ internal sealed class SuggestPolicy
 
         // 6. Exploration pool: candidates outside the greedy list, plus new items by fewest impressions.
         var fresh = epsilon > 0 && _options.NewItemImpressions > 0 ? FreshRows.For(ref _fresh, catalog.Counters, catalog.IdRank, _options.NewItemImpressions) : null;
-        int pool = epsilon > 0 ? ExplorationPool.Build(catalog, blended, scratch, candidates, greedyN, _options, ref filter, request.Player, fresh) : 0;
+        int pool = epsilon > 0 ? ExplorationPool.Build(catalog, blended, scratch, candidates, greedyN, _options, ref filter, fresh) : 0;
 
         // 7. Epsilon-greedy, slot by slot.
         var rng = new PolicyRandom(SeedOf(request, settings));

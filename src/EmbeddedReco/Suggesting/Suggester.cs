@@ -360,7 +360,6 @@ internal sealed class Suggester
             Catalog = catalog,
             Blended = blended,
             ExcludedRows = new ReadOnlySpan<int>(scratch.ExcludedRows, 0, player.ExcludedCount),
-            Player = user,
             Recent = settings.Seed is null || settings.MarkShown ? _state.Players.GetOrAddRecent(userId) : _state.Players.FindRecent(userId),
             UserId = userId,
             Positives = player.Positives,
