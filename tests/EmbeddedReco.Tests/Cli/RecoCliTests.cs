@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using EmbeddedReco.Tests.Infrastructure;
 
 namespace EmbeddedReco.Tests.Cli;
@@ -13,14 +12,14 @@ public sealed class RecoCliTests
     public void Train_SyntheticUploadsWithSigningKey_WritesASignedModelADeviceTrusts()
     {
         using var folder = new TempFolder();
-        Assert.Equal(0, Reco(folder, out _, "keygen", "--out", folder.File("build"), "--bits", "2048").ExitCode);
-        Assert.Equal(0, Reco(folder, out _, "synth", "--out", folder.File("synth"), "--events", "20000", "--items", "100", "--users", "400", "--files", "3").ExitCode);
+        Assert.Equal(0, Reco(folder, "keygen", "--out", folder.File("build"), "--bits", "2048").ExitCode);
+        Assert.Equal(0, Reco(folder, "synth", "--out", folder.File("synth"), "--events", "20000", "--items", "100", "--users", "400", "--files", "3").ExitCode);
 
-        var train = Reco(folder, out string output, "train", "--events", folder.File(Path.Combine("synth", "events")), "--items", folder.File(Path.Combine("synth", "catalog.ersnap")),
+        var train = Reco(folder, "train", "--events", folder.File(Path.Combine("synth", "events")), "--items", folder.File(Path.Combine("synth", "catalog.ersnap")),
             "--out", folder.File("model.ersnap"), "--sign-key", folder.File("build.private.pem"), "--algorithm", "ease");
 
-        Assert.True(train.ExitCode == 0, output + train.Error);
-        Assert.Contains("signed", output, StringComparison.Ordinal);
+        Assert.True(train.ExitCode == 0, train.Output + train.Error);
+        Assert.Contains("signed", train.Output, StringComparison.Ordinal);
         using var device = TestCatalog.InMemory(dimensions: 8);
         device.LoadSnapshot(folder.File("model.ersnap"), new SnapshotOptions { TrustedPublicKeys = new[] { File.ReadAllText(folder.File("build.public.pem")) } });
         Assert.Equal(100, device.ItemCount);
@@ -31,10 +30,10 @@ public sealed class RecoCliTests
     public void KeyGen_KeyAlreadyThere_ExitsOneAndKeepsTheKey()
     {
         using var folder = new TempFolder();
-        Assert.Equal(0, Reco(folder, out _, "keygen", "--out", folder.File("build"), "--bits", "2048").ExitCode);
+        Assert.Equal(0, Reco(folder, "keygen", "--out", folder.File("build"), "--bits", "2048").ExitCode);
         string before = File.ReadAllText(folder.File("build.private.pem"));
 
-        var again = Reco(folder, out _, "keygen", "--out", folder.File("build"), "--bits", "2048");
+        var again = Reco(folder, "keygen", "--out", folder.File("build"), "--bits", "2048");
 
         Assert.Equal(1, again.ExitCode);
         Assert.Contains("never overwrites a key", again.Error, StringComparison.Ordinal);
@@ -52,7 +51,7 @@ public sealed class RecoCliTests
     {
         using var folder = new TempFolder();
 
-        var run = Reco(folder, out _, args);
+        var run = Reco(folder, args);
 
         Assert.Equal(2, run.ExitCode);
         Assert.StartsWith("reco: ", run.Error, StringComparison.Ordinal);
@@ -63,10 +62,10 @@ public sealed class RecoCliTests
     public void Train_OutIsAFileThatIsNotASnapshot_ExitsOneAndLeavesItAlone()
     {
         using var folder = new TempFolder();
-        Assert.Equal(0, Reco(folder, out _, "synth", "--out", folder.File("synth"), "--events", "5000", "--items", "60", "--users", "100", "--files", "1").ExitCode);
+        Assert.Equal(0, Reco(folder, "synth", "--out", folder.File("synth"), "--events", "5000", "--items", "60", "--users", "100", "--files", "1").ExitCode);
         File.WriteAllText(folder.File("notes.txt"), "release notes");
 
-        var run = Reco(folder, out _, "train", "--events", folder.File(Path.Combine("synth", "events")), "--items", folder.File(Path.Combine("synth", "catalog.ersnap")), "--out", folder.File("notes.txt"));
+        var run = Reco(folder, "train", "--events", folder.File(Path.Combine("synth", "events")), "--items", folder.File(Path.Combine("synth", "catalog.ersnap")), "--out", folder.File("notes.txt"));
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("is not an EmbeddedReco snapshot", run.Error, StringComparison.Ordinal);
@@ -74,38 +73,6 @@ public sealed class RecoCliTests
     }
 
     /// <summary>Runs reco.dll (built beside this test assembly's configuration) in <paramref name="folder"/>.</summary>
-    private static (int ExitCode, string Error) Reco(TempFolder folder, out string output, params string[] args)
-    {
-        string reco = CliPath();
-        Assert.True(File.Exists(reco), $"reco not built at {reco}");
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = folder.Path,
-        };
-        psi.ArgumentList.Add(reco);
-        foreach (string a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(psi)!;
-        var error = process.StandardError.ReadToEndAsync();
-        output = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-        }
-
-        return (process.ExitCode, error.GetAwaiter().GetResult());
-    }
-
-    private static string CliPath()
-    {
-        char sep = Path.DirectorySeparatorChar;
-        string dir = AppContext.BaseDirectory.Replace($"{sep}tests{sep}EmbeddedReco.Tests{sep}", $"{sep}src{sep}EmbeddedReco.Cli{sep}", StringComparison.Ordinal);
-        return Path.Combine(dir, "reco.dll");
-    }
+    private static (int ExitCode, string Output, string Error) Reco(TempFolder folder, params string[] args) =>
+        ChildProgram.Run(ChildProgram.BuiltPath("src/EmbeddedReco.Cli", "reco.dll"), folder.Path, args);
 }

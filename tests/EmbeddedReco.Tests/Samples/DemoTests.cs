@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using EmbeddedReco.Tests.Infrastructure;
 
 namespace EmbeddedReco.Tests.Samples;
@@ -67,27 +66,11 @@ public sealed class DemoTests : IClassFixture<DemoTests.DemoRun>
 
         public DemoRun()
         {
-            string demo = DemoPath();
-            Assert.True(File.Exists(demo), $"demo not built at {demo}");
-            var psi = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            psi.ArgumentList.Add(demo);
-            psi.ArgumentList.Add("--db");
-            psi.ArgumentList.Add(_folder.File(Path.Combine("nested", "demo.db")));
-            using var process = Process.Start(psi)!;
-            var error = process.StandardError.ReadToEndAsync();
-            Output = process.StandardOutput.ReadToEnd();
-            if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
-            Error = error.GetAwaiter().GetResult();
-            ExitCode = process.ExitCode;
+            (ExitCode, Output, Error) = ChildProgram.Run(
+                ChildProgram.BuiltPath("samples/EmbeddedReco.Demo", "EmbeddedReco.Demo.dll"),
+                null,
+                "--db",
+                _folder.File(Path.Combine("nested", "demo.db")));
             Lines = Output.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
         }
 
@@ -100,15 +83,5 @@ public sealed class DemoTests : IClassFixture<DemoTests.DemoRun>
         public string[] Lines { get; }
 
         public void Dispose() => _folder.Dispose();
-
-        private static string DemoPath()
-        {
-            char sep = Path.DirectorySeparatorChar;
-            string dir = AppContext.BaseDirectory.Replace(
-                $"{sep}tests{sep}EmbeddedReco.Tests{sep}",
-                $"{sep}samples{sep}EmbeddedReco.Demo{sep}",
-                StringComparison.Ordinal);
-            return Path.Combine(dir, "EmbeddedReco.Demo.dll");
-        }
     }
 }
