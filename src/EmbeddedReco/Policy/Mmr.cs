@@ -45,9 +45,26 @@ internal static class Mmr
         }
 
         bool diversify = lambda < 1.0;
+        bool capTags = maxPerTag > 0;
+        if (!capTags && float.IsFinite(min) && float.IsFinite(max) && float.IsFinite(scale))
+        {
+            // Finite relevance falls with the candidates' order (best first; ties keep it), so the first pick is the first
+            // candidate and, without diversity, so is every next one: the same picks as the loop below, without its passes.
+            if (!diversify)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    picked[i] = i;
+                }
+
+                return count;
+            }
+
+            return Diversify(catalog, candidates, rel, maxSim, taken, lambda, count, scratch, picked);
+        }
+
         int dims = catalog.Dimensions;
         ReadOnlySpan<float> rows = diversify ? Gather(catalog, candidates, scratch) : default;
-        bool capTags = maxPerTag > 0;
         int tagCount = 0;
         int chosen = 0;
         for (; chosen < count; chosen++)
@@ -87,6 +104,71 @@ internal static class Mmr
         }
 
         return chosen;
+    }
+
+    /// <summary>
+    /// MMR without a tag cap over finite relevance (so the first pick is the first candidate): after each pick, one pass both
+    /// raises the candidates' highest similarity to a picked item and finds the next pick, with the same arithmetic and ties as
+    /// <see cref="Pick"/> after the update of the general loop (same picks).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(Common.HotPath.Optimize)]
+    private static int Diversify(
+        CatalogSnapshot catalog,
+        ReadOnlySpan<int> candidates,
+        ReadOnlySpan<float> rel,
+        Span<float> maxSim,
+        Span<bool> taken,
+        double lambda,
+        int count,
+        PolicyScratch scratch,
+        Span<int> picked)
+    {
+        int n = candidates.Length;
+        int dims = catalog.Dimensions;
+        ReadOnlySpan<float> rows = Gather(catalog, candidates, scratch);
+        Span<float> sims = scratch.MmrSims.AsSpan(0, n);
+        double dissimilarity = 1 - lambda;
+        int best = 0;
+        int chosen = 0;
+        while (true)
+        {
+            taken[best] = true;
+            picked[chosen++] = best;
+            if (chosen == count)
+            {
+                return chosen;
+            }
+
+            VectorKernels.DotRows(rows, dims, rows.Slice(best * dims, dims), sims);
+            best = -1;
+            double bestValue = double.NegativeInfinity;
+            for (int i = 0; i < n; i++)
+            {
+                if (taken[i])
+                {
+                    continue;
+                }
+
+                float most = maxSim[i];
+                if (sims[i] > most)
+                {
+                    most = sims[i];
+                    maxSim[i] = most;
+                }
+
+                double value = (lambda * rel[i]) - (dissimilarity * most);
+                if (value > bestValue)
+                {
+                    bestValue = value;
+                    best = i;
+                }
+            }
+
+            if (best < 0)
+            {
+                return chosen;
+            }
+        }
     }
 
     /// <summary>Copies the candidates' rows into one contiguous block (candidates x dimensions) of the scratch.</summary>
