@@ -33,17 +33,23 @@ internal sealed class PolicyScratch
     public int[] TagCounts = new int[64];
 
     /// <summary>The calling thread's instance, grown for <paramref name="candidates"/> candidates and a list of
-    /// <paramref name="count"/> (only the row marks grow with the catalog).</summary>
-    public static PolicyScratch For(int candidates, int count, int dimensions, int rows)
+    /// <paramref name="count"/> (only the row marks grow with the catalog) after <paramref name="recentIds"/> remembered ids.</summary>
+    public static PolicyScratch For(int candidates, int count, int dimensions, int rows, int recentIds)
     {
         var s = t_current ??= new PolicyScratch();
-        s.Ensure(candidates, count, dimensions, rows);
+        s.Ensure(candidates, count, dimensions, rows, recentIds);
         return s;
     }
 
-    /// <summary>Grows every buffer for the given sizes (used directly by tests that own an instance).</summary>
-    public void Ensure(int candidates, int count, int dimensions, int rows)
+    /// <summary>
+    /// Grows every buffer for the given sizes (used directly by tests that own an instance). <paramref name="recentIds"/>: the ids
+    /// the player's remembered lists hold when they are lists of this length (<see cref="PolicyOptions.RecentLists"/> x count), so
+    /// a player's first remembered lists do not grow the buffers mid-call.
+    /// </summary>
+    public void Ensure(int candidates, int count, int dimensions, int rows, int recentIds = 0)
     {
+        ScratchArray.Grow(ref RecentIds, recentIds);
+        ScratchArray.Grow(ref PenalizedRows, recentIds);
         Listed.Grow(rows);
         Seen.Grow(rows);
         ScratchArray.Grow(ref MmrRows, candidates * dimensions); // MMR gathers at most the candidates' rows: sized here, never mid-call

@@ -64,9 +64,17 @@ internal sealed class SuggestScratch
         : scorer == PopularityIndex ? Popularity[row]
         : PerScorer[scorer][row];
 
+    /// <summary>
+    /// The calling thread's instance, grown for a catalog of <paramref name="items"/> rows: the player-read buffers too, for a
+    /// history as long as the catalog (at most <see cref="Profiles.UserState.MaxItems"/>), so that a player whose history grows
+    /// during play does not grow them mid-call (a history entry is 32 bytes: 9.6 KB at 300 items, 128 KB at the cap).
+    /// </summary>
     public static SuggestScratch For(int items, int dimensions, int scorers)
     {
         var s = t_current ??= new SuggestScratch();
+        int history = Math.Min(items, Profiles.UserState.MaxItems);
+        ScratchArray.Grow(ref s.History, history);
+        ScratchArray.Grow(ref s.ExcludedRows, 2 * history); // cooldowns and consumed items
         ScratchArray.Grow(ref s.Blended, items);
         ScratchArray.Grow(ref s.Query, dimensions);
         ScratchArray.Grow(ref s.QueryCodes, dimensions);

@@ -329,7 +329,7 @@ internal sealed class Suggester
         int count = Math.Min(destination.Length, n);
         long now = _clock().UtcTicks;
         var scratch = SuggestScratch.For(n, catalog.Dimensions, _scorers);
-        var policyScratch = PolicyScratch.For(_policy.CandidateCount(n, count), count, catalog.Dimensions, n);
+        var policyScratch = PolicyScratch.For(_policy.CandidateCount(n, count), count, catalog.Dimensions, n, count * _policyOptions.RecentLists);
 
         // 1. The player's state.
         Span<float> query = scratch.Query.AsSpan(0, catalog.Dimensions);
