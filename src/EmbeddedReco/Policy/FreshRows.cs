@@ -9,9 +9,10 @@ namespace EmbeddedReco.Policy;
 /// impressions), maintained instead of scanning the catalog per call, in the order the pool wants them: fewest impressions first,
 /// then by id (<see cref="Keys"/>: impressions x rows + id rank, as built). Impressions only grow between two
 /// <see cref="MutableItemCounters.ResetVersion"/> changes, so a row's live key is never below its listed key: a reader walks the
-/// list in order and stops as soon as its picks beat every key still ahead. Rebuilt (one scan, one sort, allocations) when the
-/// catalog or the reset version changes, and compacted when more than half of its rows have aged out; otherwise read lock-free and
-/// allocation-free.
+/// list in order and stops as soon as its picks beat every key still ahead. Rebuilt (one scan, one sort, allocations) by the
+/// reader when the catalog or the reset version changes; compacted off the reader's thread when more than half of its rows have
+/// aged out (<see cref="CompactionDue"/>, <see cref="Compact"/>: the old list stays valid meanwhile, a superset gives the same
+/// picks); otherwise read lock-free and allocation-free.
 /// </summary>
 internal sealed class FreshRows
 {
@@ -41,17 +42,20 @@ internal sealed class FreshRows
     /// <summary>A row's order key now (never below its listed key).</summary>
     public static long KeyOf(long impressions, int rows, int idRank) => (impressions * rows) + idRank;
 
+    /// <summary>Whether more than half of the listed rows have aged out: <see cref="Compact"/> would shorten the walk.</summary>
+    public bool CompactionDue => Volatile.Read(ref _stale) > _rows.Length / 2;
+
     /// <summary>
     /// The current list for <paramref name="counters"/> and <paramref name="threshold"/>, from <paramref name="slot"/> (the
-    /// policy's shared cache) or rebuilt into it.
+    /// policy's shared cache) or rebuilt into it when the catalog or the reset version changed. A list that is due for compaction
+    /// is returned as it is (still exact): the caller compacts it elsewhere.
     /// </summary>
     public static FreshRows For(ref FreshRows? slot, MutableItemCounters counters, int[] idRank, long threshold)
     {
         var published = Volatile.Read(ref slot);
         var current = published ?? (s_none ??= new FreshRows(null, -1, Array.Empty<int>(), Array.Empty<long>()));
         long version = counters.ResetVersion;
-        if (ReferenceEquals(current._counters, counters) && current._resetVersion == version
-            && Volatile.Read(ref current._stale) <= current._rows.Length / 2)
+        if (ReferenceEquals(current._counters, counters) && current._resetVersion == version)
         {
             return current;
         }
@@ -59,6 +63,23 @@ internal sealed class FreshRows
         var next = Build(counters, idRank, version, threshold, current);
         Interlocked.CompareExchange(ref slot, next, published); // lost to another thread's rebuild: theirs is as good
         return next;
+    }
+
+    /// <summary>
+    /// Replaces the list in <paramref name="slot"/> by a compacted one (its rows still new, re-keyed and sorted) when it is still
+    /// the list of <paramref name="counters"/> and due (<see cref="CompactionDue"/>); a list replaced meanwhile is left alone.
+    /// Allocates: run it off the game's thread.
+    /// </summary>
+    public static void Compact(ref FreshRows? slot, MutableItemCounters counters, int[] idRank, long threshold)
+    {
+        var current = Volatile.Read(ref slot);
+        if (current is null || !ReferenceEquals(current._counters, counters) || current._resetVersion != counters.ResetVersion || !current.CompactionDue)
+        {
+            return;
+        }
+
+        var next = Build(counters, idRank, current._resetVersion, threshold, current);
+        Interlocked.CompareExchange(ref slot, next, current);
     }
 
     /// <summary>Notes how many listed rows a read found aged out, so the list is compacted once more than half of it is.</summary>

@@ -49,14 +49,27 @@ internal sealed class SuggestPolicy
 {
     private readonly PolicyOptions _options;
     private FreshRows? _fresh; // the rows that may still be new, for the current catalog (shared by every thread)
+    private int _compacting; // 1 while a compaction of _fresh is queued or running
+    private CatalogSnapshot? _compactCatalog; // the catalog of the queued compaction
+#if NET
+    private readonly CompactionWork _compaction;
+#else
+    private static readonly System.Threading.WaitCallback s_compact = state => ((SuggestPolicy)state!).RunCompaction();
+#endif
 
     public SuggestPolicy(PolicyOptions options)
     {
         _options = options;
+#if NET
+        _compaction = new CompactionWork(this);
+#endif
     }
 
     /// <summary>The engine's policy settings.</summary>
     public PolicyOptions Options => _options;
+
+    /// <summary>The exploration pool's current list of rows that may still be new (null before the first exploring call).</summary>
+    internal FreshRows? Fresh => System.Threading.Volatile.Read(ref _fresh);
 
     /// <summary>How many candidates a list of <paramref name="count"/> from <paramref name="items"/> items considers.</summary>
     public int CandidateCount(int items, int count) => Math.Min(items, GreedyPool(items, count) + _options.ExplorationPoolSize);
@@ -119,6 +132,10 @@ internal sealed class SuggestPolicy
         // 6. Exploration pool: candidates outside the greedy list, plus new items by fewest impressions.
         var fresh = epsilon > 0 && _options.NewItemImpressions > 0 ? FreshRows.For(ref _fresh, catalog.Counters, catalog.IdRank, _options.NewItemImpressions) : null;
         int pool = epsilon > 0 ? ExplorationPool.Build(catalog, blended, scratch, candidates, greedyN, _options, ref filter, fresh) : 0;
+        if (fresh is { CompactionDue: true })
+        {
+            ScheduleCompaction(catalog);
+        }
 
         // 7. Epsilon-greedy, slot by slot.
         var rng = new PolicyRandom(SeedOf(request, settings));
@@ -179,6 +196,50 @@ internal sealed class SuggestPolicy
         }
 
         return Math.Min(candidates, keep);
+    }
+
+    /// <summary>
+    /// Queues the compaction of the new-item list on the thread pool (once at a time): it allocates and sorts, so it stays off
+    /// the caller's thread (a game's, in a frame); the list in use stays exact meanwhile. Allocation-free on .NET (a reused work
+    /// item); netstandard2.1 (Unity) queues a small callback object.
+    /// </summary>
+    private void ScheduleCompaction(CatalogSnapshot catalog)
+    {
+        if (System.Threading.Interlocked.CompareExchange(ref _compacting, 1, 0) != 0)
+        {
+            return;
+        }
+
+        System.Threading.Volatile.Write(ref _compactCatalog, catalog);
+#if NET
+        System.Threading.ThreadPool.UnsafeQueueUserWorkItem(_compaction, preferLocal: false);
+#else
+        System.Threading.ThreadPool.UnsafeQueueUserWorkItem(s_compact, this);
+#endif
+    }
+
+    /// <summary>The queued compaction: inside the catalog (so its arrays cannot be recycled meanwhile), if it is still open.</summary>
+    private void RunCompaction()
+    {
+        var catalog = System.Threading.Interlocked.Exchange(ref _compactCatalog, null);
+        try
+        {
+            if (catalog is not null && catalog.TryEnter())
+            {
+                try
+                {
+                    FreshRows.Compact(ref _fresh, catalog.Counters, catalog.IdRank, _options.NewItemImpressions);
+                }
+                finally
+                {
+                    catalog.Exit();
+                }
+            }
+        }
+        finally
+        {
+            System.Threading.Volatile.Write(ref _compacting, 0);
+        }
     }
 
     private int GreedyPool(int items, int count) => Math.Min(items, Math.Max(count, count * _options.CandidateMultiplier));
@@ -252,4 +313,16 @@ internal sealed class SuggestPolicy
 
         return written;
     }
+
+#if NET
+    /// <summary>The reusable thread-pool work item of <see cref="ScheduleCompaction"/>.</summary>
+    private sealed class CompactionWork : System.Threading.IThreadPoolWorkItem
+    {
+        private readonly SuggestPolicy _policy;
+
+        public CompactionWork(SuggestPolicy policy) => _policy = policy;
+
+        public void Execute() => _policy.RunCompaction();
+    }
+#endif
 }

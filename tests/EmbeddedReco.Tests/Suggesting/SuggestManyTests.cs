@@ -59,8 +59,8 @@ public sealed class SuggestManyTests
     [Fact]
     public void SuggestMany_SteadyState_AllocatesNothing()
     {
-        // Without recording shown lists as impressions: those change the counters on every call (items age out of the
-        // exploration pool's new-item set, whose compaction allocates), which is not a steady state.
+        // Without recording shown lists as impressions: those add state (a player's first impression of an item is a new history
+        // entry) and change the counters on every call, which is not a steady state.
         using var engine = Open(ScoringPrecision.Int8, recordShown: false);
         string[] players = { "p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7" };
         var buffer = new Suggestion[players.Length * 10];

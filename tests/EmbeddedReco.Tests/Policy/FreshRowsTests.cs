@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using EmbeddedReco.Catalog;
+using EmbeddedReco.Policy;
+
+namespace EmbeddedReco.Tests.Policy;
+
+/// <summary>
+/// The exploration pool's list of rows that may still be new: compacted off the calling thread once most of it has aged out,
+/// with the same picks before and after.
+/// </summary>
+public sealed class FreshRowsTests
+{
+    private const int Items = 40;
+    private const int NewItemImpressions = 20;
+
+    [Fact]
+    public void Select_MostNewItemsAgedOut_CompactsOffTheCallingThreadWithTheSamePicks()
+    {
+        var catalog = Catalog();
+        var policy = new SuggestPolicy(new PolicyOptions { Epsilon = 0.5, NewItemImpressions = NewItemImpressions });
+        var scratch = new PolicyScratch();
+        scratch.Ensure(policy.CandidateCount(Items, 5), 5, catalog.Dimensions, catalog.Count);
+        Select(policy, catalog, scratch);
+        var built = policy.Fresh!;
+        Assert.Equal(Items, built.Rows.Length);
+        for (int row = 0; row < 30; row++)
+        {
+            for (int i = 0; i < NewItemImpressions; i++)
+            {
+                catalog.Counters.AddImpression(row); // aged out: no longer new
+            }
+        }
+
+        // The call that finds three quarters of the list aged out: its picks come from the old list, and it allocates nothing.
+        var (before, bytes) = MeasuredSelect(policy, catalog, scratch);
+        var compacted = WaitForCompaction(policy, built);
+        var after = Select(policy, catalog, scratch);
+
+        Assert.Equal(0, bytes);
+        Assert.Equal(Enumerable.Range(30, 10), compacted.Rows.ToArray().Order());
+        Assert.Equal(Describe(before), Describe(after));
+    }
+
+    [Fact]
+    public void Select_CatalogReplaced_RebuildsTheListForTheNewCatalog()
+    {
+        var policy = new SuggestPolicy(new PolicyOptions { Epsilon = 0.5, NewItemImpressions = NewItemImpressions });
+        var first = Catalog();
+        var scratch = new PolicyScratch();
+        scratch.Ensure(policy.CandidateCount(Items, 5), 5, first.Dimensions, first.Count);
+        Select(policy, first, scratch);
+        var second = Catalog();
+        second.Counters.AddImpression(0);
+
+        Select(policy, second, scratch);
+
+        Assert.Equal(Items, policy.Fresh!.Rows.Length);
+        Assert.Equal(0, policy.Fresh.Rows[^1]); // one impression: the last of the new items
+    }
+
+    private static FreshRows WaitForCompaction(SuggestPolicy policy, FreshRows old)
+    {
+        var clock = Stopwatch.StartNew();
+        while (ReferenceEquals(policy.Fresh, old))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the list was not compacted");
+            Thread.Sleep(5);
+        }
+
+        return policy.Fresh!;
+    }
+
+    private static (PolicyPick[] Picks, long Bytes) MeasuredSelect(SuggestPolicy policy, CatalogSnapshot catalog, PolicyScratch scratch) =>
+        Select(policy, catalog, scratch, measure: true);
+
+    private static PolicyPick[] Select(SuggestPolicy policy, CatalogSnapshot catalog, PolicyScratch scratch) =>
+        Select(policy, catalog, scratch, measure: false).Picks;
+
+    /// <summary>One list; with <paramref name="measure"/>, the bytes the policy's call alone allocated on this thread.</summary>
+    private static (PolicyPick[] Picks, long Bytes) Select(SuggestPolicy policy, CatalogSnapshot catalog, PolicyScratch scratch, bool measure)
+    {
+        var blended = new float[Items];
+        for (int i = 0; i < Items; i++)
+        {
+            blended[i] = 1f - ((float)i / Items);
+        }
+
+        var request = new PolicyRequest
+        {
+            Catalog = catalog,
+            Blended = blended,
+            ExcludedRows = Array.Empty<int>(),
+            UserId = "p",
+            Count = 5,
+            HasProfile = true,
+        };
+        var settings = SuggestSettings.Resolve(policy.Options, null, "p", new SuggestOptions { Seed = 3 });
+        var pauses = GC.GetTotalPauseDuration();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        int n = policy.Select(in request, in settings, scratch, out _);
+        long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        // A collection started by another test's thread moves this thread's counter by up to a quantum (AllocationMeter).
+        bool clean = GC.GetTotalPauseDuration() == pauses;
+        return (scratch.Picks.Take(n).ToArray(), measure && clean ? bytes : 0);
+    }
+
+    private static string[] Describe(PolicyPick[] picks) => picks.Select(p => $"{p.Row}:{p.Source}:{p.Propensity:R}").ToArray();
+
+    private static CatalogSnapshot Catalog()
+    {
+        var ids = new string[Items];
+        var tags = new string[Items][];
+        var vectors = new float[Items * 2];
+        for (int i = 0; i < Items; i++)
+        {
+            ids[i] = $"item-{i:D2}";
+            tags[i] = new[] { "t" };
+            vectors[2 * i] = 1;
+        }
+
+        return new CatalogSnapshot(2, ids, vectors, tags, MutableItemCounters.Create(Items, null));
+    }
+}
