@@ -178,12 +178,15 @@ for (long tick = 0; tick < totalTicks; tick++)
         int variant = variantOf[p];
         long a0 = GC.GetAllocatedBytesForCurrentThread();
         int gcBefore = GC.CollectionCount(0);
+        var pauseBefore = GC.GetTotalPauseDuration();
         long t0 = Stopwatch.GetTimestamp();
         int n = policy.Fill(player.Id, shelf);
         long elapsed = Stopwatch.GetTimestamp() - t0;
-        suggestDuringGc += GC.CollectionCount(0) != gcBefore ? 1 : 0;
+        long suggestBytes = GC.GetAllocatedBytesForCurrentThread() - a0;
+        bool suggestGc = GC.CollectionCount(0) != gcBefore || GC.GetTotalPauseDuration() != pauseBefore;
+        suggestDuringGc += suggestGc ? 1 : 0;
         suggestByVariant[variant].Add(elapsed);
-        engineAllocations.AddSuggest(GC.GetAllocatedBytesForCurrentThread() - a0, afterWarmup);
+        engineAllocations.AddSuggest(suggestBytes, afterWarmup, suggestGc);
         suggestLatency.Add(elapsed);
         engineTicks += elapsed;
 
@@ -197,14 +200,17 @@ for (long tick = 0; tick < totalTicks; tick++)
             bool firstPair = seenPairs.Add((p, interaction.ItemId)) | (interaction.Kind == InteractionKind.Purchase && purchasedPairs.Add((p, interaction.ItemId)));
             long ra = GC.GetAllocatedBytesForCurrentThread();
             int recordGcBefore = GC.CollectionCount(0);
+            var recordPauseBefore = GC.GetTotalPauseDuration();
             long r0 = Stopwatch.GetTimestamp();
             bool accepted = engine.TryRecord(interaction); // false only when a flood has filled the write queue (MaxPendingWrites)
             long recordTicks = Stopwatch.GetTimestamp() - r0;
-            engineAllocations.AddRecord(GC.GetAllocatedBytesForCurrentThread() - ra, afterWarmup, firstPair);
+            long recordBytes = GC.GetAllocatedBytesForCurrentThread() - ra;
+            bool recordGc = GC.CollectionCount(0) != recordGcBefore || GC.GetTotalPauseDuration() != recordPauseBefore;
+            engineAllocations.AddRecord(recordBytes, afterWarmup, firstPair, recordGc);
             recordLatency.Add(recordTicks);
             engineTicks += recordTicks;
             refused += accepted ? 0 : 1;
-            recordDuringGc += GC.CollectionCount(0) != recordGcBefore ? 1 : 0;
+            recordDuringGc += recordGc ? 1 : 0;
             double w = weights.WeightOf(interaction.Kind, interaction.Value);
             timeline.Add(variant, bucket, interaction, w);
             userScore[p] += w;
