@@ -57,6 +57,11 @@ internal sealed class RecentLists
         {
             slot = new string[Math.Max(list.Length, 10)];
             _lists[_next] = slot;
+            for (int i = 0; i < keep; i++)
+            {
+                // The slots still empty too, at the player's first list: the next lists of that length allocate nothing.
+                _lists[i] ??= new string[slot.Length];
+            }
         }
 
         for (int i = 0; i < list.Length; i++)
