@@ -66,7 +66,9 @@ public sealed partial class RecoEngine : IDisposable, IShownRecorder
         _state = new LiveState(options.Dimensions, players, options.SessionGap.Ticks, options.Precision);
         _recorder = new InteractionRecorder(options, players);
         var scoring = new PlayerScoring(_pipeline, profileDecay, new Decay(options.PopularityHalfLife), options.CollaborativeConfidence);
-        _suggester = new Suggester(_state, scoring, new SuggestPolicy(options.Policy), options, _pipeline.Count);
+        var policy = new SuggestPolicy(options.Policy);
+        _state.SetHousekeeping(policy.CompactIfDue); // on the writer thread, after each commit
+        _suggester = new Suggester(_state, scoring, policy, options, _pipeline.Count);
         _trainer = new ModelTrainer(_state, profileDecay, options, _logger, () => Volatile.Read(ref _disposed) == 0);
         _store = LiteStore.Open(options.DatabasePath!, options.Dimensions, options.MaxPendingWrites, _logger, options.CheckpointInterval, _state);
         _store.MaxLogRows = options.MaxInteractionLogRows;
@@ -91,6 +93,9 @@ public sealed partial class RecoEngine : IDisposable, IShownRecorder
 
     /// <summary>Test and tools seam: the published state (catalog, model, players).</summary>
     internal LiveState State => _state;
+
+    /// <summary>The Suggest path (for tests).</summary>
+    internal Suggester Suggester => _suggester;
 
     /// <summary>
     /// Opens an engine: validates <paramref name="options"/> (an <see cref="ArgumentException"/> names the bad option), opens or

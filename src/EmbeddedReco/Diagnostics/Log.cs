@@ -65,6 +65,9 @@ internal static partial class Log
 
     // Event ids 40 and 41 (plugin loaded / skipped) belong to EmbeddedReco.Plugins' PluginLoader.
 
+    [LoggerMessage(EventId = 35, Level = LogLevel.Warning, Message = "Housekeeping after a commit failed on the writer thread (the writer goes on)")]
+    public static partial void HousekeepingFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "Collaborative model trained ({Algorithm}): {Items} items, {Users} users, {Interactions} interactions in {Milliseconds} ms")]
     public static partial void ModelTrained(ILogger logger, string algorithm, int items, int users, int interactions, double milliseconds);
 

@@ -49,20 +49,11 @@ internal sealed class SuggestPolicy
 {
     private readonly PolicyOptions _options;
     private FreshRows? _fresh; // the rows that may still be new, for the current catalog (shared by every thread)
-    private int _compacting; // 1 while a compaction of _fresh is queued or running
-    private CatalogSnapshot? _compactCatalog; // the catalog of the queued compaction
-#if NET
-    private readonly CompactionWork _compaction;
-#else
-    private static readonly System.Threading.WaitCallback s_compact = state => ((SuggestPolicy)state!).RunCompaction();
-#endif
+    private CatalogSnapshot? _compactionDue; // set by a call that found _fresh due for compaction: its catalog (null: nothing due)
 
     public SuggestPolicy(PolicyOptions options)
     {
         _options = options;
-#if NET
-        _compaction = new CompactionWork(this);
-#endif
     }
 
     /// <summary>The engine's policy settings.</summary>
@@ -132,9 +123,9 @@ internal sealed class SuggestPolicy
         // 6. Exploration pool: candidates outside the greedy list, plus new items by fewest impressions.
         var fresh = epsilon > 0 && _options.NewItemImpressions > 0 ? FreshRows.For(ref _fresh, catalog.Counters, catalog.IdRank, _options.NewItemImpressions) : null;
         int pool = epsilon > 0 ? ExplorationPool.Build(catalog, blended, scratch, candidates, greedyN, _options, ref filter, fresh) : 0;
-        if (fresh is { CompactionDue: true })
+        if (fresh is { CompactionDue: true } && System.Threading.Volatile.Read(ref _compactionDue) is null)
         {
-            ScheduleCompaction(catalog);
+            System.Threading.Volatile.Write(ref _compactionDue, catalog); // for the writer thread: CompactIfDue
         }
 
         // 7. Epsilon-greedy, slot by slot.
@@ -199,46 +190,26 @@ internal sealed class SuggestPolicy
     }
 
     /// <summary>
-    /// Queues the compaction of the new-item list on the thread pool (once at a time): it allocates and sorts, so it stays off
-    /// the caller's thread (a game's, in a frame); the list in use stays exact meanwhile. Allocation-free on .NET (a reused work
-    /// item); netstandard2.1 (Unity) queues a small callback object.
+    /// Compacts the exploration pool's new-item list when a call found it due. The engine's writer thread runs it after each commit
+    /// (<see cref="Storage.IStoreHost.AfterCommit"/>): it allocates and sorts, so it stays off the callers' threads (a game's, in a
+    /// frame), and the list in use stays exact meanwhile. Inside the catalog, so its arrays cannot be recycled during the work; a
+    /// catalog closed meanwhile is skipped (the next call rebuilds the list for the current one).
     /// </summary>
-    private void ScheduleCompaction(CatalogSnapshot catalog)
+    public void CompactIfDue()
     {
-        if (System.Threading.Interlocked.CompareExchange(ref _compacting, 1, 0) != 0)
+        var catalog = System.Threading.Interlocked.Exchange(ref _compactionDue, null);
+        if (catalog is null || !catalog.TryEnter())
         {
             return;
         }
 
-        System.Threading.Volatile.Write(ref _compactCatalog, catalog);
-#if NET
-        System.Threading.ThreadPool.UnsafeQueueUserWorkItem(_compaction, preferLocal: false);
-#else
-        System.Threading.ThreadPool.UnsafeQueueUserWorkItem(s_compact, this);
-#endif
-    }
-
-    /// <summary>The queued compaction: inside the catalog (so its arrays cannot be recycled meanwhile), if it is still open.</summary>
-    private void RunCompaction()
-    {
-        var catalog = System.Threading.Interlocked.Exchange(ref _compactCatalog, null);
         try
         {
-            if (catalog is not null && catalog.TryEnter())
-            {
-                try
-                {
-                    FreshRows.Compact(ref _fresh, catalog.Counters, catalog.IdRank, _options.NewItemImpressions);
-                }
-                finally
-                {
-                    catalog.Exit();
-                }
-            }
+            FreshRows.Compact(ref _fresh, catalog.Counters, catalog.IdRank, _options.NewItemImpressions);
         }
         finally
         {
-            System.Threading.Volatile.Write(ref _compacting, 0);
+            catalog.Exit();
         }
     }
 
@@ -313,16 +284,4 @@ internal sealed class SuggestPolicy
 
         return written;
     }
-
-#if NET
-    /// <summary>The reusable thread-pool work item of <see cref="ScheduleCompaction"/>.</summary>
-    private sealed class CompactionWork : System.Threading.IThreadPoolWorkItem
-    {
-        private readonly SuggestPolicy _policy;
-
-        public CompactionWork(SuggestPolicy policy) => _policy = policy;
-
-        public void Execute() => _policy.RunCompaction();
-    }
-#endif
 }

@@ -26,6 +26,7 @@ internal sealed class LiveState : IStoreHost
     private TrainedModel? _model;
     private long _version; // odd while a snapshot load swaps catalog, model and profiles
     private readonly bool _quantize;
+    private Action? _housekeeping; // run by the writer thread after each commit (IStoreHost.AfterCommit)
 
     public LiveState(int dimensions, PlayerStore players, long sessionGapTicks, ScoringPrecision precision)
     {
@@ -212,6 +213,11 @@ internal sealed class LiveState : IStoreHost
             batch.Add(new WriteOp(WriteOpKind.UserChanged, id));
         }
     }
+
+    /// <summary>Sets the work <see cref="IStoreHost.AfterCommit"/> runs on the writer thread (the engine sets it once, before the store opens).</summary>
+    internal void SetHousekeeping(Action work) => Volatile.Write(ref _housekeeping, work);
+
+    void IStoreHost.AfterCommit() => Volatile.Read(ref _housekeeping)?.Invoke();
 
     /// <summary>Writer thread, while the engine's Open waits: takes the state read from the file.</summary>
     void IStoreHost.Load(LoadedState state)

@@ -30,6 +30,12 @@ internal interface IStoreHost
 
     /// <summary>Takes the state loaded from the file (on the writer thread, before the engine is returned to the host).</summary>
     void Load(LoadedState state);
+
+    /// <summary>
+    /// After each commit, on the writer thread: housekeeping the engine keeps off the game's threads because it allocates (the
+    /// exploration pool's list compaction). Short; an exception is logged and does not stop the writer.
+    /// </summary>
+    void AfterCommit();
 }
 
 /// <summary>Everything the engine keeps that was read (and validated) from the file when it opened.</summary>

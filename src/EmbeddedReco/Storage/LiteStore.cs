@@ -406,6 +406,7 @@ internal sealed class LiteStore : IDisposable
                 }
 
                 Recovered(retrying);
+                Housekeeping();
                 foreach (var w in _waiters)
                 {
                     LogRows.RunWork(w, _file!.Db);
@@ -555,6 +556,19 @@ internal sealed class LiteStore : IDisposable
         var dirty = Interlocked.Exchange(ref _dirty, _spareDirty);
         dirty.DrainInto(_work);
         _spareDirty = dirty;
+    }
+
+    /// <summary>The engine's housekeeping after a commit (<see cref="IStoreHost.AfterCommit"/>): a failure is logged, never the writer's.</summary>
+    private void Housekeeping()
+    {
+        try
+        {
+            _host.AfterCommit();
+        }
+        catch (Exception ex)
+        {
+            Log.HousekeepingFailed(_logger, ex);
+        }
     }
 
     /// <summary>

@@ -58,6 +58,9 @@ internal sealed class Suggester
         _scorers = scorers;
     }
 
+    /// <summary>The list policy (its shared state, such as the exploration pool's new-item list, for tests).</summary>
+    internal SuggestPolicy Policy => _policy;
+
     /// <summary>
     /// Writes the list into <paramref name="destination"/> and returns its length. <paramref name="shownAtTicks"/> is the time to
     /// record the list as impressions at (<see cref="PolicyOptions.RecordShownAsImpressions"/>), or 0 when it is not to be recorded.

@@ -1,12 +1,12 @@
-using System.Diagnostics;
 using EmbeddedReco.Catalog;
 using EmbeddedReco.Policy;
+using EmbeddedReco.Tests.Infrastructure;
 
 namespace EmbeddedReco.Tests.Policy;
 
 /// <summary>
-/// The exploration pool's list of rows that may still be new: compacted off the calling thread once most of it has aged out,
-/// with the same picks before and after.
+/// The exploration pool's list of rows that may still be new: once most of it has aged out, the call that notices keeps using it
+/// and the writer thread compacts it after its next commit (SuggestPolicy.CompactIfDue), with the same picks before and after.
 /// </summary>
 public sealed class FreshRowsTests
 {
@@ -14,7 +14,7 @@ public sealed class FreshRowsTests
     private const int NewItemImpressions = 20;
 
     [Fact]
-    public void Select_MostNewItemsAgedOut_CompactsOffTheCallingThreadWithTheSamePicks()
+    public void Select_MostNewItemsAgedOut_LeavesTheCompactionToCompactIfDueWithTheSamePicks()
     {
         var catalog = Catalog();
         var policy = new SuggestPolicy(new PolicyOptions { Epsilon = 0.5, NewItemImpressions = NewItemImpressions });
@@ -33,10 +33,13 @@ public sealed class FreshRowsTests
 
         // The call that finds three quarters of the list aged out: its picks come from the old list, and it allocates nothing.
         var (before, bytes) = MeasuredSelect(policy, catalog, scratch);
-        var compacted = WaitForCompaction(policy, built);
+        Assert.Same(built, policy.Fresh);
+        policy.CompactIfDue(); // the writer thread's part, after its next commit
+        var compacted = policy.Fresh!;
         var after = Select(policy, catalog, scratch);
 
         Assert.Equal(0, bytes);
+        Assert.NotSame(built, compacted);
         Assert.Equal(Enumerable.Range(30, 10), compacted.Rows.ToArray().Order());
         Assert.Equal(Describe(before), Describe(after));
     }
@@ -58,16 +61,35 @@ public sealed class FreshRowsTests
         Assert.Equal(0, policy.Fresh.Rows[^1]); // one impression: the last of the new items
     }
 
-    private static FreshRows WaitForCompaction(SuggestPolicy policy, FreshRows old)
+    [Fact]
+    public void Flush_AfterACallFoundTheListMostlyAgedOut_TheWriterHasCompactedIt()
     {
-        var clock = Stopwatch.StartNew();
-        while (ReferenceEquals(policy.Fresh, old))
+        var options = TestCatalog.Options(dimensions: 8, pure: false);
+        options.Policy.Epsilon = 0.5;
+        options.Policy.NewItemImpressions = 3;
+        options.WarmupInBackground = false;
+        using var engine = RecoEngine.Open(options);
+        engine.UpsertItems(TestCatalog.Random(Items, 8));
+        var buffer = new Suggestion[5];
+        var preview = new SuggestOptions { MarkShown = false, Seed = 1 };
+        engine.Suggest("p", buffer, preview);
+        var policy = engine.Suggester.Policy;
+        var built = policy.Fresh!;
+        for (int item = 0; item < 30; item++)
         {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the list was not compacted");
-            Thread.Sleep(5);
+            for (int i = 0; i < 3; i++)
+            {
+                engine.Record(new Interaction("viewer", $"item-{item:D4}", InteractionKind.Impression));
+            }
         }
 
-        return policy.Fresh!;
+        engine.Flush();
+        engine.Suggest("p", buffer, preview); // finds 30 of 40 aged out: due, left to the writer
+
+        engine.Flush(); // a commit: the writer compacts after it
+
+        Assert.NotSame(built, policy.Fresh);
+        Assert.Equal(Items - 30, policy.Fresh!.Rows.Length);
     }
 
     private static (PolicyPick[] Picks, long Bytes) MeasuredSelect(SuggestPolicy policy, CatalogSnapshot catalog, PolicyScratch scratch) =>
