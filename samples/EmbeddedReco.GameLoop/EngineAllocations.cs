@@ -135,7 +135,7 @@ internal sealed class EngineAllocations
         {
             $"Engine allocations on the loop thread after the first {WarmupSeconds} simulated s (warm-up window: first contacts create profiles): "
                 + $"{perOpen:0.0} B per shop open over {ShopOpensAfterWarmup} shop opens (Suggest {Per(SuggestBytesAfterWarmup):0.0} B + Record "
-                + $"{Per(RecordBytesAfterWarmup):0.0} B; target 0 B: {verdict}); "
+                + $"{Per(RecordBytesAfterWarmup):0.0} B; in all Suggest {SuggestBytesAfterWarmup} B, Record {RecordBytesAfterWarmup} B; target 0 B: {verdict}); "
                 + $"first {WarmupSeconds} s: {warmupBytes / 1024.0:0.0} KiB",
             $"  of Record's: {FirstPairBytesAfterWarmup / 1024.0:0.0} KiB on {FirstPairRecordsAfterWarmup} calls that add state (a player's first interaction with an item or first purchase of it: "
                 + $"{(FirstPairRecordsAfterWarmup == 0 ? 0 : (double)FirstPairBytesAfterWarmup / FirstPairRecordsAfterWarmup):0} B each, state that stays), "

@@ -63,6 +63,29 @@ internal static class Mmr
             return Diversify(catalog, candidates, rel, maxSim, taken, lambda, count, scratch, picked);
         }
 
+        return General(catalog, candidates, rel, maxSim, taken, lambda, count, maxPerTag, scratch, picked);
+    }
+
+    /// <summary>
+    /// The general loop (a tag cap, or relevance with infinite ends): each step picks by <see cref="Pick"/> (under the cap
+    /// first, without it when nothing fits), then raises the candidates' highest similarity to the pick.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(Common.HotPath.Optimize)]
+    private static int General(
+        CatalogSnapshot catalog,
+        ReadOnlySpan<int> candidates,
+        ReadOnlySpan<float> rel,
+        Span<float> maxSim,
+        Span<bool> taken,
+        double lambda,
+        int count,
+        int maxPerTag,
+        PolicyScratch scratch,
+        Span<int> picked)
+    {
+        int n = candidates.Length;
+        bool diversify = lambda < 1.0;
+        bool capTags = maxPerTag > 0;
         int dims = catalog.Dimensions;
         ReadOnlySpan<float> rows = diversify ? Gather(catalog, candidates, scratch) : default;
         int tagCount = 0;
