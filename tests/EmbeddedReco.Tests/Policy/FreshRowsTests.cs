@@ -10,7 +10,7 @@ namespace EmbeddedReco.Tests.Policy;
 /// </summary>
 public sealed class FreshRowsTests
 {
-    private const int Items = 40;
+    private const int Items = SuggestPolicyTests.Items;
     private const int NewItemImpressions = 20;
 
     [Fact]
@@ -128,18 +128,5 @@ public sealed class FreshRowsTests
 
     private static string[] Describe(PolicyPick[] picks) => picks.Select(p => $"{p.Row}:{p.Source}:{p.Propensity:R}").ToArray();
 
-    private static CatalogSnapshot Catalog()
-    {
-        var ids = new string[Items];
-        var tags = new string[Items][];
-        var vectors = new float[Items * 2];
-        for (int i = 0; i < Items; i++)
-        {
-            ids[i] = $"item-{i:D2}";
-            tags[i] = new[] { "t" };
-            vectors[2 * i] = 1;
-        }
-
-        return new CatalogSnapshot(2, ids, vectors, tags, MutableItemCounters.Create(Items, null));
-    }
+    private static CatalogSnapshot Catalog() => SuggestPolicyTests.Catalog();
 }

@@ -6,9 +6,10 @@ namespace EmbeddedReco.Tests.Policy;
 /// <summary>The list policy on its own: a catalog, blended scores and settings in, picks out. No engine, no database.</summary>
 public sealed class SuggestPolicyTests
 {
-    private const int Items = 40;
+    internal const int Items = 40;
 
-    private static CatalogSnapshot Catalog()
+    /// <summary>40 items, 2 dimensions (every row the same direction), tagged even/odd; counters at zero.</summary>
+    internal static CatalogSnapshot Catalog()
     {
         var ids = new string[Items];
         var tags = new string[Items][];
