@@ -5,8 +5,8 @@ using EmbeddedReco.Common;
 namespace EmbeddedReco.Profiles;
 
 /// <summary>
-/// The live, mutable state of one player. Every field is read and written under <see cref="Gate"/>; <see cref="Consumed"/> is
-/// copy-on-write (a published set is never mutated), so a reader may keep using the reference it took under the lock.
+/// The live, mutable state of one player. Every field, <see cref="Consumed"/> included, is read and written under
+/// <see cref="Gate"/> (no reader keeps a reference past the lock).
 /// </summary>
 internal sealed class UserState
 {
@@ -258,8 +258,12 @@ internal sealed class UserState
             return;
         }
 
-        var next = new HashSet<string>(Consumed, StringComparer.Ordinal) { itemId };
-        Consumed = next;
+        if (ReferenceEquals(Consumed, NoneConsumed))
+        {
+            Consumed = new HashSet<string>(StringComparer.Ordinal); // the player's own set, from the first purchase
+        }
+
+        Consumed.Add(itemId); // in place: a purchase no longer copies the whole set (it grows by doubling, like any set)
     }
 
     public void SetConsumed(IEnumerable<string> itemIds)

@@ -18,6 +18,35 @@ public class RecordAllocationTests
         { InteractionKind.Rating, 4 },
     };
 
+    [Fact]
+    public void Record_FirstPurchasesOfManyItems_CostDoesNotGrowWithTheConsumedSet()
+    {
+        // A first purchase adds the item to the player's consumed set. The set used to be copied whole on every such purchase (a
+        // player with 300 purchases copied 300 entries for the next one); now it grows in place, so the bytes a first purchase
+        // allocates (its history entry, the set's and the history's amortized growth) stay flat as the set grows.
+        using var engine = TestCatalog.InMemory(pure: false);
+        engine.UpsertItems(TestCatalog.Random(1000, 8));
+        engine.Record(new Interaction("player-1", "item-0000", InteractionKind.Purchase));
+        engine.Flush();
+
+        long early = FirstPurchaseBytes(engine, 1, 200);
+        long late = FirstPurchaseBytes(engine, 600, 800);
+
+        Assert.True(late < 2 * early + 4096, $"purchases 600-799 allocated {late} B, purchases 1-199 {early} B");
+    }
+
+    private static long FirstPurchaseBytes(RecoEngine engine, int from, int to)
+    {
+        var interactions = Enumerable.Range(from, to - from).Select(i => new Interaction("player-1", $"item-{i:D4}", InteractionKind.Purchase)).ToArray();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (var interaction in interactions)
+        {
+            engine.Record(interaction);
+        }
+
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
     [Theory]
     [MemberData(nameof(Kinds))]
     public void Record_KnownPlayerAndItemSteadyState_AllocatesNothing(InteractionKind kind, double value)
