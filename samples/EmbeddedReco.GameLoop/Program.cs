@@ -196,7 +196,7 @@ for (long tick = 0; tick < totalTicks; tick++)
         foreach (var interaction in outcome)
         {
             // New state: the player's first interaction with the item (a history entry), or the first purchase of it (the item joins
-            // the player's consumed set, which is copied on write so Suggest can read it without a lock).
+            // the player's consumed set, which grows by doubling).
             bool firstPair = seenPairs.Add((p, interaction.ItemId)) | (interaction.Kind == InteractionKind.Purchase && purchasedPairs.Add((p, interaction.ItemId)));
             long ra = GC.GetAllocatedBytesForCurrentThread();
             int recordGcBefore = GC.CollectionCount(0);
