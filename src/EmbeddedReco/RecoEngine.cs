@@ -67,7 +67,11 @@ public sealed partial class RecoEngine : IDisposable, IShownRecorder
         _recorder = new InteractionRecorder(options, players);
         var scoring = new PlayerScoring(_pipeline, profileDecay, new Decay(options.PopularityHalfLife), options.CollaborativeConfidence);
         var policy = new SuggestPolicy(options.Policy);
-        _state.SetHousekeeping(policy.CompactIfDue); // on the writer thread, after each commit
+        _state.SetHousekeeping(() => // on the writer thread, after each commit
+        {
+            policy.CompactIfDue();
+            players.Room.Make();
+        });
         _suggester = new Suggester(_state, scoring, policy, options, _pipeline.Count);
         _trainer = new ModelTrainer(_state, profileDecay, options, _logger, () => Volatile.Read(ref _disposed) == 0);
         _store = LiteStore.Open(options.DatabasePath!, options.Dimensions, options.MaxPendingWrites, _logger, options.CheckpointInterval, _state);

@@ -109,7 +109,7 @@ internal sealed class InteractionRecorder
             if (known)
             {
                 bool isImpression = kind == InteractionKind.Impression;
-                evicted = user.ApplyItem(catalog.Ids[row], catalog.Row(row), isImpression, _consumedKinds[(int)kind], weight, ticks, _profileDecay, _policy, row, catalog.Generation);
+                evicted = user.ApplyItem(catalog.Ids[row], catalog.Row(row), isImpression, _consumedKinds[(int)kind], weight, ticks, _profileDecay, _policy, row, catalog.Generation, _players.Room);
             }
         }
 

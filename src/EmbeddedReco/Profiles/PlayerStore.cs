@@ -34,6 +34,9 @@ internal sealed class PlayerStore
     /// <summary>The players' engagement totals (per player, per variant, per day).</summary>
     public EngagementAggregator Engagement { get; }
 
+    /// <summary>Room for the state Records add, made by the writer thread (<see cref="ProfileRoom"/>).</summary>
+    public ProfileRoom Room { get; } = new ProfileRoom();
+
     /// <summary>Number of players with a profile.</summary>
     public int Count => Volatile.Read(ref _users).Count;
 

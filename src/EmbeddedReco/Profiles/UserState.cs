@@ -35,6 +35,10 @@ internal sealed class UserState
 
     public HashSet<string> Consumed { get; private set; }
 
+    private int _itemsCapacity; // what Items holds before it must grow (as last made room for; 0: unknown)
+    private int _consumedCapacity; // the same for Consumed
+    private bool _roomRequested; // asked ProfileRoom for room, not yet made
+
     /// <summary>Most items tracked per player in <see cref="Items"/>; the least recently touched is evicted beyond it.</summary>
     public const int MaxItems = 4000;
 
@@ -50,7 +54,13 @@ internal sealed class UserState
     public UserItemState Touch(string itemId, long ticks) => Touch(itemId, ticks, out _);
 
     /// <summary>As <see cref="Touch(string, long)"/>; <paramref name="evicted"/> names the item whose state was dropped to make room, if any.</summary>
-    public UserItemState Touch(string itemId, long ticks, out string? evicted)
+    public UserItemState Touch(string itemId, long ticks, out string? evicted) => Touch(itemId, ticks, null, out evicted);
+
+    /// <summary>
+    /// As <see cref="Touch(string, long, out string?)"/>; a new item state comes from <paramref name="room"/> when given, which is
+    /// also asked to grow <see cref="Items"/> ahead of need (see <see cref="ProfileRoom"/>).
+    /// </summary>
+    public UserItemState Touch(string itemId, long ticks, ProfileRoom? room, out string? evicted)
     {
         evicted = null;
         if (!Items.TryGetValue(itemId, out var state))
@@ -79,9 +89,12 @@ internal sealed class UserState
                 }
 
                 Items = kept;
+                _itemsCapacity = 0;
             }
 
-            state = new UserItemState { Seq = NextSeq++ };
+            state = room?.Take() ?? new UserItemState();
+            state.Seq = NextSeq++;
+            AskRoom(room, Items.Count + 1, _itemsCapacity);
             Items.Add(itemId, state);
         }
 
@@ -151,7 +164,7 @@ internal sealed class UserState
     /// item's state (<see cref="UserItemState.RowIn"/>).
     /// </summary>
     /// <returns>The item whose state was dropped to make room (see <see cref="MaxItems"/>), or null.</returns>
-    public string? ApplyItem(string itemId, ReadOnlySpan<float> row, bool isImpression, bool consumes, double weight, long ticks, in Decay decay, PolicyOptions rules, int catalogRow, long catalogGeneration)
+    public string? ApplyItem(string itemId, ReadOnlySpan<float> row, bool isImpression, bool consumes, double weight, long ticks, in Decay decay, PolicyOptions rules, int catalogRow, long catalogGeneration, ProfileRoom? room = null)
     {
         // False only when the vector would overflow (it is then left as it was): the profile stays finite.
         Apply(row, weight, ticks, decay);
@@ -162,10 +175,10 @@ internal sealed class UserState
 
         if (consumes)
         {
-            AddConsumed(itemId);
+            AddConsumed(itemId, room);
         }
 
-        var state = Touch(itemId, ticks, out string? evicted);
+        var state = Touch(itemId, ticks, room, out string? evicted);
         state.Row = catalogRow;
         state.RowGeneration = catalogGeneration;
         if (isImpression)
@@ -251,7 +264,7 @@ internal sealed class UserState
         }
     }
 
-    public void AddConsumed(string itemId)
+    public void AddConsumed(string itemId, ProfileRoom? room = null)
     {
         if (Consumed.Contains(itemId))
         {
@@ -260,16 +273,57 @@ internal sealed class UserState
 
         if (ReferenceEquals(Consumed, NoneConsumed))
         {
-            Consumed = new HashSet<string>(StringComparer.Ordinal); // the player's own set, from the first purchase
+            Consumed = new HashSet<string>(StringComparer.Ordinal); // the player's own set (made ahead by MakeRoom when asked)
+            _consumedCapacity = 0;
         }
 
-        Consumed.Add(itemId); // in place: a purchase no longer copies the whole set (it grows by doubling, like any set)
+        AskRoom(room, Consumed.Count + 1, _consumedCapacity);
+        Consumed.Add(itemId); // in place: a purchase no longer copies the whole set
     }
+
+    /// <summary>
+    /// On the writer thread (<see cref="ProfileRoom.Make"/>): grows <see cref="Items"/> and <see cref="Consumed"/> to twice their
+    /// count plus 16 when they are within a quarter of full, under <see cref="Gate"/> (the rehash holds it: about 10 us per 1,000
+    /// entries), so the next Records that add state find room without allocating.
+    /// </summary>
+    public void MakeRoom()
+    {
+        lock (Gate)
+        {
+            _roomRequested = false;
+            _itemsCapacity = Grow(Items, Items.Count);
+            if (ReferenceEquals(Consumed, NoneConsumed))
+            {
+                Consumed = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            _consumedCapacity = GrowSet(Consumed, Consumed.Count);
+        }
+    }
+
+    /// <summary>Asks for room when a set is within a quarter (at least 8 entries) of its known capacity; once until made.</summary>
+    private void AskRoom(ProfileRoom? room, int count, int capacity)
+    {
+        if (room is not null && !_roomRequested && count > capacity - Math.Max(8, capacity / 4))
+        {
+            _roomRequested = true;
+            room.Request(this);
+        }
+    }
+
+    private static int Grow(Dictionary<string, UserItemState> items, int count) =>
+        NeedsGrowth(items.EnsureCapacity(0), count) ? items.EnsureCapacity((2 * count) + 16) : items.EnsureCapacity(0);
+
+    private static int GrowSet(HashSet<string> set, int count) =>
+        NeedsGrowth(set.EnsureCapacity(0), count) ? set.EnsureCapacity((2 * count) + 16) : set.EnsureCapacity(0);
+
+    private static bool NeedsGrowth(int capacity, int count) => count > capacity - Math.Max(8, capacity / 4);
 
     public void SetConsumed(IEnumerable<string> itemIds)
     {
         var set = new HashSet<string>(itemIds, StringComparer.Ordinal);
         Consumed = set.Count == 0 ? NoneConsumed : set;
+        _consumedCapacity = 0;
     }
 
     public UserProfile ToProfile()

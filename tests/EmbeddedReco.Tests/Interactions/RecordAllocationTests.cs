@@ -35,6 +35,48 @@ public class RecordAllocationTests
         Assert.True(late < 2 * early + 4096, $"purchases 600-799 allocated {late} B, purchases 1-199 {early} B");
     }
 
+    [Theory]
+    [InlineData(InteractionKind.Play)]
+    [InlineData(InteractionKind.Purchase)]
+    public void Record_NewItemsWhileTheWriterKeepsUp_AllocatesNothing(InteractionKind kind)
+    {
+        // A player's first interaction with an item adds state: a per-item state and a history entry (and, for a purchase, an
+        // entry in the consumed set). The writer thread makes that room after each commit (ProfileRoom): pooled item states, the
+        // player's sets grown ahead of need. A game whose writer commits between its frames' Records allocates nothing for them.
+        using var engine = TestCatalog.InMemory(pure: false);
+        engine.UpsertItems(TestCatalog.Random(1000, 8));
+        for (int i = 0; i < 10; i++)
+        {
+            engine.Record(new Interaction("player-1", $"item-{i:D4}", kind)); // the player's first contact creates the profile
+        }
+
+        engine.Flush();
+        var interactions = Enumerable.Range(10, 300).Select(i => new Interaction("player-1", $"item-{i:D4}", kind)).ToArray();
+        long allocated = 0;
+        int clean = 0;
+        for (int frame = 0; frame < 60; frame++)
+        {
+            var pauses = GC.GetTotalPauseDuration();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 5; i++)
+            {
+                engine.Record(interactions[(frame * 5) + i]);
+            }
+
+            long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (GC.GetTotalPauseDuration() == pauses)
+            {
+                allocated += bytes; // a frame during which a collection ran says nothing (AllocationMeter's remarks)
+                clean++;
+            }
+
+            engine.Flush(); // the writer commits between frames, and makes room after the commit
+        }
+
+        Assert.True(clean >= 30, $"only {clean} frames ran without a collection");
+        Assert.Equal(0, allocated);
+    }
+
     private static long FirstPurchaseBytes(RecoEngine engine, int from, int to)
     {
         var interactions = Enumerable.Range(from, to - from).Select(i => new Interaction("player-1", $"item-{i:D4}", InteractionKind.Purchase)).ToArray();
