@@ -13,8 +13,8 @@ namespace EmbeddedReco.Profiles;
 /// </summary>
 internal sealed class ProfileRoom
 {
-    /// <summary>Item states the pool starts with and refills to; doubled (up to <see cref="MaxStates"/>) whenever it ran dry.</summary>
-    internal const int MinStates = 64;
+    /// <summary>Item states the pool starts with and refills to (about 40 KB); doubled (up to <see cref="MaxStates"/>) whenever it ran dry.</summary>
+    internal const int MinStates = 512;
 
     /// <summary>The most item states the pool keeps ready (about 650 KB).</summary>
     internal const int MaxStates = 8192;

@@ -283,8 +283,8 @@ internal sealed class UserState
 
     /// <summary>
     /// On the writer thread (<see cref="ProfileRoom.Make"/>): grows <see cref="Items"/> and <see cref="Consumed"/> to twice their
-    /// count plus 16 when they are within a quarter of full, under <see cref="Gate"/> (the rehash holds it: about 10 us per 1,000
-    /// entries), so the next Records that add state find room without allocating.
+    /// count plus <see cref="RoomAhead"/> when fewer than that many entries (or a quarter) are free, under <see cref="Gate"/> (the
+    /// rehash holds it: about 10 us per 1,000 entries), so the next Records that add state find room without allocating.
     /// </summary>
     public void MakeRoom()
     {
@@ -301,10 +301,16 @@ internal sealed class UserState
         }
     }
 
-    /// <summary>Asks for room when a set is within a quarter (at least 8 entries) of its known capacity; once until made.</summary>
+    /// <summary>
+    /// Free entries a set keeps ahead of need: a shop open can show a player a whole shelf of new items before the writer's next
+    /// commit makes room (the game-loop demo's shelf is 10).
+    /// </summary>
+    internal const int RoomAhead = 32;
+
+    /// <summary>Asks for room when a set is within a quarter (at least <see cref="RoomAhead"/> entries) of its known capacity; once until made.</summary>
     private void AskRoom(ProfileRoom? room, int count, int capacity)
     {
-        if (room is not null && !_roomRequested && count > capacity - Math.Max(8, capacity / 4))
+        if (room is not null && !_roomRequested && NeedsGrowth(capacity, count))
         {
             _roomRequested = true;
             room.Request(this);
@@ -312,12 +318,12 @@ internal sealed class UserState
     }
 
     private static int Grow(Dictionary<string, UserItemState> items, int count) =>
-        NeedsGrowth(items.EnsureCapacity(0), count) ? items.EnsureCapacity((2 * count) + 16) : items.EnsureCapacity(0);
+        NeedsGrowth(items.EnsureCapacity(0), count) ? items.EnsureCapacity((2 * count) + RoomAhead) : items.EnsureCapacity(0);
 
     private static int GrowSet(HashSet<string> set, int count) =>
-        NeedsGrowth(set.EnsureCapacity(0), count) ? set.EnsureCapacity((2 * count) + 16) : set.EnsureCapacity(0);
+        NeedsGrowth(set.EnsureCapacity(0), count) ? set.EnsureCapacity((2 * count) + RoomAhead) : set.EnsureCapacity(0);
 
-    private static bool NeedsGrowth(int capacity, int count) => count > capacity - Math.Max(8, capacity / 4);
+    private static bool NeedsGrowth(int capacity, int count) => count > capacity - Math.Max(RoomAhead, capacity / 4);
 
     public void SetConsumed(IEnumerable<string> itemIds)
     {

@@ -38,8 +38,8 @@ public sealed class ProfileRoomTests
 
         room.Make();
 
-        Assert.True(user.Items.EnsureCapacity(0) >= (2 * 30) + 16, $"items capacity {user.Items.EnsureCapacity(0)}");
-        Assert.True(user.Consumed.EnsureCapacity(0) >= (2 * 30) + 16, $"consumed capacity {user.Consumed.EnsureCapacity(0)}");
+        Assert.True(user.Items.EnsureCapacity(0) >= (2 * 30) + UserState.RoomAhead, $"items capacity {user.Items.EnsureCapacity(0)}");
+        Assert.True(user.Consumed.EnsureCapacity(0) >= (2 * 30) + UserState.RoomAhead, $"consumed capacity {user.Consumed.EnsureCapacity(0)}");
         Assert.Equal(Enumerable.Range(0, 30).Select(i => $"item-{i}"), user.Items.Keys); // growing keeps the history's order
     }
 }
