@@ -283,8 +283,9 @@ internal sealed class UserState
 
     /// <summary>
     /// On the writer thread (<see cref="ProfileRoom.Make"/>): grows <see cref="Items"/> and <see cref="Consumed"/> to twice their
-    /// count plus <see cref="RoomAhead"/> when fewer than that many entries (or a quarter) are free, under <see cref="Gate"/> (the
-    /// rehash holds it: about 10 us per 1,000 entries), so the next Records that add state find room without allocating.
+    /// count plus <see cref="RoomAhead"/> when fewer than that many entries (or a quarter) are free, under <see cref="Gate"/>, so the
+    /// next Records that add state find room without allocating. The rehash holds the lock: 36 us per 1,000 entries measured on
+    /// the reference VM, 0.1 ms at the 4,000-entry cap, once per doubling of the player's history.
     /// </summary>
     public void MakeRoom()
     {
