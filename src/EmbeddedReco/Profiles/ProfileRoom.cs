@@ -19,6 +19,9 @@ internal sealed class ProfileRoom
     /// <summary>The most item states the pool keeps ready (about 650 KB).</summary>
     internal const int MaxStates = 8192;
 
+    /// <summary>Requests the queue holds between two commits before its ring must grow.</summary>
+    private const int RequestSlots = 1024;
+
     private readonly ConcurrentQueue<UserItemState> _states = new ConcurrentQueue<UserItemState>();
     private readonly ConcurrentQueue<UserState> _needRoom = new ConcurrentQueue<UserState>();
     private int _target = MinStates;
@@ -27,19 +30,8 @@ internal sealed class ProfileRoom
     public ProfileRoom()
     {
         Refill();
-        var placeholder = new UserState(string.Empty, 0);
-        for (int i = 0; i < RequestSlots; i++)
-        {
-            _needRoom.Enqueue(placeholder); // grows the request queue's ring once, so a request does not allocate on a producer
-        }
-
-        while (_needRoom.TryDequeue(out _))
-        {
-        }
+        Common.QueueRing.Grow(_needRoom, RequestSlots); // a request does not allocate on a producer
     }
-
-    /// <summary>Requests the queue holds between two commits before its ring must grow.</summary>
-    private const int RequestSlots = 1024;
 
     /// <summary>Item states ready in the pool.</summary>
     public int Ready => _states.Count;

@@ -35,8 +35,6 @@ internal sealed class UserState
 
     public HashSet<string> Consumed { get; private set; }
 
-    private int _itemsCapacity; // what Items holds before it must grow (as last made room for; 0: unknown)
-    private int _consumedCapacity; // the same for Consumed
     private bool _roomRequested; // asked ProfileRoom for room, not yet made
 
     /// <summary>Most items tracked per player in <see cref="Items"/>; the least recently touched is evicted beyond it.</summary>
@@ -89,12 +87,11 @@ internal sealed class UserState
                 }
 
                 Items = kept;
-                _itemsCapacity = 0;
             }
 
             state = room?.Take() ?? new UserItemState();
             state.Seq = NextSeq++;
-            AskRoom(room, Items.Count + 1, _itemsCapacity);
+            AskRoom(room, Items.Count + 1, Items.EnsureCapacity(0));
             Items.Add(itemId, state);
         }
 
@@ -194,6 +191,18 @@ internal sealed class UserState
     }
 
     /// <summary>
+    /// Sizes the buffers <see cref="ReadForSuggest"/> fills for a catalog of <paramref name="catalogRows"/> rows: a history as long
+    /// as the catalog (at most <see cref="MaxItems"/>; an entry is 32 bytes) and twice as many excluded rows (cooldowns and consumed
+    /// items), so a player whose history grows during play does not grow them mid-call.
+    /// </summary>
+    public static void SizeReadBuffers(ref UserHistoryEntry[] history, ref int[] excluded, int catalogRows)
+    {
+        int longest = Math.Min(catalogRows, MaxItems);
+        ScratchArray.Grow(ref history, longest);
+        ScratchArray.Grow(ref excluded, 2 * longest);
+    }
+
+    /// <summary>
     /// Copies what a <c>Suggest</c> needs of this player, under <see cref="Gate"/>: the profile vector into <paramref name="query"/>
     /// (when the player has a positive interaction), the non-zero history weights, and the catalog rows to exclude (in cooldown at
     /// <paramref name="nowTicks"/>, and consumed unless <paramref name="includeConsumed"/>). With <paramref name="seenMark"/>, also
@@ -274,10 +283,9 @@ internal sealed class UserState
         if (ReferenceEquals(Consumed, NoneConsumed))
         {
             Consumed = new HashSet<string>(StringComparer.Ordinal); // the player's own set (made ahead by MakeRoom when asked)
-            _consumedCapacity = 0;
         }
 
-        AskRoom(room, Consumed.Count + 1, _consumedCapacity);
+        AskRoom(room, Consumed.Count + 1, Consumed.EnsureCapacity(0));
         Consumed.Add(itemId); // in place: a purchase no longer copies the whole set
     }
 
@@ -292,13 +300,13 @@ internal sealed class UserState
         lock (Gate)
         {
             _roomRequested = false;
-            _itemsCapacity = Grow(Items, Items.Count);
+            Items.EnsureCapacity(RoomFor(Items.EnsureCapacity(0), Items.Count));
             if (ReferenceEquals(Consumed, NoneConsumed))
             {
                 Consumed = new HashSet<string>(StringComparer.Ordinal);
             }
 
-            _consumedCapacity = GrowSet(Consumed, Consumed.Count);
+            Consumed.EnsureCapacity(RoomFor(Consumed.EnsureCapacity(0), Consumed.Count));
         }
     }
 
@@ -308,7 +316,10 @@ internal sealed class UserState
     /// </summary>
     internal const int RoomAhead = 32;
 
-    /// <summary>Asks for room when a set is within a quarter (at least <see cref="RoomAhead"/> entries) of its known capacity; once until made.</summary>
+    /// <summary>
+    /// Asks for room when a set is within a quarter (at least <see cref="RoomAhead"/> entries) of its capacity (read with
+    /// <c>EnsureCapacity(0)</c>, which never allocates); once until made.
+    /// </summary>
     private void AskRoom(ProfileRoom? room, int count, int capacity)
     {
         if (room is not null && !_roomRequested && NeedsGrowth(capacity, count))
@@ -318,11 +329,8 @@ internal sealed class UserState
         }
     }
 
-    private static int Grow(Dictionary<string, UserItemState> items, int count) =>
-        NeedsGrowth(items.EnsureCapacity(0), count) ? items.EnsureCapacity((2 * count) + RoomAhead) : items.EnsureCapacity(0);
-
-    private static int GrowSet(HashSet<string> set, int count) =>
-        NeedsGrowth(set.EnsureCapacity(0), count) ? set.EnsureCapacity((2 * count) + RoomAhead) : set.EnsureCapacity(0);
+    /// <summary>The capacity a set of <paramref name="count"/> entries should have: twice the count plus <see cref="RoomAhead"/> when it needs to grow, else the one it has.</summary>
+    private static int RoomFor(int capacity, int count) => NeedsGrowth(capacity, count) ? (2 * count) + RoomAhead : capacity;
 
     private static bool NeedsGrowth(int capacity, int count) => count > capacity - Math.Max(RoomAhead, capacity / 4);
 
@@ -330,7 +338,6 @@ internal sealed class UserState
     {
         var set = new HashSet<string>(itemIds, StringComparer.Ordinal);
         Consumed = set.Count == 0 ? NoneConsumed : set;
-        _consumedCapacity = 0;
     }
 
     public UserProfile ToProfile()

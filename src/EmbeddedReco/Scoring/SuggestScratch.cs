@@ -65,16 +65,13 @@ internal sealed class SuggestScratch
         : PerScorer[scorer][row];
 
     /// <summary>
-    /// The calling thread's instance, grown for a catalog of <paramref name="items"/> rows: the player-read buffers too, for a
-    /// history as long as the catalog (at most <see cref="Profiles.UserState.MaxItems"/>), so that a player whose history grows
-    /// during play does not grow them mid-call (a history entry is 32 bytes: 9.6 KB at 300 items, 128 KB at the cap).
+    /// The calling thread's instance, grown for a catalog of <paramref name="items"/> rows, the player-read buffers included
+    /// (<see cref="Profiles.UserState.SizeReadBuffers"/>).
     /// </summary>
     public static SuggestScratch For(int items, int dimensions, int scorers)
     {
         var s = t_current ??= new SuggestScratch();
-        int history = Math.Min(items, Profiles.UserState.MaxItems);
-        ScratchArray.Grow(ref s.History, history);
-        ScratchArray.Grow(ref s.ExcludedRows, 2 * history); // cooldowns and consumed items
+        Profiles.UserState.SizeReadBuffers(ref s.History, ref s.ExcludedRows, items);
         ScratchArray.Grow(ref s.Blended, items);
         ScratchArray.Grow(ref s.Query, dimensions);
         ScratchArray.Grow(ref s.QueryCodes, dimensions);

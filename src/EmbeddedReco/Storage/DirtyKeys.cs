@@ -35,13 +35,13 @@ internal sealed class DirtyKeys
 
     private int _inside; // producers inside this set: 0 or 1 (they are serialized)
 
-    public HashSet<string> Users { get; private set; } = NewKeys();
+    public HashSet<string> Users { get; private set; } = new HashSet<string>(StateKeys, StringComparer.Ordinal);
 
-    public HashSet<string> Items { get; private set; } = NewKeys();
+    public HashSet<string> Items { get; private set; } = new HashSet<string>(StateKeys, StringComparer.Ordinal);
 
-    public HashSet<(string User, string Item)> UserItems { get; private set; } = NewPairs(UserItemKeys);
+    public HashSet<(string User, string Item)> UserItems { get; private set; } = new HashSet<(string User, string Item)>(UserItemKeys);
 
-    public HashSet<(string User, string Variant)> Engagement { get; private set; } = NewPairs(StateKeys);
+    public HashSet<(string User, string Variant)> Engagement { get; private set; } = new HashSet<(string User, string Variant)>(StateKeys);
 
     /// <summary>Keys in the set.</summary>
     public int Count => Users.Count + Items.Count + UserItems.Count + Engagement.Count;
@@ -122,25 +122,24 @@ internal sealed class DirtyKeys
             work.Add(new WriteOp(WriteOpKind.EngagementChanged, user, variant));
         }
 
-        Users = Reuse(Users, NewKeys);
-        Items = Reuse(Items, NewKeys);
-        UserItems = Reuse(UserItems, () => NewPairs(UserItemKeys));
-        Engagement = Reuse(Engagement, () => NewPairs(StateKeys));
+        Users = Reuse(Users, StateKeys);
+        Items = Reuse(Items, StateKeys);
+        UserItems = Reuse(UserItems, UserItemKeys);
+        Engagement = Reuse(Engagement, StateKeys);
     }
 
-    /// <summary>The set cleared for reuse, or a new presized one when a bulk change filled it (see <see cref="BulkKeys"/>).</summary>
-    private static HashSet<T> Reuse<T>(HashSet<T> set, Func<HashSet<T>> create)
+    /// <summary>
+    /// The set cleared for reuse, or a new one of <paramref name="capacity"/> (same comparer) when a bulk change filled it (see
+    /// <see cref="BulkKeys"/>).
+    /// </summary>
+    private static HashSet<T> Reuse<T>(HashSet<T> set, int capacity)
     {
         if (set.Count > BulkKeys)
         {
-            return create();
+            return new HashSet<T>(capacity, set.Comparer);
         }
 
         set.Clear();
         return set;
     }
-
-    private static HashSet<string> NewKeys() => new HashSet<string>(StateKeys, StringComparer.Ordinal);
-
-    private static HashSet<(string, string)> NewPairs(int capacity) => new HashSet<(string, string)>(capacity);
 }

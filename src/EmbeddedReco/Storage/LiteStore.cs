@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
+using EmbeddedReco.Common;
 using EmbeddedReco.Diagnostics;
 using LiteDB;
 using Microsoft.Extensions.Logging;
@@ -103,7 +104,7 @@ internal sealed class LiteStore : IDisposable
             ? 0
             : (long)(checkpointInterval.TotalSeconds * Stopwatch.Frequency);
         _thread = new Thread(Run) { IsBackground = true, Name = "EmbeddedReco writer" };
-        GrowRing(_pending, RingWrites);
+        QueueRing.Grow(_pending, RingWrites); // the first backlogs after open do not allocate on the game's thread
     }
 
     /// <summary>
@@ -112,22 +113,6 @@ internal sealed class LiteStore : IDisposable
     /// writer's speed varies with the machine's load).
     /// </summary>
     internal const int RingWrites = 8192;
-
-    /// <summary>
-    /// Grows the queue's ring to hold <paramref name="writes"/> (a <see cref="ConcurrentQueue{T}"/> grows by doubling its tail
-    /// segment and keeps the last one once drained), so that the first backlogs after open do not allocate on the game's thread.
-    /// </summary>
-    private static void GrowRing(ConcurrentQueue<WriteOp> queue, int writes)
-    {
-        for (int i = 0; i < writes; i++)
-        {
-            queue.Enqueue(default);
-        }
-
-        while (queue.TryDequeue(out _))
-        {
-        }
-    }
 
     /// <summary>Test seam: called on the writer thread before each commit; a returned exception fails that batch.</summary>
     internal Func<Exception?>? FaultInjector { get; set; }

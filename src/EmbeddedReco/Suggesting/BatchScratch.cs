@@ -35,15 +35,13 @@ internal sealed class BatchScratch
     }
 
     /// <summary>
-    /// The calling thread's instance, grown for <paramref name="items"/> rows of <paramref name="dimensions"/> (the player-read
-    /// buffers as <see cref="Scoring.SuggestScratch.For"/> sizes them: a history as long as the catalog does not grow them mid-call).
+    /// The calling thread's instance, grown for <paramref name="items"/> rows of <paramref name="dimensions"/>, the player-read
+    /// buffers included (<see cref="Profiles.UserState.SizeReadBuffers"/>).
     /// </summary>
     public static BatchScratch For(int items, int dimensions)
     {
         var s = t_current ??= new BatchScratch();
-        int history = Math.Min(items, Profiles.UserState.MaxItems);
-        ScratchArray.Grow(ref s.History, history);
-        ScratchArray.Grow(ref s.Excluded, 2 * history);
+        Profiles.UserState.SizeReadBuffers(ref s.History, ref s.Excluded, items);
         for (int i = 0; i < Suggester.MaxBatch; i++)
         {
             ScratchArray.Grow(ref s.Queries[i], dimensions);
