@@ -58,6 +58,25 @@ public sealed class SuggestOptions
     /// </summary>
     public bool Explain { get; set; }
 
+    /// <summary>A copy of these options with the given exploration and diversity (for the warm-up's paths).</summary>
+    internal SuggestOptions WithPolicy(double epsilon, double diversity) => new SuggestOptions
+    {
+        Count = Count,
+        Epsilon = epsilon,
+        Diversity = diversity,
+        Seed = Seed,
+        MaxPerTag = MaxPerTag,
+        RequiredTags = RequiredTags,
+        ExcludedTags = ExcludedTags,
+        ExcludedItems = ExcludedItems,
+        Filter = Filter,
+        IncludeConsumed = IncludeConsumed,
+        ScorerWeights = ScorerWeights,
+        Context = Context,
+        MarkShown = MarkShown,
+        Explain = Explain,
+    };
+
     internal void Validate()
     {
         if (Count is int c && (c < 1 || c > 1000))

@@ -36,6 +36,12 @@ internal sealed class Suggester
     /// <summary>The longest a warm-up keeps adding rounds (the last round may end after it).</summary>
     private const int WarmupMaxMs = 1500;
 
+    /// <summary>The exploration of the warm-up's exploring calls: high enough that nearly every list takes an exploration pick.</summary>
+    private const double WarmupEpsilon = 0.5;
+
+    /// <summary>The MMR lambda of the warm-up's exploring calls (any value below 1 runs MMR's passes).</summary>
+    private const double WarmupDiversity = 0.5;
+
     /// <summary>Warmup's calls: a seeded preview, not remembered as shown.</summary>
     private static readonly SuggestOptions WarmupOptions = new SuggestOptions { Seed = 0, MarkShown = false };
 
@@ -149,8 +155,9 @@ internal sealed class Suggester
     public void Warmup(SuggestOptions? options = null, Func<bool>? keepGoing = null)
     {
         options ??= WarmupOptions;
+        var paths = WarmupPaths(options);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        if (!WarmupRound(options, first: true))
+        if (!WarmupRound(paths, first: true))
         {
             return;
         }
@@ -163,7 +170,7 @@ internal sealed class Suggester
         while (compiled >= 0 && quiet < 2 && clock.ElapsedMilliseconds < WarmupMaxMs)
         {
             Thread.Sleep(WarmupSettleMs);
-            if ((keepGoing is not null && !keepGoing()) || !WarmupRound(options, first: false))
+            if ((keepGoing is not null && !keepGoing()) || !WarmupRound(paths, first: false))
             {
                 return;
             }
@@ -174,8 +181,16 @@ internal sealed class Suggester
         }
     }
 
-    /// <summary>One warm-up round; false when the catalog is empty.</summary>
-    private bool WarmupRound(SuggestOptions options, bool first)
+    /// <summary>
+    /// The options of the warm-up's calls: the given ones (the warm-up player's variant or the engine's policy), then with
+    /// exploration and diversity on (the exploration pool, its new-item walk, MMR) and with both off (pure relevance), so every
+    /// path of the list policy is compiled whatever the experiment assigns the warm-up player or the engine's policy sets.
+    /// </summary>
+    private static SuggestOptions[] WarmupPaths(SuggestOptions options) =>
+        new[] { options, options.WithPolicy(WarmupEpsilon, WarmupDiversity), options.WithPolicy(0, 1) };
+
+    /// <summary>One warm-up round over <paramref name="paths"/>; false when the catalog is empty.</summary>
+    private bool WarmupRound(SuggestOptions[] paths, bool first)
     {
         var catalog = _state.EnterConsistent(out var users, out var trained);
         try
@@ -190,7 +205,7 @@ internal sealed class Suggester
             {
                 var scratch = SuggestScratch.For(catalog.Count, catalog.Dimensions, _scorers);
                 scratch.PrecomputedContent = null;
-                SuggestFrom(catalog, users, trained, WarmupPlayer, buffer, options, explain: true, out _, warmupProfile: true);
+                SuggestFrom(catalog, users, trained, WarmupPlayer, buffer, paths[0], explain: true, out _, warmupProfile: true);
                 _policy.MarkShown(new RecentLists(), buffer); // the shown-list memory's path, on a throwaway list memory (not stored)
             }
 
@@ -199,8 +214,11 @@ internal sealed class Suggester
             var budget = System.Diagnostics.Stopwatch.StartNew();
             for (int i = 0; i < WarmupCalls && budget.ElapsedMilliseconds < WarmupBudgetMs; i++)
             {
-                SuggestFrom(catalog, users, trained, WarmupPlayer, buffer, options, explain: false, out _, warmupProfile: false);
-                SuggestFrom(catalog, users, trained, WarmupPlayer, buffer, options, explain: false, out _, warmupProfile: true);
+                foreach (var options in paths)
+                {
+                    SuggestFrom(catalog, users, trained, WarmupPlayer, buffer, options, explain: false, out _, warmupProfile: false);
+                    SuggestFrom(catalog, users, trained, WarmupPlayer, buffer, options, explain: false, out _, warmupProfile: true);
+                }
             }
 
             return true;

@@ -121,6 +121,25 @@ public sealed class SuggestManyTests
     }
 
     [Fact]
+    public void Warmup_PolicyThatNeverExploresNorDiversifies_StillRunsTheExplorationPath()
+    {
+        // An experiment may give the warm-up player a variant that never explores (or the engine's policy may): the paths a
+        // player of another variant runs (exploration pool, its new-item walk, MMR) must be compiled all the same.
+        var options = TestCatalog.Options(dimensions: Dims, pure: false);
+        options.Policy.Epsilon = 0;
+        options.Policy.Diversity = 1;
+        options.WarmupInBackground = false;
+        using var engine = RecoEngine.Open(options);
+        engine.UpsertItems(TestCatalog.Clustered(300, Dims, clusters: 9, seed: 4));
+        engine.Suggest("p0", new Suggestion[8]);
+        Assert.Null(engine.Suggester.Policy.Fresh); // no call so far explored: the new-item list was never needed
+
+        engine.Warmup();
+
+        Assert.NotNull(engine.Suggester.Policy.Fresh);
+    }
+
+    [Fact]
     public void Warmup_EmptyCatalogOrDisposed_NoOpOrThrows()
     {
         var engine = RecoEngine.Open(TestCatalog.Options(dimensions: Dims));
