@@ -94,7 +94,7 @@ internal static class ExplorationPool
         var keys = fresh.Keys;
         long threshold = policy.NewItemImpressions;
         int n = catalog.Count;
-        int picked = 0, agedOut = 0;
+        int picked = 0, agedOut = 0, outranked = 0;
         var pickedRows = scratch.PoolRows.AsSpan(pool, want);
         var pickedKeys = scratch.PoolKeys.AsSpan(0, want);
         for (int j = 0; j < rows.Length; j++)
@@ -113,7 +113,13 @@ internal static class ExplorationPool
             }
 
             long key = FreshRows.KeyOf(impressions, n, catalog.IdRank[r]);
-            if ((picked == want && key >= pickedKeys[want - 1]) || float.IsNaN(blended[r]) || mark[r] == stamp || !filter.Accept(r))
+            if (picked == want && key >= pickedKeys[want - 1])
+            {
+                outranked++; // listed below the picks, live above them: shown since the list was built
+                continue;
+            }
+
+            if (float.IsNaN(blended[r]) || mark[r] == stamp || !filter.Accept(r))
             {
                 continue;
             }
@@ -131,7 +137,7 @@ internal static class ExplorationPool
             pickedRows[at] = r;
         }
 
-        fresh.NoteAgedOut(agedOut);
+        fresh.NoteWalk(agedOut, outranked, want);
         return pool + picked;
     }
 

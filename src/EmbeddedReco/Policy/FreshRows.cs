@@ -10,9 +10,10 @@ namespace EmbeddedReco.Policy;
 /// then by id (<see cref="Keys"/>: impressions x rows + id rank, as built). Impressions only grow between two
 /// <see cref="MutableItemCounters.ResetVersion"/> changes, so a row's live key is never below its listed key: a reader walks the
 /// list in order and stops as soon as its picks beat every key still ahead. Rebuilt (one scan, one sort, allocations) by the
-/// reader when the catalog or the reset version changes; compacted off the reader's thread when more than half of its rows have
-/// aged out (<see cref="CompactionDue"/>, <see cref="Compact"/>: the old list stays valid meanwhile, a superset gives the same
-/// picks); otherwise read lock-free and allocation-free.
+/// reader when the catalog or the reset version changes; compacted and re-keyed off the reader's thread when more than half of its
+/// rows have aged out or a read walked far past its picks through rows shown since the build (<see cref="CompactionDue"/>,
+/// <see cref="Compact"/>: the old list stays valid meanwhile, a superset with lower keys gives the same picks); otherwise read
+/// lock-free and allocation-free.
 /// </summary>
 internal sealed class FreshRows
 {
@@ -22,6 +23,7 @@ internal sealed class FreshRows
     private readonly long _resetVersion;
     private readonly int[] _rows;
     private int _stale; // the most listed rows a read found aged out (a hint for compaction)
+    private int _rekey; // 1: a read walked far past its picks, the listed keys are stale (a hint for compaction)
 
     private readonly long[] _keys;
 
@@ -42,8 +44,19 @@ internal sealed class FreshRows
     /// <summary>A row's order key now (never below its listed key).</summary>
     public static long KeyOf(long impressions, int rows, int idRank) => (impressions * rows) + idRank;
 
-    /// <summary>Whether more than half of the listed rows have aged out: <see cref="Compact"/> would shorten the walk.</summary>
-    public bool CompactionDue => Volatile.Read(ref _stale) > _rows.Length / 2;
+    /// <summary>
+    /// How many outranked rows a read may walk, in multiples of the rows it wants, before the list is re-keyed. A walk stops at the
+    /// first listed key above its picks; a row listed below them whose live key is above them (it was shown since the list was
+    /// built) is walked for nothing, and a list built before most rows were shown is walked to its end by every read.
+    /// </summary>
+    public const int WalkFactor = 2;
+
+    /// <summary>
+    /// Whether <see cref="Compact"/> would shorten the walk: more than half of the listed rows have aged out, or a read walked more
+    /// than <see cref="WalkFactor"/> times the rows it wanted in outranked rows (the listed keys are stale: re-keyed, the walk
+    /// stops early again).
+    /// </summary>
+    public bool CompactionDue => Volatile.Read(ref _stale) > _rows.Length / 2 || Volatile.Read(ref _rekey) != 0;
 
     /// <summary>
     /// The current list for <paramref name="counters"/> and <paramref name="threshold"/>, from <paramref name="slot"/> (the
@@ -82,12 +95,21 @@ internal sealed class FreshRows
         Interlocked.CompareExchange(ref slot, next, current);
     }
 
-    /// <summary>Notes how many listed rows a read found aged out, so the list is compacted once more than half of it is.</summary>
-    public void NoteAgedOut(int rows)
+    /// <summary>
+    /// Notes a read's walk: how many listed rows it found aged out (the list is compacted once more than half of it is) and how many
+    /// outranked rows it walked for <paramref name="wanted"/> rows (the list is re-keyed once that passes <see cref="WalkFactor"/>
+    /// times <paramref name="wanted"/>).
+    /// </summary>
+    public void NoteWalk(int agedOut, int outranked, int wanted)
     {
-        if (rows > Volatile.Read(ref _stale))
+        if (agedOut > Volatile.Read(ref _stale))
         {
-            Volatile.Write(ref _stale, rows); // a lost race only delays the compaction by a call
+            Volatile.Write(ref _stale, agedOut); // a lost race only delays the compaction by a call
+        }
+
+        if (outranked > WalkFactor * (long)wanted && Volatile.Read(ref _rekey) == 0)
+        {
+            Volatile.Write(ref _rekey, 1);
         }
     }
 

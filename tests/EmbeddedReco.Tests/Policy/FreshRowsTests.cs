@@ -5,8 +5,9 @@ using EmbeddedReco.Tests.Infrastructure;
 namespace EmbeddedReco.Tests.Policy;
 
 /// <summary>
-/// The exploration pool's list of rows that may still be new: once most of it has aged out, the call that notices keeps using it
-/// and the writer thread compacts it after its next commit (SuggestPolicy.CompactIfDue), with the same picks before and after.
+/// The exploration pool's list of rows that may still be new: once most of it has aged out, or its keys are stale (rows shown since
+/// it was built make the walk go past its picks), the call that notices keeps using it and the writer thread compacts and re-keys it
+/// after its next commit (SuggestPolicy.CompactIfDue), with the same picks before and after.
 /// </summary>
 public sealed class FreshRowsTests
 {
@@ -42,6 +43,59 @@ public sealed class FreshRowsTests
         Assert.NotSame(built, compacted);
         Assert.Equal(Enumerable.Range(30, 10), compacted.Rows.ToArray().Order());
         Assert.Equal(Describe(before), Describe(after));
+    }
+
+    [Fact]
+    public void Select_RowsShownSinceTheListWasBuilt_LeavesTheReKeyToCompactIfDueWithTheSamePicks()
+    {
+        var catalog = Catalog();
+        var policy = new SuggestPolicy(new PolicyOptions { Epsilon = 0.5, NewItemImpressions = NewItemImpressions, ExplorationPoolSize = 5 });
+        var scratch = new PolicyScratch();
+        scratch.Ensure(policy.CandidateCount(Items, 5), 5, catalog.Dimensions, catalog.Count);
+        Select(policy, catalog, scratch);
+        var built = policy.Fresh!;
+        for (int row = 0; row < 30; row++)
+        {
+            catalog.Counters.AddImpression(row); // shown once: still new, but now behind every row never shown
+        }
+
+        // Listed by their keys at build time, rows 0-29 come first, and the walk goes through 15 of them that its picks outrank
+        // before it reaches the rows never shown: three times the 5 it wants, so the list is due for new keys.
+        var before = Select(policy, catalog, scratch);
+        Assert.Same(built, policy.Fresh);
+        Assert.True(built.CompactionDue);
+        policy.CompactIfDue();
+        var rekeyed = policy.Fresh!;
+        var after = Select(policy, catalog, scratch);
+
+        Assert.NotSame(built, rekeyed);
+        Assert.Equal(Enumerable.Range(30, 10).Concat(Enumerable.Range(0, 30)), rekeyed.Rows.ToArray());
+        for (int i = 0; i < Items; i++)
+        {
+            int row = rekeyed.Rows[i];
+            Assert.Equal(FreshRows.KeyOf(catalog.Counters.Impressions(row), Items, catalog.IdRank[row]), rekeyed.Keys[i]);
+        }
+
+        Assert.False(rekeyed.CompactionDue);
+        Assert.Equal(Describe(before), Describe(after));
+    }
+
+    [Fact]
+    public void Select_NoNewRowTheCallCanTake_WalksTheListWithoutAskingForNewKeys()
+    {
+        var catalog = Catalog();
+        var policy = new SuggestPolicy(new PolicyOptions { Epsilon = 0.5, NewItemImpressions = NewItemImpressions, ExplorationPoolSize = 5 });
+        var scratch = new PolicyScratch();
+        scratch.Ensure(policy.CandidateCount(Items, 5), 5, catalog.Dimensions, catalog.Count);
+        var blended = Scores();
+        for (int row = 10; row < Items; row++)
+        {
+            blended[row] = float.NaN; // excluded for this player (consumed): the walk finds nothing to pick and reads every row
+        }
+
+        Select(policy, catalog, scratch, measure: false, blended);
+
+        Assert.False(policy.Fresh!.CompactionDue); // a long walk, but not because of stale keys: re-keying would not shorten it
     }
 
     [Fact]
@@ -99,14 +153,9 @@ public sealed class FreshRowsTests
         Select(policy, catalog, scratch, measure: false).Picks;
 
     /// <summary>One list; with <paramref name="measure"/>, the bytes the policy's call alone allocated on this thread.</summary>
-    private static (PolicyPick[] Picks, long Bytes) Select(SuggestPolicy policy, CatalogSnapshot catalog, PolicyScratch scratch, bool measure)
+    private static (PolicyPick[] Picks, long Bytes) Select(SuggestPolicy policy, CatalogSnapshot catalog, PolicyScratch scratch, bool measure, float[]? blended = null)
     {
-        var blended = new float[Items];
-        for (int i = 0; i < Items; i++)
-        {
-            blended[i] = 1f - ((float)i / Items);
-        }
-
+        blended ??= Scores();
         var request = new PolicyRequest
         {
             Catalog = catalog,
@@ -124,6 +173,18 @@ public sealed class FreshRowsTests
         // A collection started by another test's thread moves this thread's counter by up to a quantum (AllocationMeter).
         bool clean = GC.GetTotalPauseDuration() == pauses;
         return (scratch.Picks.Take(n).ToArray(), measure && clean ? bytes : 0);
+    }
+
+    /// <summary>Row i scores 1 - i / Items: the rows are ranked in index order.</summary>
+    private static float[] Scores()
+    {
+        var blended = new float[Items];
+        for (int i = 0; i < Items; i++)
+        {
+            blended[i] = 1f - ((float)i / Items);
+        }
+
+        return blended;
     }
 
     private static string[] Describe(PolicyPick[] picks) => picks.Select(p => $"{p.Row}:{p.Source}:{p.Propensity:R}").ToArray();
