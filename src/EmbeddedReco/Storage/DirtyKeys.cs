@@ -17,11 +17,13 @@ namespace EmbeddedReco.Storage;
 internal sealed class DirtyKeys
 {
     /// <summary>
-    /// Player-item keys a set holds before it must grow (a producer would allocate): as many as half the write ring's slots
+    /// Player-item keys a set holds before it must grow (a producer would allocate): as many as the write ring's slots
     /// (<see cref="LiteStore.RingWrites"/>), since most Records change one player-item state. The game-loop demo's sets peak at
-    /// 1,300-2,100 such keys per commit on a shared 2-core VM. About 115 KB per set; the store keeps two.
+    /// 1,300-2,100 such keys per commit on a shared 2-core VM, and past 4,096 when the writer stalls for about a second (then one
+    /// Record rehashed the set: 283 KB at 4,096). About 230 KB per set; the store keeps two. A set drained with more than half of
+    /// its capacity is grown ahead on the writer's thread (<see cref="Reuse{T}"/>).
     /// </summary>
-    internal const int UserItemKeys = LiteStore.RingWrites / 2;
+    internal const int UserItemKeys = LiteStore.RingWrites;
 
     /// <summary>Profile, item and engagement keys a set holds before it must grow (about 20 KB each per set).</summary>
     internal const int StateKeys = 1024;
@@ -130,16 +132,24 @@ internal sealed class DirtyKeys
 
     /// <summary>
     /// The set cleared for reuse, or a new one of <paramref name="capacity"/> (same comparer) when a bulk change filled it (see
-    /// <see cref="BulkKeys"/>).
+    /// <see cref="BulkKeys"/>). A set that held more than half its capacity is grown to twice what it held, here on the writer's
+    /// thread: a backlog that keeps growing between commits (a writer falling behind for a while) then finds room when this set
+    /// is published again, instead of a producer rehashing it inside a Record.
     /// </summary>
     private static HashSet<T> Reuse<T>(HashSet<T> set, int capacity)
     {
-        if (set.Count > BulkKeys)
+        int count = set.Count;
+        if (count > BulkKeys)
         {
             return new HashSet<T>(capacity, set.Comparer);
         }
 
         set.Clear();
+        if (count > set.EnsureCapacity(0) / 2)
+        {
+            set.EnsureCapacity(2 * count);
+        }
+
         return set;
     }
 }

@@ -47,6 +47,25 @@ public class DirtyKeysTests
     }
 
     [Fact]
+    public void DrainInto_SetMoreThanHalfFull_GrowsItAheadSoALargerBacklogAllocatesNothing()
+    {
+        int drained = (DirtyKeys.UserItemKeys / 2) + 500; // more than half the presized capacity
+        int next = drained * 2; // the next backlog on this set: past the presized capacity, within twice the last one
+        var first = UserItemOps(drained, "a");
+        var second = UserItemOps(next, "b");
+        var work = new List<WriteOp>();
+        var set = new DirtyKeys();
+        AddAll(set, first);
+
+        set.DrainInto(work); // the writer's thread
+        long bytes = Undisturbed(() => AddAll(set, second)); // the producers' thread
+
+        Assert.Equal(drained, work.Count);
+        Assert.True(next > DirtyKeys.UserItemKeys);
+        Assert.Equal(0, bytes);
+    }
+
+    [Fact]
     public void DrainInto_AfterABulkChange_StartsAgainAtThePresizedCapacity()
     {
         var bulkOps = UserItemOps(DirtyKeys.BulkKeys + 1, "bulk");
