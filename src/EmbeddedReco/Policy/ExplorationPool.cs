@@ -74,21 +74,8 @@ internal static class ExplorationPool
         ScratchArray.Grow(ref scratch.PoolRows, pool + want);
         ScratchArray.Grow(ref scratch.PoolWeights, pool + want);
         ScratchArray.Grow(ref scratch.PoolKeys, want);
-        // Rows already in the greedy list or the pool, marked once (a stamp per catalog row) instead of searched per listed row.
-        int stamp = scratch.Listed.Next();
+        int stamp = MarkListed(scratch, greedyN, pool);
         int[] mark = scratch.Listed.Marks;
-        for (int i = 0; i < greedyN; i++)
-        {
-            if (scratch.MmrTaken[i])
-            {
-                mark[scratch.Candidates[i]] = stamp;
-            }
-        }
-
-        for (int i = 0; i < pool; i++)
-        {
-            mark[scratch.PoolRows[i]] = stamp;
-        }
 
         var rows = fresh.Rows;
         var keys = fresh.Keys;
@@ -139,6 +126,30 @@ internal static class ExplorationPool
 
         fresh.NoteWalk(agedOut, outranked, want);
         return pool + picked;
+    }
+
+    /// <summary>
+    /// Marks the rows already in the greedy list or the pool once (a stamp per catalog row in <see cref="PolicyScratch.Listed"/>)
+    /// instead of searching them per listed row; returns the stamp.
+    /// </summary>
+    private static int MarkListed(PolicyScratch scratch, int greedyN, int pool)
+    {
+        int stamp = scratch.Listed.Next();
+        int[] mark = scratch.Listed.Marks;
+        for (int i = 0; i < greedyN; i++)
+        {
+            if (scratch.MmrTaken[i])
+            {
+                mark[scratch.Candidates[i]] = stamp;
+            }
+        }
+
+        for (int i = 0; i < pool; i++)
+        {
+            mark[scratch.PoolRows[i]] = stamp;
+        }
+
+        return stamp;
     }
 
     /// <summary>
