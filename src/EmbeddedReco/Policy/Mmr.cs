@@ -8,7 +8,9 @@ namespace EmbeddedReco.Policy;
 /// Maximal Marginal Relevance (Carbonell and Goldstein, 1998) over the greedy candidates, with an optional per-tag cap.
 /// Step t picks the candidate maximizing lambda x rel(c) - (1 - lambda) x max over picked p of cos(c, p), where rel is the
 /// blended score min-max normalized over the candidates to 0..1 and cos the dot of the normalized item rows. Ties go to the
-/// better-ranked candidate (higher blended score, then lower id). Deterministic: it adds no randomness to the propensity.
+/// better-ranked candidate (higher blended score, then lower id), compared as such: the candidates need arrive sorted only up to
+/// the list's length (the first pick is the first candidate, and without diversity the first ones are the list), so the top-N may
+/// leave the others unsorted (<see cref="TopK.SelectBest"/>). Deterministic: it adds no randomness to the propensity.
 /// </summary>
 internal static class Mmr
 {
@@ -60,10 +62,10 @@ internal static class Mmr
                 return count;
             }
 
-            return Diversify(catalog, candidates, rel, maxSim, taken, lambda, count, scratch, picked);
+            return Diversify(catalog, candidates, relevance, rel, maxSim, taken, lambda, count, scratch, picked);
         }
 
-        return General(catalog, candidates, rel, maxSim, taken, lambda, count, maxPerTag, scratch, picked);
+        return General(catalog, candidates, relevance, rel, maxSim, taken, lambda, count, maxPerTag, scratch, picked);
     }
 
     /// <summary>
@@ -74,6 +76,7 @@ internal static class Mmr
     private static int General(
         CatalogSnapshot catalog,
         ReadOnlySpan<int> candidates,
+        ReadOnlySpan<float> relevance,
         ReadOnlySpan<float> rel,
         Span<float> maxSim,
         Span<bool> taken,
@@ -92,10 +95,10 @@ internal static class Mmr
         int chosen = 0;
         for (; chosen < count; chosen++)
         {
-            int best = Pick(catalog, candidates, rel, maxSim, taken, lambda, diversify, chosen, capTags, maxPerTag, scratch, tagCount);
+            int best = Pick(catalog, candidates, relevance, rel, maxSim, taken, lambda, diversify, chosen, capTags, maxPerTag, scratch, tagCount);
             if (best < 0 && capTags)
             {
-                best = Pick(catalog, candidates, rel, maxSim, taken, lambda, diversify, chosen, false, 0, scratch, tagCount);
+                best = Pick(catalog, candidates, relevance, rel, maxSim, taken, lambda, diversify, chosen, false, 0, scratch, tagCount);
             }
 
             if (best < 0)
@@ -138,6 +141,7 @@ internal static class Mmr
     private static int Diversify(
         CatalogSnapshot catalog,
         ReadOnlySpan<int> candidates,
+        ReadOnlySpan<float> relevance,
         ReadOnlySpan<float> rel,
         Span<float> maxSim,
         Span<bool> taken,
@@ -148,6 +152,7 @@ internal static class Mmr
     {
         int n = candidates.Length;
         int dims = catalog.Dimensions;
+        ReadOnlySpan<int> idRank = catalog.IdRank;
         ReadOnlySpan<float> rows = Gather(catalog, candidates, scratch);
         Span<float> sims = scratch.MmrSims.AsSpan(0, n);
         double dissimilarity = 1 - lambda;
@@ -180,7 +185,7 @@ internal static class Mmr
                 }
 
                 double value = (lambda * rel[i]) - (dissimilarity * most);
-                if (value > bestValue)
+                if (value > bestValue || (value == bestValue && RanksBefore(i, best, candidates, relevance, idRank)))
                 {
                     bestValue = value;
                     best = i;
@@ -212,6 +217,7 @@ internal static class Mmr
     private static int Pick(
         CatalogSnapshot catalog,
         ReadOnlySpan<int> candidates,
+        ReadOnlySpan<float> relevance,
         ReadOnlySpan<float> rel,
         ReadOnlySpan<float> maxSim,
         ReadOnlySpan<bool> taken,
@@ -233,8 +239,7 @@ internal static class Mmr
             }
 
             double value = diversify && chosen > 0 ? (lambda * rel[i]) - ((1 - lambda) * maxSim[i]) : rel[i];
-            // Candidates arrive best-first, so a strict '>' keeps the better-ranked one on ties.
-            if (value > bestValue)
+            if (value > bestValue || (value == bestValue && RanksBefore(i, best, candidates, relevance, catalog.IdRank)))
             {
                 bestValue = value;
                 best = i;
@@ -243,6 +248,14 @@ internal static class Mmr
 
         return best;
     }
+
+    /// <summary>
+    /// On a tie in value: whether candidate <paramref name="i"/> ranks above the best so far (higher blended score, then lower id),
+    /// which is what a strict '>' in candidate order gives when the candidates are sorted.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static bool RanksBefore(int i, int best, ReadOnlySpan<int> candidates, ReadOnlySpan<float> relevance, ReadOnlySpan<int> idRank) =>
+        best >= 0 && TopK.Better(relevance[i], candidates[i], relevance[best], candidates[best], idRank);
 
     private static bool OverCap(string[] tags, PolicyScratch scratch, int tagCount, int maxPerTag)
     {

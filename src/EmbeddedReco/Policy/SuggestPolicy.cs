@@ -103,6 +103,14 @@ internal sealed class SuggestPolicy
             candidates = TopK.Select(blended, catalog.IdRank, wanted, ref filter, scratch.Candidates, scratch.CandidateScores);
             candidates = Rescore(rescorer, blended, scratch, candidates, candidateCount, penalized, catalog.IdRank);
         }
+        else if (settings.MaxPerTag <= 0 && count + (epsilon > 0 ? _options.ExplorationPoolSize : 0) < greedyPool)
+        {
+            // Without a tag cap, MMR reads the greedy candidates as a set (ties compared by rank) and the exploration pool reads at
+            // most the best count + ExplorationPoolSize in order (it takes the best that are not in the list): only those are
+            // sorted, and the candidates past the greedy ones are never read. Same lists as a sort of all candidates.
+            int ordered = count + (epsilon > 0 ? _options.ExplorationPoolSize : 0);
+            candidates = TopK.SelectBest(blended, catalog.IdRank, greedyPool, ordered, ref filter, scratch.Candidates, scratch.CandidateScores);
+        }
         else
         {
             candidates = TopK.Select(blended, catalog.IdRank, candidateCount, ref filter, scratch.Candidates, scratch.CandidateScores);

@@ -70,6 +70,25 @@ internal static class TopK
         ref TFilter filter,
         Span<int> rowsOut,
         Span<float> scoresOut)
+        where TFilter : struct, IRowFilter =>
+        SelectBest(scores, idRank, k, k, ref filter, rowsOut, scoresOut);
+
+    /// <summary>
+    /// Selects the best <paramref name="k"/> rows but sorts only the best <paramref name="sorted"/> of them: those are written
+    /// best-first at the front of <paramref name="rowsOut"/>, the rest of the best k follow in no particular order (deterministic
+    /// for the input). For a caller that reads the order of a few leading rows and only the membership of the others (the list
+    /// policy's MMR and exploration pool): two quickselects instead of a sort of all k.
+    /// </summary>
+    /// <returns>The number of rows written: min(k, accepted rows).</returns>
+    [MethodImpl(Common.HotPath.Optimize)]
+    public static int SelectBest<TFilter>(
+        ReadOnlySpan<float> scores,
+        ReadOnlySpan<int> idRank,
+        int k,
+        int sorted,
+        ref TFilter filter,
+        Span<int> rowsOut,
+        Span<float> scoresOut)
         where TFilter : struct, IRowFilter
     {
         if (k <= 0)
@@ -77,6 +96,7 @@ internal static class TopK
             return 0;
         }
 
+        sorted = Math.Max(1, sorted);
         int capacity = Math.Max(2 * k, k + 64);
         var rows = t_rows is { } r && r.Length >= capacity ? r : (t_rows = new int[capacity]);
         var kept = t_scores is { } f && f.Length >= capacity ? f : (t_scores = new float[capacity]);
@@ -85,12 +105,39 @@ internal static class TopK
             int found = Stream(scores, idRank, k, ref filter, rows, kept, capacity, bounded: true, estimate);
             if (found >= k)
             {
-                return Finish(rows, scores, idRank, found, k, rowsOut, scoresOut);
+                return Finish(rows, kept, scores, idRank, found, k, sorted, rowsOut, scoresOut);
             }
         }
 
         int count = Stream(scores, idRank, k, ref filter, rows, kept, capacity, bounded: false, float.NegativeInfinity);
-        return Finish(rows, scores, idRank, count, k, rowsOut, scoresOut);
+        return Finish(rows, kept, scores, idRank, count, k, sorted, rowsOut, scoresOut);
+    }
+
+    /// <summary>
+    /// Writes the best k of the <paramref name="count"/> collected entries out, the best <paramref name="sorted"/> sorted at the
+    /// front (all of them when sorted >= k); returns how many were written.
+    /// </summary>
+    private static int Finish(int[] rows, float[] kept, ReadOnlySpan<float> scores, ReadOnlySpan<int> idRank, int count, int k, int sorted, Span<int> rowsOut, Span<float> scoresOut)
+    {
+        if (sorted >= Math.Min(count, k))
+        {
+            return SortInto(rows, scores, idRank, count, k, rowsOut, scoresOut);
+        }
+
+        if (count > k)
+        {
+            count = KeepBest(rows, kept, idRank, count, k);
+        }
+
+        KeepBest(rows, kept, idRank, count, sorted);
+        for (int i = sorted; i < count; i++)
+        {
+            rowsOut[i] = rows[i];
+            scoresOut[i] = scores[rows[i]];
+        }
+
+        SortInto(rows, scores, idRank, sorted, sorted, rowsOut, scoresOut);
+        return count;
     }
 
     /// <summary>
@@ -99,7 +146,7 @@ internal static class TopK
     /// <see cref="Better"/> and sorts far faster than comparisons that branch on both fields; the scores are read back from the
     /// input, so they are the input's bits.
     /// </summary>
-    private static int Finish(int[] rows, ReadOnlySpan<float> scores, ReadOnlySpan<int> idRank, int count, int k, Span<int> rowsOut, Span<float> scoresOut)
+    private static int SortInto(int[] rows, ReadOnlySpan<float> scores, ReadOnlySpan<int> idRank, int count, int k, Span<int> rowsOut, Span<float> scoresOut)
     {
         var keys = t_keys is { } existing && existing.Length >= count ? existing : (t_keys = new ulong[rows.Length]);
         for (int i = 0; i < count; i++)

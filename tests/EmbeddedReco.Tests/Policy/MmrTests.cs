@@ -44,6 +44,31 @@ public sealed class MmrTests
         Assert.Equal(fast.Length, fast.Distinct().Count());
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Select_CandidatesUnsortedPastTheBest_SamePicksAsSorted(int seed, double lambda, int count)
+    {
+        // The top-N may hand MMR the best `count` candidates in order and the others in no order (TopK.SelectBest): ties in value
+        // then go to the better-ranked candidate by comparison, so the picks (as rows) are those of the sorted candidates, on both
+        // paths.
+        var rng = new Random(seed);
+        // Exact copies of eight rows for the odd seeds: equal similarities, so equal values between candidates of other ranks.
+        var catalog = RandomCatalog(rng, 300, clustered: true, noise: seed % 2 == 0 ? 0.01 : 0);
+        var (candidates, scores) = RankedCandidates(rng, catalog.Count, 200, ties: seed % 3 == 0);
+        int ordered = Math.Min(count, candidates.Length);
+        var order = Enumerable.Range(0, ordered).Concat(Enumerable.Range(ordered, candidates.Length - ordered).OrderBy(_ => rng.Next())).ToArray();
+        var shuffled = order.Select(i => candidates[i]).ToArray();
+        var shuffledScores = order.Select(i => scores[i]).ToArray();
+
+        foreach (int maxPerTag in new[] { 0, int.MaxValue })
+        {
+            var sorted = Picks(catalog, candidates, scores, count, lambda, maxPerTag).Select(i => candidates[i]);
+            var unsorted = Picks(catalog, shuffled, shuffledScores, count, lambda, maxPerTag).Select(i => shuffled[i]);
+
+            Assert.Equal(sorted, unsorted);
+        }
+    }
+
     [Fact]
     public void Select_LambdaOne_KeepsTheCandidatesOrder()
     {
@@ -85,8 +110,8 @@ public sealed class MmrTests
         return picked.Take(n).ToArray();
     }
 
-    /// <summary>Unit rows; clustered: eight directions plus a little noise, so many near-ties in similarity.</summary>
-    private static CatalogSnapshot RandomCatalog(Random rng, int items, bool clustered)
+    /// <summary>Unit rows; clustered: eight directions plus a little noise (none: exact copies), so many (near-)ties in similarity.</summary>
+    private static CatalogSnapshot RandomCatalog(Random rng, int items, bool clustered, double noise = 0.01)
     {
         var centers = new float[8 * Dimensions];
         for (int i = 0; i < centers.Length; i++)
@@ -105,7 +130,7 @@ public sealed class MmrTests
             for (int d = 0; d < Dimensions; d++)
             {
                 float v = clustered
-                    ? centers[((r % 8) * Dimensions) + d] + (float)(rng.NextDouble() * 0.01)
+                    ? centers[((r % 8) * Dimensions) + d] + (float)(rng.NextDouble() * noise)
                     : (float)((rng.NextDouble() * 2) - 1);
                 vectors[(r * Dimensions) + d] = v;
                 norm += v * v;
@@ -120,7 +145,10 @@ public sealed class MmrTests
         return new CatalogSnapshot(Dimensions, ids, vectors, tags, MutableItemCounters.Create(items, null));
     }
 
-    /// <summary>Distinct rows with scores falling best first (ties: runs of equal scores), as the top-N hands them to MMR.</summary>
+    /// <summary>
+    /// Distinct rows with scores falling best first (ties: runs of equal scores, ordered by id as the top-N orders them; the ids
+    /// are zero-padded, so a row's id rank is the row), as the top-N hands them to MMR.
+    /// </summary>
     private static (int[] Candidates, float[] Scores) RankedCandidates(Random rng, int items, int count, bool ties)
     {
         var rows = Enumerable.Range(0, items).OrderBy(_ => rng.Next()).Take(count).ToArray();
@@ -136,6 +164,7 @@ public sealed class MmrTests
             scores[i] = score;
         }
 
-        return (rows, scores);
+        var ranked = rows.Zip(scores).OrderByDescending(p => p.Second).ThenBy(p => p.First).ToArray();
+        return (ranked.Select(p => p.First).ToArray(), ranked.Select(p => p.Second).ToArray());
     }
 }

@@ -108,6 +108,63 @@ public class TopKStreamingTests
 }
 
 /// <summary>
+/// <see cref="TopK.SelectBest"/>: the same best k as a full sort, with only the leading ones in order (the rest as a set), on the
+/// inputs that stress the selection: tie runs, shuffled id ranks, NaN, a filter, k near and beyond n.
+/// </summary>
+public class TopKPartlySortedTests
+{
+    private struct EveryThird : IRowFilter
+    {
+        public bool AcceptsAll => false;
+
+        public bool Accept(int row) => row % 3 != 1;
+    }
+
+    [Theory]
+    [InlineData(300, 200, 60, 1, 1_000, false)] // the game-loop demo's exploring lists: 200 candidates of 300, 60 in order
+    [InlineData(300, 200, 10, 2, 5, false)]
+    [InlineData(300, 200, 1, 3, 2, true)]
+    [InlineData(20_000, 400, 60, 4, 50, true)]
+    [InlineData(20_000, 2_000, 110, 5, 100_000, false)]
+    [InlineData(150, 200, 60, 6, 1_000, true)] // fewer accepted rows than k
+    [InlineData(100, 200, 150, 7, 3, false)] // fewer accepted rows than the sorted part: all sorted
+    public void SelectBest_TiesNaNAndFilter_SameBestKAsAFullSortAndTheLeadingOnesInOrder(int n, int k, int sorted, int seed, int distinctScores, bool filtered)
+    {
+        var rng = new Random(seed);
+        var scores = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            scores[i] = rng.Next(20) == 0 ? float.NaN : rng.Next(distinctScores) / 7f;
+        }
+
+        int[] rank = Enumerable.Range(0, n).OrderBy(_ => rng.Next()).ToArray();
+        var rows = new int[k];
+        var kept = new float[k];
+        int count;
+        if (filtered)
+        {
+            var filter = new EveryThird();
+            count = TopK.SelectBest(scores, rank, k, sorted, ref filter, rows, kept);
+        }
+        else
+        {
+            var all = default(AcceptAll);
+            count = TopK.SelectBest(scores, rank, k, sorted, ref all, rows, kept);
+        }
+
+        var expected = Enumerable.Range(0, n)
+            .Where(i => !float.IsNaN(scores[i]) && (!filtered || i % 3 != 1))
+            .OrderByDescending(i => scores[i]).ThenBy(i => rank[i])
+            .Take(k).ToArray();
+        int ordered = Math.Min(sorted, expected.Length);
+        Assert.Equal(expected.Length, count);
+        Assert.Equal(expected.Take(ordered), rows.Take(ordered));
+        Assert.Equal(expected.Order(), rows.Take(count).Order());
+        Assert.Equal(rows.Take(count).Select(i => scores[i]), kept.Take(count));
+    }
+}
+
+/// <summary>
 /// The sampled starting threshold (large k, no filter) against a full sort, including inputs built to defeat the sample: the best
 /// rows all outside the sampled runs (the estimate is then too high and the call must fall back), or all inside them.
 /// </summary>
