@@ -8,12 +8,16 @@ namespace EmbeddedReco.Profiles;
 /// Room for the state a <c>Record</c> adds, made off the game's thread: new per-item states taken from a pool, and players' item
 /// and consumed sets grown ahead of need. A Record that adds a player's first interaction with an item takes a ready
 /// <see cref="UserItemState"/> and, when the player's sets are close to full, asks for room; the engine's writer thread, after
-/// each commit (<see cref="Make"/>), refills the pool and grows the sets asked for. So a Record allocates only when it outruns
-/// the writer (a pool drained between two commits, a set filled before its growth): then it allocates as before.
+/// each commit (<see cref="Make"/>), refills the pool (to twice as many once more than half was taken between two commits) and
+/// grows the sets asked for. So a Record allocates only when it outruns the writer (a pool drained between two commits, a set
+/// filled before its growth): then it allocates as before.
 /// </summary>
 internal sealed class ProfileRoom
 {
-    /// <summary>Item states the pool starts with and refills to (about 40 KB); doubled (up to <see cref="MaxStates"/>) whenever it ran dry.</summary>
+    /// <summary>
+    /// Item states the pool starts with and refills to (about 40 KB); doubled (up to <see cref="MaxStates"/>) when a commit finds
+    /// that more than half of it was taken since the last one, before it runs dry (a writer falling behind for a while).
+    /// </summary>
     internal const int MinStates = 512;
 
     /// <summary>The most item states the pool keeps ready (about 650 KB).</summary>
@@ -59,7 +63,7 @@ internal sealed class ProfileRoom
             user.MakeRoom();
         }
 
-        if (Interlocked.Exchange(ref _ranDry, 0) == 1)
+        if (Interlocked.Exchange(ref _ranDry, 0) == 1 || _states.Count < _target / 2)
         {
             _target = Math.Min(MaxStates, _target * 2);
         }

@@ -23,6 +23,34 @@ public sealed class ProfileRoomTests
     }
 
     [Fact]
+    public void Make_MoreThanHalfThePoolTakenSinceTheLastCommit_DoublesItBeforeItRunsDry()
+    {
+        var room = new ProfileRoom();
+        for (int i = 0; i <= ProfileRoom.MinStates / 2; i++)
+        {
+            room.Take();
+        }
+
+        room.Make();
+
+        Assert.Equal(2 * ProfileRoom.MinStates, room.Ready);
+    }
+
+    [Fact]
+    public void Make_LessThanHalfThePoolTaken_RefillsItToTheSameSize()
+    {
+        var room = new ProfileRoom();
+        for (int i = 0; i < ProfileRoom.MinStates / 2; i++)
+        {
+            room.Take();
+        }
+
+        room.Make();
+
+        Assert.Equal(ProfileRoom.MinStates, room.Ready);
+    }
+
+    [Fact]
     public void Make_PlayerWhoseItemsAreNearlyFull_GrowsTheSetsBeforeTheyFill()
     {
         var room = new ProfileRoom();
