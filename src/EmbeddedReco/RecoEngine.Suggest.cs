@@ -146,7 +146,8 @@ public sealed partial class RecoEngine
 
     /// <summary>
     /// Prepares the hot paths so that the first real <c>Suggest</c> costs what a steady-state call costs: compiles the scoring
-    /// kernels, the fused scoring pass and the list policy, and sizes this thread's working memory for the current catalog. On
+    /// kernels, the fused scoring pass and every path of the list policy (with exploration and MMR diversity on and off, whatever
+    /// variant an experiment assigns), and sizes this thread's working memory for the current catalog. On
     /// .NET it repeats the path in rounds 120 ms apart until the runtime has compiled its optimized tier (two rounds in a row
     /// compiled nothing new; at most about 1.5 s), so the first real calls do not run the quick first tier either. Call it on a
     /// loading screen, after the catalog is loaded, on the thread that will call <c>Suggest</c> (working memory is per thread).

@@ -95,6 +95,7 @@ internal sealed class SuggestPolicy
         // 4. Candidates: filters apply inside the selection, so heavy filtering never shortens the list while items pass.
         var filter = new CallFilter(catalog.Ids, catalog.Tags, settings.Call);
         int candidates;
+        int ordered = count + (epsilon > 0 ? _options.ExplorationPoolSize : 0); // the candidates the pool may read in order
         if (request.Rescorer is { } rescorer)
         {
             int wanted = Math.Min(n, candidateCount + CandidateRescorer.Margin(candidateCount));
@@ -103,12 +104,11 @@ internal sealed class SuggestPolicy
             candidates = TopK.Select(blended, catalog.IdRank, wanted, ref filter, scratch.Candidates, scratch.CandidateScores);
             candidates = Rescore(rescorer, blended, scratch, candidates, candidateCount, penalized, catalog.IdRank);
         }
-        else if (settings.MaxPerTag <= 0 && count + (epsilon > 0 ? _options.ExplorationPoolSize : 0) < greedyPool)
+        else if (settings.MaxPerTag <= 0 && ordered < greedyPool)
         {
             // Without a tag cap, MMR reads the greedy candidates as a set (ties compared by rank) and the exploration pool reads at
             // most the best count + ExplorationPoolSize in order (it takes the best that are not in the list): only those are
             // sorted, and the candidates past the greedy ones are never read. Same lists as a sort of all candidates.
-            int ordered = count + (epsilon > 0 ? _options.ExplorationPoolSize : 0);
             candidates = TopK.SelectBest(blended, catalog.IdRank, greedyPool, ordered, ref filter, scratch.Candidates, scratch.CandidateScores);
         }
         else

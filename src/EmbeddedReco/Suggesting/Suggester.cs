@@ -143,7 +143,8 @@ internal sealed class Suggester
     /// <summary>
     /// Compiles the hot paths and sizes this thread's scratch for the current catalog: builds two lists that are not remembered
     /// (a seeded preview, <see cref="SuggestOptions.MarkShown"/> false) for a player no host can have, once as a newcomer
-    /// (popularity, policy) and once with the catalog's first row as profile (the catalog scan, blend, rescoring, MMR), then
+    /// (popularity, policy) and once with the catalog's first row as profile (the catalog scan, blend, rescoring, MMR), each with
+    /// the given options and with exploration and diversity forced on and off (<see cref="WarmupPaths"/>), then
     /// repeats both in rounds past the runtime's tiering threshold. On .NET, where code is compiled twice (a quick first tier,
     /// then an optimized one in the background once a method has run 30 times after a 100 ms quiet period), the rounds are
     /// <see cref="WarmupSettleMs"/> apart and end after two rounds that compiled nothing new (at most <see cref="WarmupMaxMs"/>): the host's

@@ -17,10 +17,7 @@ public sealed class FreshRowsTests
     [Fact]
     public void Select_MostNewItemsAgedOut_LeavesTheCompactionToCompactIfDueWithTheSamePicks()
     {
-        var catalog = Catalog();
-        var policy = new SuggestPolicy(new PolicyOptions { Epsilon = 0.5, NewItemImpressions = NewItemImpressions });
-        var scratch = new PolicyScratch();
-        scratch.Ensure(policy.CandidateCount(Items, 5), 5, catalog.Dimensions, catalog.Count);
+        var (catalog, policy, scratch) = Exploring(poolSize: new PolicyOptions().ExplorationPoolSize);
         Select(policy, catalog, scratch);
         var built = policy.Fresh!;
         Assert.Equal(Items, built.Rows.Length);
@@ -48,10 +45,7 @@ public sealed class FreshRowsTests
     [Fact]
     public void Select_RowsShownSinceTheListWasBuilt_LeavesTheReKeyToCompactIfDueWithTheSamePicks()
     {
-        var catalog = Catalog();
-        var policy = new SuggestPolicy(new PolicyOptions { Epsilon = 0.5, NewItemImpressions = NewItemImpressions, ExplorationPoolSize = 5 });
-        var scratch = new PolicyScratch();
-        scratch.Ensure(policy.CandidateCount(Items, 5), 5, catalog.Dimensions, catalog.Count);
+        var (catalog, policy, scratch) = Exploring(poolSize: 5);
         Select(policy, catalog, scratch);
         var built = policy.Fresh!;
         for (int row = 0; row < 30; row++)
@@ -83,10 +77,7 @@ public sealed class FreshRowsTests
     [Fact]
     public void Select_NoNewRowTheCallCanTake_WalksTheListWithoutAskingForNewKeys()
     {
-        var catalog = Catalog();
-        var policy = new SuggestPolicy(new PolicyOptions { Epsilon = 0.5, NewItemImpressions = NewItemImpressions, ExplorationPoolSize = 5 });
-        var scratch = new PolicyScratch();
-        scratch.Ensure(policy.CandidateCount(Items, 5), 5, catalog.Dimensions, catalog.Count);
+        var (catalog, policy, scratch) = Exploring(poolSize: 5);
         var blended = Scores();
         for (int row = 10; row < Items; row++)
         {
@@ -173,6 +164,16 @@ public sealed class FreshRowsTests
         // A collection started by another test's thread moves this thread's counter by up to a quantum (AllocationMeter).
         bool clean = GC.GetTotalPauseDuration() == pauses;
         return (scratch.Picks.Take(n).ToArray(), measure && clean ? bytes : 0);
+    }
+
+    /// <summary>A catalog, an exploring policy (new items under 20 impressions, the given pool size) and its scratch for lists of 5.</summary>
+    private static (CatalogSnapshot Catalog, SuggestPolicy Policy, PolicyScratch Scratch) Exploring(int poolSize)
+    {
+        var catalog = Catalog();
+        var policy = new SuggestPolicy(new PolicyOptions { Epsilon = 0.5, NewItemImpressions = NewItemImpressions, ExplorationPoolSize = poolSize });
+        var scratch = new PolicyScratch();
+        scratch.Ensure(policy.CandidateCount(Items, 5), 5, catalog.Dimensions, catalog.Count);
+        return (catalog, policy, scratch);
     }
 
     /// <summary>Row i scores 1 - i / Items: the rows are ranked in index order.</summary>
