@@ -7,6 +7,11 @@ namespace EmbeddedReco.GameLoop;
 /// </summary>
 internal sealed class FrameBudget
 {
+    /// <summary>Frames over budget because of the engine whose longest call is kept for the report (the first ones).</summary>
+    private const int KeptEngineFrames = 4;
+
+    private readonly EngineFrame[] _engineFrames = new EngineFrame[KeptEngineFrames];
+
     /// <summary>Creates the counters for a budget of <paramref name="budgetMs"/> per frame.</summary>
     /// <param name="budgetMs">The frame budget in ms (16.7 ms at 60 ticks per second).</param>
     public FrameBudget(double budgetMs)
@@ -48,7 +53,10 @@ internal sealed class FrameBudget
     /// <param name="tick">The frame's tick number.</param>
     /// <param name="frameTicks">The frame's whole duration in <see cref="System.Diagnostics.Stopwatch"/> ticks.</param>
     /// <param name="engineTicks">The summed durations of the frame's engine calls, in the same ticks.</param>
-    public void Add(long tick, long frameTicks, long engineTicks)
+    /// <param name="longestCall">The frame's longest engine call ("Suggest" or "Record"), or null when it made none.</param>
+    /// <param name="longestCallTicks">That call's duration, in the same ticks.</param>
+    /// <param name="longestCallGc">Whether a garbage collection ran during that call.</param>
+    public void Add(long tick, long frameTicks, long engineTicks, string? longestCall = null, long longestCallTicks = 0, bool longestCallGc = false)
     {
         double frameMs = LatencyRecorder.Ms(frameTicks);
         double engineMs = LatencyRecorder.Ms(engineTicks);
@@ -69,19 +77,41 @@ internal sealed class FrameBudget
         OverBudget += frameMs > BudgetMs ? 1 : 0;
         bool engine = engineMs > BudgetMs || (frameMs > BudgetMs && simulationMs <= BudgetMs);
         bool simulation = simulationMs > BudgetMs;
+        if (engine && OverBecauseOfEngine < KeptEngineFrames)
+        {
+            _engineFrames[OverBecauseOfEngine] = new EngineFrame(tick, frameMs, engineMs, longestCall, LatencyRecorder.Ms(longestCallTicks), longestCallGc);
+        }
+
         OverBecauseOfEngine += engine ? 1 : 0;
         OverBecauseOfSimulation += simulation ? 1 : 0;
         OverBecauseOfBoth += engine && simulation ? 1 : 0;
     }
 
-    /// <summary>The report lines: the split of the frames over budget with the engine target (met or not met), and the worst frame.</summary>
-    /// <param name="ticksPerSecond">Loop ticks per simulated second (to print the worst frame's simulated time).</param>
-    public string[] Report(int ticksPerSecond) => new[]
+    /// <summary>
+    /// The report lines: the split of the frames over budget with the engine target (met or not met), the first frames over budget
+    /// because of the engine with their longest call, and the worst frame.
+    /// </summary>
+    /// <param name="ticksPerSecond">Loop ticks per simulated second (to print the frames' simulated time).</param>
+    public string[] Report(int ticksPerSecond)
     {
-        $"Frames over the {BudgetMs:0.0} ms budget: {OverBudget} of {Frames}; because of the engine: {OverBecauseOfEngine} "
-            + $"(target 0: {(OverBecauseOfEngine == 0 ? "met" : "not met")}), because of the simulation: {OverBecauseOfSimulation}"
-            + (OverBecauseOfBoth == 0 ? "" : $" ({OverBecauseOfBoth} counted in both: engine and simulation time each over the budget alone)"),
-        $"Worst frame: {WorstFrameMs:0.00} ms, of which engine {WorstFrameEngineMs:0.00} ms, simulation {WorstFrameMs - WorstFrameEngineMs:0.00} ms "
-            + $"(tick {WorstFrameTick}, t={WorstFrameTick / (double)ticksPerSecond:0.0} s)",
-    };
+        var lines = new List<string>
+        {
+            $"Frames over the {BudgetMs:0.0} ms budget: {OverBudget} of {Frames}; because of the engine: {OverBecauseOfEngine} "
+                + $"(target 0: {(OverBecauseOfEngine == 0 ? "met" : "not met")}), because of the simulation: {OverBecauseOfSimulation}"
+                + (OverBecauseOfBoth == 0 ? "" : $" ({OverBecauseOfBoth} counted in both: engine and simulation time each over the budget alone)"),
+        };
+        for (int i = 0; i < Math.Min(OverBecauseOfEngine, KeptEngineFrames); i++)
+        {
+            var f = _engineFrames[i];
+            lines.Add($"  because of the engine: tick {f.Tick} (t={f.Tick / (double)ticksPerSecond:0.0} s), frame {f.FrameMs:0.00} ms, engine {f.EngineMs:0.00} ms, "
+                + $"longest call {f.LongestCall ?? "none"} {f.LongestCallMs:0.00} ms{(f.LongestCallGc ? " (a garbage collection ran during it)" : "")}");
+        }
+
+        lines.Add($"Worst frame: {WorstFrameMs:0.00} ms, of which engine {WorstFrameEngineMs:0.00} ms, simulation {WorstFrameMs - WorstFrameEngineMs:0.00} ms "
+            + $"(tick {WorstFrameTick}, t={WorstFrameTick / (double)ticksPerSecond:0.0} s)");
+        return lines.ToArray();
+    }
+
+    /// <summary>A frame over budget because of the engine, with its longest engine call.</summary>
+    private readonly record struct EngineFrame(long Tick, double FrameMs, double EngineMs, string? LongestCall, double LongestCallMs, bool LongestCallGc);
 }

@@ -163,6 +163,9 @@ for (long tick = 0; tick < totalTicks; tick++)
 {
     long frameStart = Stopwatch.GetTimestamp();
     long engineTicks = 0; // this frame's time inside engine calls (Suggest + Record)
+    string? longestCall = null; // this frame's longest engine call, for a frame over budget because of the engine
+    long longestCallTicks = 0;
+    bool longestCallGc = false;
     bool afterWarmup = tick >= (long)AllocationWarmupSeconds * TicksPerSecond;
     simNow = start.AddTicks(tick * TimeSpan.TicksPerSecond / TicksPerSecond);
     int bucket = (int)(tick / (TicksPerSecond * options.BucketSeconds));
@@ -189,6 +192,10 @@ for (long tick = 0; tick < totalTicks; tick++)
         engineAllocations.AddSuggest(suggestBytes, afterWarmup, suggestGc);
         suggestLatency.Add(elapsed);
         engineTicks += elapsed;
+        if (elapsed > longestCallTicks)
+        {
+            (longestCall, longestCallTicks, longestCallGc) = ("Suggest", elapsed, suggestGc);
+        }
 
         outcome.Clear();
         player.Respond(new ReadOnlySpan<Suggestion>(shelf, 0, n), simNow, outcome);
@@ -209,6 +216,10 @@ for (long tick = 0; tick < totalTicks; tick++)
             engineAllocations.AddRecord(recordBytes, afterWarmup, firstPair, recordGc);
             recordLatency.Add(recordTicks);
             engineTicks += recordTicks;
+            if (recordTicks > longestCallTicks)
+            {
+                (longestCall, longestCallTicks, longestCallGc) = ("Record", recordTicks, recordGc);
+            }
             refused += accepted ? 0 : 1;
             recordDuringGc += recordGc ? 1 : 0;
             double w = weights.WeightOf(interaction.Kind, interaction.Value);
@@ -244,7 +255,7 @@ for (long tick = 0; tick < totalTicks; tick++)
         }
     }
 
-    frames.Add(tick, Stopwatch.GetTimestamp() - frameStart, engineTicks);
+    frames.Add(tick, Stopwatch.GetTimestamp() - frameStart, engineTicks, longestCall, longestCallTicks, longestCallGc);
     maxPending = Math.Max(maxPending, engine.PendingWrites);
 
     if ((tick + 1) % (TicksPerSecond * 5) == 0)
