@@ -62,24 +62,22 @@ internal static class Mmr
                 return count;
             }
 
-            return Diversify(catalog, candidates, relevance, rel, maxSim, taken, lambda, count, scratch, picked);
+            return Diversify(catalog, candidates, relevance, lambda, count, scratch, picked);
         }
 
-        return General(catalog, candidates, relevance, rel, maxSim, taken, lambda, count, maxPerTag, scratch, picked);
+        return General(catalog, candidates, relevance, lambda, count, maxPerTag, scratch, picked);
     }
 
     /// <summary>
     /// The general loop (a tag cap, or relevance with infinite ends): each step picks by <see cref="Pick"/> (under the cap
-    /// first, without it when nothing fits), then raises the candidates' highest similarity to the pick.
+    /// first, without it when nothing fits), then raises the candidates' highest similarity to the pick. Reads the normalized
+    /// relevance, highest similarities and taken marks <see cref="Select"/> set up in the scratch.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(Common.HotPath.Optimize)]
     private static int General(
         CatalogSnapshot catalog,
         ReadOnlySpan<int> candidates,
         ReadOnlySpan<float> relevance,
-        ReadOnlySpan<float> rel,
-        Span<float> maxSim,
-        Span<bool> taken,
         double lambda,
         int count,
         int maxPerTag,
@@ -87,6 +85,8 @@ internal static class Mmr
         Span<int> picked)
     {
         int n = candidates.Length;
+        Span<float> maxSim = scratch.MmrMaxSim.AsSpan(0, n);
+        Span<bool> taken = scratch.MmrTaken.AsSpan(0, n);
         bool diversify = lambda < 1.0;
         bool capTags = maxPerTag > 0;
         int dims = catalog.Dimensions;
@@ -95,10 +95,10 @@ internal static class Mmr
         int chosen = 0;
         for (; chosen < count; chosen++)
         {
-            int best = Pick(catalog, candidates, relevance, rel, maxSim, taken, lambda, diversify, chosen, capTags, maxPerTag, scratch, tagCount);
+            int best = Pick(catalog, candidates, relevance, lambda, diversify, chosen, capTags, maxPerTag, scratch, tagCount);
             if (best < 0 && capTags)
             {
-                best = Pick(catalog, candidates, relevance, rel, maxSim, taken, lambda, diversify, chosen, false, 0, scratch, tagCount);
+                best = Pick(catalog, candidates, relevance, lambda, diversify, chosen, false, 0, scratch, tagCount);
             }
 
             if (best < 0)
@@ -142,15 +142,15 @@ internal static class Mmr
         CatalogSnapshot catalog,
         ReadOnlySpan<int> candidates,
         ReadOnlySpan<float> relevance,
-        ReadOnlySpan<float> rel,
-        Span<float> maxSim,
-        Span<bool> taken,
         double lambda,
         int count,
         PolicyScratch scratch,
         Span<int> picked)
     {
         int n = candidates.Length;
+        ReadOnlySpan<float> rel = scratch.MmrRelevance.AsSpan(0, n);
+        Span<float> maxSim = scratch.MmrMaxSim.AsSpan(0, n);
+        Span<bool> taken = scratch.MmrTaken.AsSpan(0, n);
         int dims = catalog.Dimensions;
         ReadOnlySpan<int> idRank = catalog.IdRank;
         ReadOnlySpan<float> rows = Gather(catalog, candidates, scratch);
@@ -218,9 +218,6 @@ internal static class Mmr
         CatalogSnapshot catalog,
         ReadOnlySpan<int> candidates,
         ReadOnlySpan<float> relevance,
-        ReadOnlySpan<float> rel,
-        ReadOnlySpan<float> maxSim,
-        ReadOnlySpan<bool> taken,
         double lambda,
         bool diversify,
         int chosen,
@@ -229,9 +226,13 @@ internal static class Mmr
         PolicyScratch scratch,
         int tagCount)
     {
+        int n = candidates.Length;
+        ReadOnlySpan<float> rel = scratch.MmrRelevance.AsSpan(0, n);
+        ReadOnlySpan<float> maxSim = scratch.MmrMaxSim.AsSpan(0, n);
+        ReadOnlySpan<bool> taken = scratch.MmrTaken.AsSpan(0, n);
         int best = -1;
         double bestValue = double.NegativeInfinity;
-        for (int i = 0; i < candidates.Length; i++)
+        for (int i = 0; i < n; i++)
         {
             if (taken[i] || (capTags && OverCap(catalog.Tags[candidates[i]], scratch, tagCount, maxPerTag)))
             {

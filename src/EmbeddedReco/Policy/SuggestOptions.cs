@@ -59,23 +59,13 @@ public sealed class SuggestOptions
     public bool Explain { get; set; }
 
     /// <summary>A copy of these options with the given exploration and diversity (for the warm-up's paths).</summary>
-    internal SuggestOptions WithPolicy(double epsilon, double diversity) => new SuggestOptions
+    internal SuggestOptions WithPolicy(double epsilon, double diversity)
     {
-        Count = Count,
-        Epsilon = epsilon,
-        Diversity = diversity,
-        Seed = Seed,
-        MaxPerTag = MaxPerTag,
-        RequiredTags = RequiredTags,
-        ExcludedTags = ExcludedTags,
-        ExcludedItems = ExcludedItems,
-        Filter = Filter,
-        IncludeConsumed = IncludeConsumed,
-        ScorerWeights = ScorerWeights,
-        Context = Context,
-        MarkShown = MarkShown,
-        Explain = Explain,
-    };
+        var copy = (SuggestOptions)MemberwiseClone(); // every other setting as it is, including ones added later
+        copy.Epsilon = epsilon;
+        copy.Diversity = diversity;
+        return copy;
+    }
 
     internal void Validate()
     {

@@ -33,7 +33,8 @@ internal interface IStoreHost
 
     /// <summary>
     /// After each commit, on the writer thread: housekeeping the engine keeps off the game's threads because it allocates (the
-    /// exploration pool's list compaction). Short; an exception is logged and does not stop the writer.
+    /// exploration pool's new-item list compacted or re-keyed, the room for the state Records add). Short; an exception is logged
+    /// and does not stop the writer.
     /// </summary>
     void AfterCommit();
 }
