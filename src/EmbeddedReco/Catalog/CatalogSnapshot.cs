@@ -234,7 +234,7 @@ internal sealed class CatalogSnapshot
         int capacity = Count + upserts.Count;
         var previousRowOf = Quantized is null ? null : new int[capacity]; // for carrying quantized rows: -1 = quantize anew
         var ids = new List<string>(capacity);
-        var vectors = new float[capacity * dims];
+        var vectors = Common.LargePages.AllocateInPlace<float>(capacity * dims);
         var tags = new List<string[]>(capacity);
         var counters = new MutableItemCounters(capacity);
         var source = new int[capacity];
@@ -284,7 +284,9 @@ internal sealed class CatalogSnapshot
 
         if (n != capacity)
         {
-            Array.Resize(ref vectors, n * dims);
+            var exact = Common.LargePages.AllocateInPlace<float>(n * dims); // removals: the rows, placed as the full array was
+            vectors.AsSpan(0, n * dims).CopyTo(exact);
+            vectors = exact;
             counters = counters.Trim(n);
         }
 

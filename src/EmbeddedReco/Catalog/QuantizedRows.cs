@@ -15,14 +15,23 @@ internal sealed class QuantizedRows
     /// </summary>
     public const int MinRows = 4096;
 
-    private QuantizedRows(sbyte[] codes, float[] scales)
+    private readonly sbyte[] _codes;
+    private readonly int _offset;
+    private readonly int _length;
+
+    private QuantizedRows(sbyte[] codes, int offset, int length, float[] scales)
     {
-        Codes = codes;
+        _codes = codes;
+        _offset = offset;
+        _length = length;
         Scales = scales;
     }
 
-    /// <summary>Row-major codes, rows x dimensions.</summary>
-    public sbyte[] Codes { get; }
+    /// <summary>
+    /// Row-major codes, rows x dimensions: the array the scan reads from end to end, so it starts on a large page where the OS
+    /// allows (<see cref="Common.LargePages"/>).
+    /// </summary>
+    public ReadOnlySpan<sbyte> Codes => _codes.AsSpan(_offset, _length);
 
     /// <summary>Per-row scale: a row's value is code x scale.</summary>
     public float[] Scales { get; }
@@ -35,11 +44,10 @@ internal sealed class QuantizedRows
     {
         int n = catalog.Count;
         int dims = catalog.Dimensions;
-        bool fits = reuse is not null && reuse.Scales.Length == n && reuse.Codes.Length == n * dims;
-        var codes = fits ? reuse!.Codes : new sbyte[n * dims];
-        var scales = fits ? reuse!.Scales : new float[n];
-        Int8Kernels.QuantizeRows(catalog.Vectors.AsSpan(0, n * dims), dims, codes, scales);
-        return new QuantizedRows(codes, scales);
+        bool fits = reuse is not null && reuse.Scales.Length == n && reuse._length == n * dims;
+        var quantized = fits ? new QuantizedRows(reuse!._codes, reuse._offset, reuse._length, reuse.Scales) : Allocate(n, dims);
+        Int8Kernels.QuantizeRows(catalog.Vectors.AsSpan(0, n * dims), dims, quantized.WritableCodes, quantized.Scales);
+        return quantized;
     }
 
     /// <summary>
@@ -50,22 +58,33 @@ internal sealed class QuantizedRows
     {
         int n = next.Count;
         int dims = next.Dimensions;
-        var codes = new sbyte[n * dims];
-        var scales = new float[n];
+        var quantized = Allocate(n, dims);
+        var codes = quantized.WritableCodes;
+        var scales = quantized.Scales;
         for (int row = 0; row < n; row++)
         {
             int from = previousRowOf[row];
             if (from >= 0)
             {
-                previous.Codes.AsSpan(from * dims, dims).CopyTo(codes.AsSpan(row * dims, dims));
+                previous.Codes.Slice(from * dims, dims).CopyTo(codes.Slice(row * dims, dims));
                 scales[row] = previous.Scales[from];
             }
             else
             {
-                Int8Kernels.QuantizeRows(next.Row(row), dims, codes.AsSpan(row * dims, dims), scales.AsSpan(row, 1));
+                Int8Kernels.QuantizeRows(next.Row(row), dims, codes.Slice(row * dims, dims), scales.AsSpan(row, 1));
             }
         }
 
-        return new QuantizedRows(codes, scales);
+        return quantized;
+    }
+
+    /// <summary>Codes of this instance's own arrays, for filling them before it is published.</summary>
+    private Span<sbyte> WritableCodes => _codes.AsSpan(_offset, _length);
+
+    private static QuantizedRows Allocate(int rows, int dimensions)
+    {
+        int length = rows * dimensions;
+        var codes = Common.LargePages.Allocate<sbyte>(length, out int offset);
+        return new QuantizedRows(codes, offset, length, new float[rows]);
     }
 }

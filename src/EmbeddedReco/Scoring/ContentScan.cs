@@ -87,7 +87,7 @@ internal static class ContentScan
         }
         else
         {
-            Int8Kernels.DotRows(quantized.Codes.AsSpan(start * dims, rows * dims), quantized.Scales.AsSpan(start, rows), dims, queryCodes.Slice(0, dims), queryScale, block);
+            Int8Kernels.DotRows(quantized.Codes.Slice(start * dims, rows * dims), quantized.Scales.AsSpan(start, rows), dims, queryCodes.Slice(0, dims), queryScale, block);
         }
     }
 

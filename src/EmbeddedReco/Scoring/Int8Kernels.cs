@@ -319,6 +319,7 @@ internal static class Int8Kernels
             ref sbyte r1 = ref Unsafe.Add(ref r0, dimensions);
             ref sbyte r2 = ref Unsafe.Add(ref r1, dimensions);
             ref sbyte r3 = ref Unsafe.Add(ref r2, dimensions);
+            Prefetch.Ahead(ref r0, 4 * dimensions, (long)(rows - r) * dimensions);
             Vector512<int> a0 = Vector512<int>.Zero, a1 = a0, a2 = a0, a3 = a0;
             for (int d = 0; d < vecEnd; d += Width)
             {
@@ -368,6 +369,7 @@ internal static class Int8Kernels
             ref sbyte r1 = ref Unsafe.Add(ref r0, dimensions);
             ref sbyte r2 = ref Unsafe.Add(ref r1, dimensions);
             ref sbyte r3 = ref Unsafe.Add(ref r2, dimensions);
+            Prefetch.Ahead(ref r0, 4 * dimensions, (long)(rows - r) * dimensions);
             Vector512<int> a0 = Vector512<int>.Zero, a1 = a0, a2 = a0, a3 = a0;
             for (int d = 0; d < vecEnd; d += Width)
             {
@@ -456,6 +458,7 @@ internal static class Int8Kernels
         for (; r + 8 <= rows; r += 8)
         {
             ref sbyte r0 = ref Unsafe.Add(ref c, r * dimensions);
+            Prefetch.Ahead(ref r0, 8 * dimensions, (long)(rows - r) * dimensions);
             Vector256<int> a0 = Vector256<int>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
             for (int d = 0; d < vecEnd; d += Width)
             {

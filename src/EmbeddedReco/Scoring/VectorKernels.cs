@@ -122,6 +122,7 @@ internal static class VectorKernels
             ref float r1 = ref Unsafe.Add(ref r0, dimensions);
             ref float r2 = ref Unsafe.Add(ref r1, dimensions);
             ref float r3 = ref Unsafe.Add(ref r2, dimensions);
+            Prefetch.Ahead(ref r0, 4 * dimensions * sizeof(float), (long)(rows - r) * dimensions * sizeof(float));
             Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
             for (int d = 0; d < vecEnd; d += Vector256<float>.Count)
             {

@@ -293,7 +293,7 @@ internal static class SnapshotReader
                     ids = Strings(ref r, "catalog ids", reuse: recycle?.Ids);
                     break;
                 case SnapshotFormat.Vectors:
-                    vectors = Block(ref r, "catalog vectors", recycle?.Vectors);
+                    vectors = Block(ref r, "catalog vectors", recycle?.Vectors, largePages: true);
                     break;
                 case SnapshotFormat.Tags:
                     tags = StringArrays(ref r, "catalog tags", recycle?.Tags);
@@ -592,15 +592,18 @@ internal static class SnapshotReader
 
     /// <summary>One msgpack bin of little-endian values: a block copy, bytes swapped per value on a big-endian machine.
     /// <paramref name="reuse"/> = an array to overwrite when its length fits (warm memory instead of a fresh allocation).</summary>
-    private static T[] Block<T>(ref MessagePackReader r, string what, T[]? reuse)
+    private static T[] Block<T>(ref MessagePackReader r, string what, T[]? reuse, bool largePages = false)
         where T : unmanaged
     {
         int size = Unsafe.SizeOf<T>();
         var bytes = Bin(ref r, what, size);
         int length = (int)(bytes.Length / size);
 #if NET
-        // Every element is overwritten by the copy below: skip zeroing tens of megabytes of vectors.
-        var values = reuse is not null && reuse.Length == length ? reuse : GC.AllocateUninitializedArray<T>(length);
+        // Every element is overwritten by the copy below: skip zeroing tens of megabytes of vectors. The catalog's rows are placed
+        // for large pages (Common.LargePages): the float32 scan and the rescoring read them on every Suggest.
+        var values = reuse is not null && reuse.Length == length ? reuse
+            : largePages ? Common.LargePages.AllocateInPlace<T>(length)
+            : GC.AllocateUninitializedArray<T>(length);
 #else
         var values = reuse is not null && reuse.Length == length ? reuse : new T[length];
 #endif

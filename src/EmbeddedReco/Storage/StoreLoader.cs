@@ -72,7 +72,9 @@ internal static class StoreLoader
             itemCounters.Set(i, counters[i].Pop, counters[i].Imp, counters[i].Eng);
         }
 
-        return new CatalogSnapshot(dims, ids.ToArray(), vectors.ToArray(), tags.ToArray(), itemCounters);
+        var rows = Common.LargePages.AllocateInPlace<float>(vectors.Count); // read from end to end by the float32 scan
+        vectors.CopyTo(rows);
+        return new CatalogSnapshot(dims, ids.ToArray(), rows, tags.ToArray(), itemCounters);
     }
 
     /// <summary>Per-item states, grouped by player and applied in their stored order.</summary>

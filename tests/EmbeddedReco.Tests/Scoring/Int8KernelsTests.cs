@@ -92,6 +92,35 @@ public class Int8KernelsTests
     public void DotRowsVector512_EveryDimensionAndRowCount_BitEqualToReference(int dims) =>
         AssertEveryRowCount("Vector512", Int8Kernels.DotRowsVector512, dims);
 
+    /// <summary>
+    /// Enough rows that the kernels prefetch ahead (<see cref="Prefetch.Distance"/> bytes) and then stop before the end of the
+    /// codes: results stay bit-equal, the prefetched rows and the last ones included.
+    /// </summary>
+    [Theory]
+    [InlineData(16)]
+    [InlineData(64)]
+    [InlineData(100)]
+    [InlineData(256)]
+    public void DotRows_RowsPastThePrefetchDistance_BitEqualToReference(int dims)
+    {
+        int rows = (3 * Prefetch.Distance / dims) + 13;
+        var data = RandomData(rows, dims, seed: 7000 + dims);
+        foreach (var (name, path) in PortablePaths())
+        {
+            AssertPathBitEqual(name, path, data, dims);
+        }
+
+        if (Avx2.IsSupported)
+        {
+            AssertPathBitEqual("Avx2", Int8Kernels.DotRowsAvx2, data, dims);
+        }
+
+        if (Avx512BW.IsSupported)
+        {
+            AssertPathBitEqual("Vector512", Int8Kernels.DotRowsVector512, data, dims);
+        }
+    }
+
     [Fact]
     public void DotRows_ZeroDimensions_AllScoresZero()
     {

@@ -103,6 +103,41 @@ public class VectorKernelsTests
         };
     }
 
+    /// <summary>Enough rows that the float32 kernel prefetches ahead and then stops before the end: same values as the reference.</summary>
+    [Theory]
+    [InlineData(8)]
+    [InlineData(12)]
+    [InlineData(64)]
+    [InlineData(129)]
+    public void DotRows_RowsPastThePrefetchDistance_MatchScalarReference(int dims)
+    {
+        int rows = (3 * Prefetch.Distance / (dims * sizeof(float))) + 7;
+        var rng = new Random(900 + dims);
+        var m = new float[rows * dims];
+        var q = new float[dims];
+        for (int i = 0; i < m.Length; i++)
+        {
+            m[i] = (float)((rng.NextDouble() * 2) - 1);
+        }
+
+        for (int i = 0; i < q.Length; i++)
+        {
+            q[i] = (float)((rng.NextDouble() * 2) - 1);
+        }
+
+        var expected = new float[rows];
+        VectorKernels.DotRowsScalar(m, dims, q, expected);
+        var actual = new float[rows];
+        VectorKernels.DotRows(m, dims, q, actual);
+        AssertClose(expected, actual, dims);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var wide = new float[rows];
+            VectorKernels.DotRowsVector256(m, dims, q, wide);
+            AssertClose(expected, wide, dims);
+        }
+    }
+
     [Fact]
     public void DotRows_ZeroRows_WritesNothing()
     {
