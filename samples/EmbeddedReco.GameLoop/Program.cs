@@ -89,7 +89,15 @@ var userScore = new double[players.Count];
 // shop open records at most one impression per shelf slot plus a click, a play and a purchase.
 int maxShopOpens = (players.Count * (options.SimulatedSeconds / 2 + 2)) + 16;
 var suggestLatency = new LatencyRecorder("Suggest", maxShopOpens);
-var recordLatency = new LatencyRecorder("Record", (int)Math.Min(Array.MaxLength, (long)maxShopOpens * (options.ShelfSize + 3)));
+int maxRecords = (int)Math.Min(Array.MaxLength, (long)maxShopOpens * (options.ShelfSize + 3));
+var recordLatency = new LatencyRecorder("Record", maxRecords);
+// Record split by its place in the frame, and the loop's floor (LoopFloor: a clock read and a ring write timed like Record).
+var recordFirstInFrame = new LatencyRecorder("first call of its frame", maxRecords);
+var recordLaterInFrame = new LatencyRecorder("later calls", maxRecords);
+var floor = new LoopFloor();
+var floorLatency = new LatencyRecorder("Loop floor", maxRecords);
+var floorFirstInFrame = new LatencyRecorder("first in frame", maxRecords);
+var floorLaterInFrame = new LatencyRecorder("later", maxRecords);
 var frames = new FrameBudget(FrameBudgetMs);
 // Each variant runs a different policy (popularity only; pure relevance; exploration and MMR diversity): one distribution each.
 var suggestByVariant = names.Select(n => new LatencyRecorder("  " + n, maxShopOpens)).ToArray();
@@ -163,6 +171,7 @@ for (long tick = 0; tick < totalTicks; tick++)
 {
     long frameStart = Stopwatch.GetTimestamp();
     long engineTicks = 0; // this frame's time inside engine calls (Suggest + Record)
+    bool firstRecord = true; // the next Record is the frame's first
     string? longestCall = null; // this frame's longest engine call, for a frame over budget because of the engine
     long longestCallTicks = 0;
     bool longestCallGc = false;
@@ -205,6 +214,9 @@ for (long tick = 0; tick < totalTicks; tick++)
             // New state: the player's first interaction with the item (a history entry), or the first purchase of it (the item joins
             // the player's consumed set, which grows by doubling).
             bool firstPair = seenPairs.Add((p, interaction.ItemId)) | (interaction.Kind == InteractionKind.Purchase && purchasedPairs.Add((p, interaction.ItemId)));
+            long f0 = Stopwatch.GetTimestamp();
+            floor.Write(interaction); // the control, timed the same way, right before the Record (see LoopFloor)
+            long floorTicks = Stopwatch.GetTimestamp() - f0;
             long ra = GC.GetAllocatedBytesForCurrentThread();
             int recordGcBefore = GC.CollectionCount(0);
             var recordPauseBefore = GC.GetTotalPauseDuration();
@@ -215,6 +227,10 @@ for (long tick = 0; tick < totalTicks; tick++)
             bool recordGc = GC.CollectionCount(0) != recordGcBefore || GC.GetTotalPauseDuration() != recordPauseBefore;
             engineAllocations.AddRecord(recordBytes, afterWarmup, firstPair, recordGc);
             recordLatency.Add(recordTicks);
+            (firstRecord ? recordFirstInFrame : recordLaterInFrame).Add(recordTicks);
+            floorLatency.Add(floorTicks);
+            (firstRecord ? floorFirstInFrame : floorLaterInFrame).Add(floorTicks);
+            firstRecord = false;
             engineTicks += recordTicks;
             if (recordTicks > longestCallTicks)
             {
@@ -287,6 +303,15 @@ Console.WriteLine();
 Console.WriteLine($"Loop: {totalTicks} ticks in {loopTime.TotalSeconds:0.00} s wall ({totalTicks / loopTime.TotalSeconds:0} ticks/s), {suggestLatency.Count} shop opens, {interactions} interactions recorded; Flush {flushWatch.Elapsed.TotalMilliseconds:0} ms");
 Console.WriteLine(suggestLatency.Report("shop fills"));
 Console.WriteLine(recordLatency.Report("calls"));
+Console.WriteLine(
+    $"  Record by its place in the frame: first call ({recordFirstInFrame.Count}) p50 {recordFirstInFrame.Percentile(0.50):0.000} ms, "
+    + $"p99 {recordFirstInFrame.Percentile(0.99):0.000} ms ({recordFirstInFrame.TailRatio ?? 0:0.0}x); later calls ({recordLaterInFrame.Count}) "
+    + $"p50 {recordLaterInFrame.Percentile(0.50):0.000} ms, p99 {recordLaterInFrame.Percentile(0.99):0.000} ms ({recordLaterInFrame.TailRatio ?? 0:0.0}x)");
+Console.WriteLine(
+    $"Loop floor (no engine code: a clock read and a 40-byte ring write, timed like Record just before each of the {floor.Writes} Records): "
+    + $"p50 {floorLatency.Percentile(0.50) * 1000:0.000} us, p99 {floorLatency.Percentile(0.99) * 1000:0.000} us, p99/p50 = {floorLatency.TailRatio ?? 0:0.0}x "
+    + $"(first in frame: p50 {floorFirstInFrame.Percentile(0.50) * 1000:0.000} us; later: p50 {floorLaterInFrame.Percentile(0.50) * 1000:0.000} us): "
+    + "the p99/p50 this loop gives any call");
 foreach (var byVariant in suggestByVariant)
 {
     Console.WriteLine(byVariant.Report("fills"));
