@@ -1,7 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using EmbeddedReco.Catalog;
 using EmbeddedReco.Common;
 using EmbeddedReco.Scoring;
@@ -13,22 +10,19 @@ namespace EmbeddedReco.Benchmarks;
 /// scores written, their range kept) with a cold cache, the same rows placed two ways: in the ordinary 4 KB pages of the runtime's
 /// heap (baseline) and in 2 MB pages (<see cref="LargePages"/>, the engine's placement where the OS allows it; on a machine
 /// without transparent huge pages both rows measure the same placement). 100k and 1M rows x 64 dims; the same eviction and job as
-/// <see cref="ColdCacheSuggestBenchmarks"/> (64 MB written and read before each call, one call per iteration, median of 40).
+/// <see cref="ColdCacheSuggestBenchmarks"/> (<see cref="CacheEvictor"/> before each call, one call per iteration, median of 40).
 /// </summary>
 /// <remarks>Run: dotnet run -c Release --project tests/EmbeddedReco.Benchmarks -- --filter '*ColdScanBenchmarks*'</remarks>
-[Config(typeof(ColdScanConfig))]
+[Config(typeof(ColdCacheSuggestBenchmarks.ColdCacheConfig))]
 public class ColdScanBenchmarks
 {
     private const int Dims = 64;
-    private const int EvictBytes = 64 << 20;
     private CatalogSnapshot _smallPages = null!;
     private CatalogSnapshot _largePages = null!;
     private float[] _query = null!;
     private short[] _queryCodes = null!;
     private float[] _raw = null!;
-    private long[] _other = null!;
-    private long _sink;
-    private long _round;
+    private readonly CacheEvictor _evictor = new();
 
     [Params(100_000, 1_000_000)]
     public int Items { get; set; }
@@ -36,7 +30,6 @@ public class ColdScanBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _other = new long[EvictBytes / sizeof(long)];
         var rng = new Random(5);
         var vectors = new float[Items * Dims];
         for (int i = 0; i < vectors.Length; i++)
@@ -61,23 +54,7 @@ public class ColdScanBenchmarks
 
     /// <summary>The rest of the frame: write then read 64 MB of unrelated memory.</summary>
     [IterationSetup]
-    public void EvictCaches()
-    {
-        long v = ++_round;
-        Span<long> other = _other;
-        for (int i = 0; i < other.Length; i++)
-        {
-            other[i] = v + i;
-        }
-
-        long sum = 0;
-        for (int i = 0; i < other.Length; i++)
-        {
-            sum += other[i];
-        }
-
-        _sink += sum;
-    }
+    public void EvictCaches() => _evictor.Evict();
 
     /// <summary>Baseline: the codes in the runtime's ordinary 4 KB pages.</summary>
     [Benchmark(Baseline = true)]
@@ -106,21 +83,5 @@ public class ColdScanBenchmarks
         var catalog = new CatalogSnapshot(Dims, ids, vectors, tags, new MutableItemCounters(Items));
         catalog.Quantize();
         return catalog;
-    }
-
-    /// <summary>One invocation per iteration, 5 warmup + 40 measured iterations, in process; Median column shown.</summary>
-    private sealed class ColdScanConfig : ManualConfig
-    {
-        public ColdScanConfig()
-        {
-            AddJob(Job.Default
-                .WithToolchain(InProcessEmitToolchain.Instance)
-                .WithWarmupCount(5)
-                .WithIterationCount(40)
-                .WithInvocationCount(1)
-                .WithUnrollFactor(1)
-                .WithId("ColdScan"));
-            AddColumn(BenchmarkDotNet.Columns.StatisticColumn.Median);
-        }
     }
 }

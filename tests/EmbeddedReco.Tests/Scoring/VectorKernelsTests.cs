@@ -9,10 +9,10 @@ public class VectorKernelsTests
 
     public static IEnumerable<object[]> Lengths() => Enumerable.Range(1, 256).Select(n => new object[] { n });
 
-    private static (float[] Matrix, float[] Query) Data(int dims, int seed)
+    private static (float[] Matrix, float[] Query) Data(int dims, int seed, int rows = Rows)
     {
         var rng = new Random(seed);
-        var m = new float[Rows * dims];
+        var m = new float[rows * dims];
         var q = new float[dims];
         for (int i = 0; i < m.Length; i++)
         {
@@ -39,23 +39,26 @@ public class VectorKernelsTests
 
     [Theory]
     [MemberData(nameof(Lengths))]
-    public void DotRows_EveryPath_MatchesScalarReference(int dims)
+    public void DotRows_EveryPath_MatchesScalarReference(int dims) => AssertEveryPathMatchesReference(dims, Rows, seed: 1000 + dims);
+
+    /// <summary>The dispatcher, the TensorPrimitives path and (where accelerated) the Vector256 kernel against the scalar reference.</summary>
+    private static void AssertEveryPathMatchesReference(int dims, int rows, int seed)
     {
-        var (m, q) = Data(dims, seed: 1000 + dims);
-        var expected = new float[Rows];
+        var (m, q) = Data(dims, seed, rows);
+        var expected = new float[rows];
         VectorKernels.DotRowsScalar(m, dims, q, expected);
 
-        var dispatched = new float[Rows];
+        var dispatched = new float[rows];
         VectorKernels.DotRows(m, dims, q, dispatched);
         AssertClose(expected, dispatched, dims);
 
-        var portable = new float[Rows];
+        var portable = new float[rows];
         VectorKernels.DotRowsTensorPrimitives(m, dims, q, portable);
         AssertClose(expected, portable, dims);
 
         if (Vector256.IsHardwareAccelerated)
         {
-            var wide = new float[Rows];
+            var wide = new float[rows];
             VectorKernels.DotRowsVector256(m, dims, q, wide);
             AssertClose(expected, wide, dims);
         }
@@ -109,34 +112,8 @@ public class VectorKernelsTests
     [InlineData(12)]
     [InlineData(64)]
     [InlineData(129)]
-    public void DotRows_RowsPastThePrefetchDistance_MatchScalarReference(int dims)
-    {
-        int rows = (3 * Prefetch.Distance / (dims * sizeof(float))) + 7;
-        var rng = new Random(900 + dims);
-        var m = new float[rows * dims];
-        var q = new float[dims];
-        for (int i = 0; i < m.Length; i++)
-        {
-            m[i] = (float)((rng.NextDouble() * 2) - 1);
-        }
-
-        for (int i = 0; i < q.Length; i++)
-        {
-            q[i] = (float)((rng.NextDouble() * 2) - 1);
-        }
-
-        var expected = new float[rows];
-        VectorKernels.DotRowsScalar(m, dims, q, expected);
-        var actual = new float[rows];
-        VectorKernels.DotRows(m, dims, q, actual);
-        AssertClose(expected, actual, dims);
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var wide = new float[rows];
-            VectorKernels.DotRowsVector256(m, dims, q, wide);
-            AssertClose(expected, wide, dims);
-        }
-    }
+    public void DotRows_RowsPastThePrefetchDistance_MatchScalarReference(int dims) =>
+        AssertEveryPathMatchesReference(dims, (3 * Prefetch.Distance / (dims * sizeof(float))) + 7, seed: 900 + dims);
 
     [Fact]
     public void DotRows_ZeroRows_WritesNothing()
