@@ -30,7 +30,7 @@ internal static class ContentScan
         {
             int rows = Math.Min(BlockRows, n - start);
             var block = raw.Slice(start, rows);
-            ScoreBlock(catalog, quantized, query, queryCodes, queryScale, start, block);
+            ScoreBlock(catalog, quantized, query, queryCodes, queryScale, start, block, prefetch: true);
             TrackRange(raw, block, start, ref lo, ref hi);
         }
 
@@ -62,7 +62,8 @@ internal static class ContentScan
             for (int p = 0; p < players; p++)
             {
                 var block = raws[p].AsSpan(start, rows);
-                ScoreBlock(catalog, quantized, queries[p].AsSpan(0, dims), queryCodes[p], queryScales[p], start, block);
+                // The first player's pass brings the block in (prefetched); the others find it in the caches.
+                ScoreBlock(catalog, quantized, queries[p].AsSpan(0, dims), queryCodes[p], queryScales[p], start, block, prefetch: p == 0);
                 TrackRange(raws[p].AsSpan(0, n), block, start, ref lo[p], ref hi[p]);
             }
         }
@@ -77,17 +78,17 @@ internal static class ContentScan
     public static float Exact(CatalogSnapshot catalog, int row, ReadOnlySpan<float> query) => VectorKernels.Dot(catalog.Row(row), query);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ScoreBlock(CatalogSnapshot catalog, QuantizedRows? quantized, ReadOnlySpan<float> query, ReadOnlySpan<short> queryCodes, float queryScale, int start, Span<float> block)
+    private static void ScoreBlock(CatalogSnapshot catalog, QuantizedRows? quantized, ReadOnlySpan<float> query, ReadOnlySpan<short> queryCodes, float queryScale, int start, Span<float> block, bool prefetch)
     {
         int dims = catalog.Dimensions;
         int rows = block.Length;
         if (quantized is null)
         {
-            VectorKernels.DotRows(catalog.Vectors.AsSpan(start * dims, rows * dims), dims, query, block);
+            VectorKernels.DotRows(catalog.Vectors.AsSpan(start * dims, rows * dims), dims, query, block, prefetch);
         }
         else
         {
-            Int8Kernels.DotRows(quantized.Codes.Slice(start * dims, rows * dims), quantized.Scales.AsSpan(start, rows), dims, queryCodes.Slice(0, dims), queryScale, block);
+            Int8Kernels.DotRows(quantized.Codes.Slice(start * dims, rows * dims), quantized.Scales.AsSpan(start, rows), dims, queryCodes.Slice(0, dims), queryScale, block, prefetch);
         }
     }
 

@@ -111,21 +111,29 @@ internal static class Int8Kernels
     /// sum exact in an int32. Every path returns the same bits.
     /// </summary>
     /// <exception cref="ArgumentException">Lengths disagree.</exception>
+    public static void DotRows(ReadOnlySpan<sbyte> codes, ReadOnlySpan<float> rowScales, int dimensions, ReadOnlySpan<short> query, float queryScale, Span<float> scores) =>
+        DotRows(codes, rowScales, dimensions, query, queryScale, scores, prefetch: true);
+
+    /// <summary>
+    /// <see cref="DotRows(ReadOnlySpan{sbyte}, ReadOnlySpan{float}, int, ReadOnlySpan{short}, float, Span{float})"/>, with the
+    /// x86 kernels' prefetch (<see cref="Prefetch"/>) on or off: off for rows already in the caches (a block that several queries
+    /// read in turn), where the prefetches would only take load slots. Same results either way.
+    /// </summary>
     [MethodImpl(Common.HotPath.Optimize)]
-    public static void DotRows(ReadOnlySpan<sbyte> codes, ReadOnlySpan<float> rowScales, int dimensions, ReadOnlySpan<short> query, float queryScale, Span<float> scores)
+    public static void DotRows(ReadOnlySpan<sbyte> codes, ReadOnlySpan<float> rowScales, int dimensions, ReadOnlySpan<short> query, float queryScale, Span<float> scores, bool prefetch)
     {
         Validate(codes, rowScales, dimensions, query, scores);
         switch (SelectPath(dimensions))
         {
 #if NET
             case Int8Path.Vector512:
-                DotRowsVector512(codes, rowScales, dimensions, query, queryScale, scores);
+                DotRowsVector512(codes, rowScales, dimensions, query, queryScale, scores, prefetch);
                 return;
             case Int8Path.Vector512Portable:
-                DotRowsVector512Portable(codes, rowScales, dimensions, query, queryScale, scores);
+                DotRowsVector512Portable(codes, rowScales, dimensions, query, queryScale, scores, prefetch);
                 return;
             case Int8Path.Avx2:
-                DotRowsAvx2(codes, rowScales, dimensions, query, queryScale, scores);
+                DotRowsAvx2(codes, rowScales, dimensions, query, queryScale, scores, prefetch);
                 return;
             case Int8Path.Vector128:
                 DotRowsVector128(codes, rowScales, dimensions, query, queryScale, scores);
@@ -138,7 +146,7 @@ internal static class Int8Kernels
     }
 
     /// <summary>
-    /// The path <see cref="DotRows"/> takes for rows of this length on this machine: the widest accelerated one whose vector
+    /// The path <see cref="DotRows(ReadOnlySpan{sbyte}, ReadOnlySpan{float}, int, ReadOnlySpan{short}, float, Span{float})"/> takes for rows of this length on this machine: the widest accelerated one whose vector
     /// width fits the row (shorter rows would run only the scalar tail), the scalar loop when nothing is accelerated.
     /// </summary>
     internal static Int8Path SelectPath(int dimensions)
@@ -304,7 +312,12 @@ internal static class Int8Kernels
     /// int32 lanes (vpmaddwd); four rows per step share the query load. Needs Avx512BW.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void DotRowsVector512(ReadOnlySpan<sbyte> codes, ReadOnlySpan<float> rowScales, int dimensions, ReadOnlySpan<short> query, float queryScale, Span<float> scores)
+    internal static void DotRowsVector512(ReadOnlySpan<sbyte> codes, ReadOnlySpan<float> rowScales, int dimensions, ReadOnlySpan<short> query, float queryScale, Span<float> scores) =>
+        DotRowsVector512(codes, rowScales, dimensions, query, queryScale, scores, prefetch: true);
+
+    /// <summary>The same, with the prefetch on or off (see <see cref="DotRows(ReadOnlySpan{sbyte}, ReadOnlySpan{float}, int, ReadOnlySpan{short}, float, Span{float}, bool)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void DotRowsVector512(ReadOnlySpan<sbyte> codes, ReadOnlySpan<float> rowScales, int dimensions, ReadOnlySpan<short> query, float queryScale, Span<float> scores, bool prefetch)
     {
         Validate(codes, rowScales, dimensions, query, scores);
         int rows = scores.Length;
@@ -319,7 +332,11 @@ internal static class Int8Kernels
             ref sbyte r1 = ref Unsafe.Add(ref r0, dimensions);
             ref sbyte r2 = ref Unsafe.Add(ref r1, dimensions);
             ref sbyte r3 = ref Unsafe.Add(ref r2, dimensions);
-            Prefetch.Ahead(ref r0, 4 * dimensions, (long)(rows - r) * dimensions);
+            if (prefetch)
+            {
+                Prefetch.Ahead(ref r0, 4 * dimensions, (long)(rows - r) * dimensions);
+            }
+
             Vector512<int> a0 = Vector512<int>.Zero, a1 = a0, a2 = a0, a3 = a0;
             for (int d = 0; d < vecEnd; d += Width)
             {
@@ -354,7 +371,12 @@ internal static class Int8Kernels
     /// accelerated, so the tests run it everywhere): 32 codes per step widened to int32, multiplied and added; four rows per step.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void DotRowsVector512Portable(ReadOnlySpan<sbyte> codes, ReadOnlySpan<float> rowScales, int dimensions, ReadOnlySpan<short> query, float queryScale, Span<float> scores)
+    internal static void DotRowsVector512Portable(ReadOnlySpan<sbyte> codes, ReadOnlySpan<float> rowScales, int dimensions, ReadOnlySpan<short> query, float queryScale, Span<float> scores) =>
+        DotRowsVector512Portable(codes, rowScales, dimensions, query, queryScale, scores, prefetch: true);
+
+    /// <summary>The same, with the prefetch on or off (see <see cref="DotRows(ReadOnlySpan{sbyte}, ReadOnlySpan{float}, int, ReadOnlySpan{short}, float, Span{float}, bool)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void DotRowsVector512Portable(ReadOnlySpan<sbyte> codes, ReadOnlySpan<float> rowScales, int dimensions, ReadOnlySpan<short> query, float queryScale, Span<float> scores, bool prefetch)
     {
         Validate(codes, rowScales, dimensions, query, scores);
         int rows = scores.Length;
@@ -369,7 +391,11 @@ internal static class Int8Kernels
             ref sbyte r1 = ref Unsafe.Add(ref r0, dimensions);
             ref sbyte r2 = ref Unsafe.Add(ref r1, dimensions);
             ref sbyte r3 = ref Unsafe.Add(ref r2, dimensions);
-            Prefetch.Ahead(ref r0, 4 * dimensions, (long)(rows - r) * dimensions);
+            if (prefetch)
+            {
+                Prefetch.Ahead(ref r0, 4 * dimensions, (long)(rows - r) * dimensions);
+            }
+
             Vector512<int> a0 = Vector512<int>.Zero, a1 = a0, a2 = a0, a3 = a0;
             for (int d = 0; d < vecEnd; d += Width)
             {
@@ -415,7 +441,12 @@ internal static class Int8Kernels
     /// (<see cref="DotEightRowsAvx2"/>), the last rows one at a time.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void DotRowsAvx2(ReadOnlySpan<sbyte> codes, ReadOnlySpan<float> rowScales, int dimensions, ReadOnlySpan<short> query, float queryScale, Span<float> scores)
+    internal static void DotRowsAvx2(ReadOnlySpan<sbyte> codes, ReadOnlySpan<float> rowScales, int dimensions, ReadOnlySpan<short> query, float queryScale, Span<float> scores) =>
+        DotRowsAvx2(codes, rowScales, dimensions, query, queryScale, scores, prefetch: true);
+
+    /// <summary>The same, with the prefetch on or off (see <see cref="DotRows(ReadOnlySpan{sbyte}, ReadOnlySpan{float}, int, ReadOnlySpan{short}, float, Span{float}, bool)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void DotRowsAvx2(ReadOnlySpan<sbyte> codes, ReadOnlySpan<float> rowScales, int dimensions, ReadOnlySpan<short> query, float queryScale, Span<float> scores, bool prefetch)
     {
         Validate(codes, rowScales, dimensions, query, scores);
         int rows = scores.Length;
@@ -423,7 +454,7 @@ internal static class Int8Kernels
         int vecEnd = dimensions - (dimensions % Width);
         ref sbyte c = ref MemoryMarshal.GetReference(codes);
         ref short q = ref MemoryMarshal.GetReference(query);
-        int r = DotEightRowsAvx2(ref c, rowScales, dimensions, ref q, queryScale, scores);
+        int r = DotEightRowsAvx2(ref c, rowScales, dimensions, ref q, queryScale, scores, prefetch);
 
         // The last rows (fewer than eight) one at a time.
         for (; r < rows; r++)
@@ -446,7 +477,7 @@ internal static class Int8Kernels
     /// <see cref="Score"/>, so the same bits. Returns the rows done (a multiple of 8).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int DotEightRowsAvx2(ref sbyte c, ReadOnlySpan<float> rowScales, int dimensions, ref short q, float queryScale, Span<float> scores)
+    private static int DotEightRowsAvx2(ref sbyte c, ReadOnlySpan<float> rowScales, int dimensions, ref short q, float queryScale, Span<float> scores, bool prefetch)
     {
         const int Width = 16;
         int rows = scores.Length;
@@ -458,7 +489,11 @@ internal static class Int8Kernels
         for (; r + 8 <= rows; r += 8)
         {
             ref sbyte r0 = ref Unsafe.Add(ref c, r * dimensions);
-            Prefetch.Ahead(ref r0, 8 * dimensions, (long)(rows - r) * dimensions);
+            if (prefetch)
+            {
+                Prefetch.Ahead(ref r0, 8 * dimensions, (long)(rows - r) * dimensions);
+            }
+
             Vector256<int> a0 = Vector256<int>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
             for (int d = 0; d < vecEnd; d += Width)
             {
@@ -589,7 +624,7 @@ internal static class Int8Kernels
 #endif
 }
 
-/// <summary>The implementations of <see cref="Int8Kernels.DotRows"/>.</summary>
+/// <summary>The implementations of <see cref="Int8Kernels.DotRows(ReadOnlySpan{sbyte}, ReadOnlySpan{float}, int, ReadOnlySpan{short}, float, Span{float})"/>.</summary>
 internal enum Int8Path
 {
     /// <summary><see cref="Int8Kernels.DotRowsScalar"/>.</summary>

@@ -23,8 +23,15 @@ internal static class VectorKernels
     internal static readonly bool ScalarRuntime = !System.Numerics.Vector.IsHardwareAccelerated;
 
     /// <summary>scores[r] = dot(matrix row r, query) for every row of a row-major matrix.</summary>
+    public static void DotRows(ReadOnlySpan<float> matrix, int dimensions, ReadOnlySpan<float> query, Span<float> scores) =>
+        DotRows(matrix, dimensions, query, scores, prefetch: true);
+
+    /// <summary>
+    /// <see cref="DotRows(ReadOnlySpan{float}, int, ReadOnlySpan{float}, Span{float})"/> with the Vector256 kernel's prefetch
+    /// (<see cref="Prefetch"/>) on or off: off for rows already in the caches (a block several queries read in turn). Same results.
+    /// </summary>
     [MethodImpl(Common.HotPath.Optimize)]
-    public static void DotRows(ReadOnlySpan<float> matrix, int dimensions, ReadOnlySpan<float> query, Span<float> scores)
+    public static void DotRows(ReadOnlySpan<float> matrix, int dimensions, ReadOnlySpan<float> query, Span<float> scores, bool prefetch)
     {
         int rows = scores.Length;
         if (query.Length != dimensions || matrix.Length < rows * dimensions)
@@ -35,7 +42,7 @@ internal static class VectorKernels
 #if NET
         if (Vector256.IsHardwareAccelerated && dimensions >= Vector256<float>.Count)
         {
-            DotRowsVector256(matrix, dimensions, query, scores);
+            DotRowsVector256(matrix, dimensions, query, scores, prefetch);
             return;
         }
 #endif
@@ -108,8 +115,12 @@ internal static class VectorKernels
 
 #if NET
     /// <summary>Four rows per step, 8 floats per vector, FMA when available, scalar tail for the last dims % 8.</summary>
+    internal static void DotRowsVector256(ReadOnlySpan<float> matrix, int dimensions, ReadOnlySpan<float> query, Span<float> scores) =>
+        DotRowsVector256(matrix, dimensions, query, scores, prefetch: true);
+
+    /// <summary>The same, with the prefetch on or off.</summary>
     [MethodImpl(Common.HotPath.Optimize)]
-    internal static void DotRowsVector256(ReadOnlySpan<float> matrix, int dimensions, ReadOnlySpan<float> query, Span<float> scores)
+    internal static void DotRowsVector256(ReadOnlySpan<float> matrix, int dimensions, ReadOnlySpan<float> query, Span<float> scores, bool prefetch)
     {
         int rows = scores.Length;
         int vecEnd = dimensions - (dimensions % Vector256<float>.Count);
@@ -122,7 +133,11 @@ internal static class VectorKernels
             ref float r1 = ref Unsafe.Add(ref r0, dimensions);
             ref float r2 = ref Unsafe.Add(ref r1, dimensions);
             ref float r3 = ref Unsafe.Add(ref r2, dimensions);
-            Prefetch.Ahead(ref r0, 4 * dimensions * sizeof(float), (long)(rows - r) * dimensions * sizeof(float));
+            if (prefetch)
+            {
+                Prefetch.Ahead(ref r0, 4 * dimensions * sizeof(float), (long)(rows - r) * dimensions * sizeof(float));
+            }
+
             Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
             for (int d = 0; d < vecEnd; d += Vector256<float>.Count)
             {
@@ -174,7 +189,7 @@ internal static class VectorKernels
 #endif
 
     /// <summary>
-    /// Dot product of two equal-length vectors: the one-row case of <see cref="DotRows"/> (same kernel, same bits), compiled
+    /// Dot product of two equal-length vectors: the one-row case of <see cref="DotRows(ReadOnlySpan{float}, int, ReadOnlySpan{float}, Span{float})"/> (same kernel, same bits), compiled
     /// optimized from the first call (MMR calls it a few thousand times per list; a library method in its first, unoptimized tier
     /// made the first lists of a process ten times slower).
     /// </summary>

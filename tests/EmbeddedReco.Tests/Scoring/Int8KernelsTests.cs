@@ -110,6 +110,8 @@ public class Int8KernelsTests
             AssertPathBitEqual(name, path, data, dims);
         }
 
+        // SuggestMany's later players read a block already in the caches, without the prefetch.
+        AssertPathBitEqual("DotRows without prefetch", (c, s, d, q, qs, o) => Int8Kernels.DotRows(c, s, d, q, qs, o, prefetch: false), data, dims);
         if (Avx2.IsSupported)
         {
             AssertPathBitEqual("Avx2", Int8Kernels.DotRowsAvx2, data, dims);
