@@ -71,19 +71,9 @@ internal static class LargePages
         }
 
         var array = GC.AllocateUninitializedArray<T>(length + room, pinned: true);
-        unsafe
-        {
-            long start = (long)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
-            long aligned = (start + PageBytes - 1) & ~(long)(PageBytes - 1);
-            offset = (int)((aligned - start) / size);
-            long end = (start + ((long)(offset + length) * size)) & ~(long)(PageBytes - 1); // whole pages only: the tail stays 4 KB
-            if (end > aligned && !Advise(aligned, end - aligned))
-            {
-                return array; // refused: still a correct (pinned) array
-            }
-        }
-
-        Interlocked.Increment(ref Advised);
+        long start = DataAddress(array);
+        offset = (int)((RoundUp(start) - start) / size);
+        AdviseWholePages(start, (long)(offset + length) * size); // refused: still a correct (pinned) array
         return array;
 #else
         return new T[length];
@@ -105,17 +95,7 @@ internal static class LargePages
         }
 
         var array = GC.AllocateArray<T>(length, pinned: true);
-        unsafe
-        {
-            long start = (long)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
-            long aligned = (start + PageBytes - 1) & ~(long)(PageBytes - 1);
-            long end = (start + ((long)length * size)) & ~(long)(PageBytes - 1);
-            if (end > aligned && Advise(aligned, end - aligned))
-            {
-                Interlocked.Increment(ref Advised);
-            }
-        }
-
+        AdviseWholePages(DataAddress(array), (long)length * size);
         return array;
 #else
         return new T[length];
@@ -123,6 +103,22 @@ internal static class LargePages
     }
 
 #if NET
+    /// <summary>The address of a pinned array's first element.</summary>
+    private static unsafe long DataAddress<T>(T[] array) => (long)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+
+    private static long RoundUp(long address) => (address + PageBytes - 1) & ~(long)(PageBytes - 1);
+
+    /// <summary>Advises the whole 2 MB pages within [start, start + bytes) (the partial pages at the ends stay 4 KB); counts it.</summary>
+    private static void AdviseWholePages(long start, long bytes)
+    {
+        long aligned = RoundUp(start);
+        long end = (start + bytes) & ~(long)(PageBytes - 1);
+        if (end > aligned && Advise(aligned, end - aligned))
+        {
+            Interlocked.Increment(ref Advised);
+        }
+    }
+
     private static bool Advise(long address, long bytes)
     {
         try
