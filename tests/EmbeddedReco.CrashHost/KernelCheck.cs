@@ -35,6 +35,24 @@ internal static class KernelCheck
                     return 1;
                 }
             }
+
+            // The rescoring kernel: scattered rows (reversed, then the first again), each the bits DotRows gave it.
+            var rows = new int[Rows + 1];
+            for (int i = 0; i < Rows; i++)
+            {
+                rows[i] = Rows - 1 - i;
+            }
+
+            var scattered = new float[rows.Length];
+            VectorKernels.DotRowsAt(m, dims, rows, q, scattered);
+            for (int i = 0; i < rows.Length; i++)
+            {
+                if (BitConverter.SingleToInt32Bits(scattered[i]) != BitConverter.SingleToInt32Bits(actual[rows[i]]))
+                {
+                    Console.WriteLine($"kernels FAIL DotRowsAt dims {dims} row {rows[i]}: {scattered[i]:R} vs {actual[rows[i]]:R}");
+                    return 1;
+                }
+            }
         }
 
         Console.WriteLine(

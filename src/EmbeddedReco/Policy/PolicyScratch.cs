@@ -13,6 +13,7 @@ internal sealed class PolicyScratch
     private static PolicyScratch? t_current;
 
     public string[] RecentIds = Array.Empty<string>();
+    public int[] RecentRows = Array.Empty<int>();
     public int[] PenalizedRows = Array.Empty<int>();
     public int[] Candidates = Array.Empty<int>();
     public float[] CandidateScores = Array.Empty<float>();
@@ -49,6 +50,7 @@ internal sealed class PolicyScratch
     public void Ensure(int candidates, int count, int dimensions, int rows, int recentIds = 0)
     {
         ScratchArray.Grow(ref RecentIds, recentIds);
+        ScratchArray.Grow(ref RecentRows, recentIds);
         ScratchArray.Grow(ref PenalizedRows, recentIds);
         Listed.Grow(rows);
         Seen.Grow(rows);

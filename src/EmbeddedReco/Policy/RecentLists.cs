@@ -7,10 +7,15 @@ namespace EmbeddedReco.Policy;
 /// The ids of the last few lists shown to one player and the count of lists shown (the player's seed stream). Written by Suggest
 /// under <see cref="Gate"/>; arrays grow only when a longer list is remembered, so steady state allocates nothing. Stored with the
 /// player's profile at the next flush, checkpoint or profile write (players without a profile keep it in memory only).
+/// A list remembered by a call also keeps its catalog rows and that catalog's <see cref="Catalog.CatalogSnapshot.Generation"/>:
+/// while the catalog is the same, the recent-list penalty uses the rows instead of looking each id up (a few cache misses per
+/// id in a cold call); a list from another catalog, or restored from storage, is looked up by id.
 /// </summary>
 internal sealed class RecentLists
 {
     private string[][] _lists = Array.Empty<string[]>();
+    private int[][] _rows = Array.Empty<int[]>();
+    private long[] _generations = Array.Empty<long>(); // per list: the catalog its rows are for; 0 = rows unknown
     private int[] _counts = Array.Empty<int>();
     private int _next;
 
@@ -38,7 +43,12 @@ internal sealed class RecentLists
         }
     }
 
-    public void Remember(ReadOnlySpan<Suggestion> list, int keep)
+    /// <summary>
+    /// Remembers a shown list, the oldest of <paramref name="keep"/> lists making room. <paramref name="picks"/>: the picks the list
+    /// was made of, one per item, rows of the catalog of <paramref name="generation"/> (empty, or generation 0, when unknown: the
+    /// penalty then looks the ids up).
+    /// </summary>
+    public void Remember(ReadOnlySpan<Suggestion> list, int keep, ReadOnlySpan<PolicyPick> picks = default, long generation = 0)
     {
         if (keep <= 0)
         {
@@ -48,6 +58,8 @@ internal sealed class RecentLists
         if (_lists.Length != keep)
         {
             Array.Resize(ref _lists, keep);
+            Array.Resize(ref _rows, keep);
+            Array.Resize(ref _generations, keep);
             Array.Resize(ref _counts, keep);
             _next %= keep;
         }
@@ -55,12 +67,14 @@ internal sealed class RecentLists
         var slot = _lists[_next];
         if (slot is null || slot.Length < list.Length)
         {
-            slot = new string[Math.Max(list.Length, 10)];
-            _lists[_next] = slot;
+            int length = Math.Max(list.Length, 10);
+            _lists[_next] = slot = new string[length];
+            _rows[_next] = new int[length];
             for (int i = 0; i < keep; i++)
             {
                 // The slots still empty too, at the player's first list: the next lists of that length allocate nothing.
-                _lists[i] ??= new string[slot.Length];
+                _lists[i] ??= new string[length];
+                _rows[i] ??= new int[length];
             }
         }
 
@@ -69,24 +83,61 @@ internal sealed class RecentLists
             slot[i] = list[i].ItemId;
         }
 
+        bool rowsKnown = generation != 0 && picks.Length == list.Length;
+        if (rowsKnown)
+        {
+            var rows = _rows[_next];
+            for (int i = 0; i < picks.Length; i++)
+            {
+                rows[i] = picks[i].Row;
+            }
+        }
+
+        _generations[_next] = rowsKnown ? generation : 0;
         _counts[_next] = list.Length;
         _next = (_next + 1) % keep;
     }
 
-    /// <summary>Copies the distinct remembered ids of the last <paramref name="keep"/> lists into <paramref name="destination"/>; returns the count.</summary>
-    public int CopyTo(string[] destination, int keep)
+    /// <summary>
+    /// Copies the distinct items of the last <paramref name="keep"/> lists: the rows of the lists remembered with the catalog of
+    /// <paramref name="generation"/> into <paramref name="rows"/> (<paramref name="rowCount"/> of them), the ids of the other lists
+    /// into <paramref name="ids"/> (the count is returned). An item can be in both parts (shown from two catalogs); within a part
+    /// each is once. Both buffers need <see cref="Capacity"/> entries.
+    /// </summary>
+    public int CopyTo(string[] ids, int[] rows, long generation, int keep, out int rowCount)
     {
         int n = 0;
+        rowCount = 0;
         int lists = Math.Min(keep, _lists.Length);
         for (int l = 0; l < lists; l++)
         {
             var slot = _lists[l];
-            for (int i = 0; i < _counts[l] && slot is not null; i++)
+            if (slot is null)
+            {
+                continue;
+            }
+
+            if (generation != 0 && _generations[l] == generation)
+            {
+                var slotRows = _rows[l];
+                for (int i = 0; i < _counts[l]; i++)
+                {
+                    int row = slotRows[i];
+                    if (Array.IndexOf(rows, row, 0, rowCount) < 0 && rowCount < rows.Length)
+                    {
+                        rows[rowCount++] = row;
+                    }
+                }
+
+                continue;
+            }
+
+            for (int i = 0; i < _counts[l]; i++)
             {
                 string id = slot[i];
-                if (Array.IndexOf(destination, id, 0, n) < 0 && n < destination.Length)
+                if (Array.IndexOf(ids, id, 0, n) < 0 && n < ids.Length)
                 {
-                    destination[n++] = id;
+                    ids[n++] = id;
                 }
             }
         }

@@ -18,19 +18,35 @@ internal static class RecentPenalty
             return 0;
         }
 
-        int ids;
+        int ids, rows;
         lock (recent.Gate)
         {
             ScratchArray.Grow(ref scratch.RecentIds, recent.Capacity);
-            ids = recent.CopyTo(scratch.RecentIds, policy.RecentLists);
+            ScratchArray.Grow(ref scratch.RecentRows, recent.Capacity);
+            ids = recent.CopyTo(scratch.RecentIds, scratch.RecentRows, catalog.Generation, policy.RecentLists, out rows);
         }
 
-        ScratchArray.Grow(ref scratch.PenalizedRows, ids);
+        ScratchArray.Grow(ref scratch.PenalizedRows, ids + rows);
         float penalty = (float)policy.RecentListPenalty;
         int penalized = 0;
+
+        // Lists shown from this catalog: their rows, no lookup.
+        for (int i = 0; i < rows; i++)
+        {
+            int row = scratch.RecentRows[i];
+            if (!float.IsNaN(blended[row]))
+            {
+                blended[row] -= penalty;
+                scratch.PenalizedRows[penalized++] = row;
+            }
+        }
+
+        // Lists from another catalog or restored from storage: by id, each row once (it may be among the rows above).
+        int byRow = penalized;
         for (int i = 0; i < ids; i++)
         {
-            if (catalog.Index.TryGetValue(scratch.RecentIds[i], out int row) && !float.IsNaN(blended[row]))
+            if (catalog.Index.TryGetValue(scratch.RecentIds[i], out int row) && !float.IsNaN(blended[row])
+                && Array.IndexOf(scratch.PenalizedRows, row, 0, byRow) < 0)
             {
                 blended[row] -= penalty;
                 scratch.PenalizedRows[penalized++] = row;

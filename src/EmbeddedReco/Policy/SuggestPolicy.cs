@@ -101,8 +101,11 @@ internal sealed class SuggestPolicy
             int wanted = Math.Min(n, candidateCount + CandidateRescorer.Margin(candidateCount));
             ScratchArray.Grow(ref scratch.Candidates, wanted);
             ScratchArray.Grow(ref scratch.CandidateScores, wanted);
-            candidates = TopK.Select(blended, catalog.IdRank, wanted, ref filter, scratch.Candidates, scratch.CandidateScores);
-            candidates = Rescore(rescorer, blended, scratch, candidates, candidateCount, penalized, catalog.IdRank);
+            // Selected, not sorted: rescoring changes the scores, so the candidates are ranked once, after it, as the exact path
+            // below ranks them (without a tag cap: the greedy candidates as a set, the best `ordered` of them sorted).
+            candidates = TopK.SelectBest(blended, catalog.IdRank, wanted, 1, ref filter, scratch.Candidates, scratch.CandidateScores);
+            bool asSet = settings.MaxPerTag <= 0 && ordered < greedyPool;
+            candidates = Rescore(rescorer, blended, scratch, candidates, asSet ? greedyPool : candidateCount, asSet ? ordered : candidateCount, penalized, catalog.IdRank);
         }
         else if (settings.MaxPerTag <= 0 && ordered < greedyPool)
         {
@@ -144,30 +147,35 @@ internal sealed class SuggestPolicy
 
     /// <summary>
     /// 8. Remembers a shown list: the player's seed stream advances and the list joins the recent-list memory (stored with the
-    /// profile at the next flush, checkpoint or profile write, not per call: a list shown queues no write).
+    /// profile at the next flush, checkpoint or profile write, not per call: a list shown queues no write). <paramref name="picks"/>:
+    /// the list's picks in the catalog of <paramref name="generation"/>, so the next call's penalty finds their rows without a
+    /// lookup (empty: looked up by id).
     /// </summary>
-    public void MarkShown(RecentLists recent, ReadOnlySpan<Suggestion> list)
+    public void MarkShown(RecentLists recent, ReadOnlySpan<Suggestion> list, ReadOnlySpan<PolicyPick> picks = default, long generation = 0)
     {
         lock (recent.Gate)
         {
             recent.Calls++;
-            recent.Remember(list, _options.RecentLists);
+            recent.Remember(list, _options.RecentLists, picks, generation);
             recent.Dirty = true;
         }
     }
 
     /// <summary>
-    /// Rescores the int8 candidates in float32 (minus the recent-list penalty where it applied), writes the exact scores back into
-    /// the blended scores, re-ranks them (score, then id) and keeps the best <paramref name="keep"/>; returns how many.
+    /// Rescores the int8 candidates (in any order) in float32 (minus the recent-list penalty where it applied), writes the exact
+    /// scores back into the blended scores, keeps the best <paramref name="keep"/> and sorts the best <paramref name="sorted"/> of
+    /// them (score, then id; <see cref="TopK.Order"/>); returns how many are kept.
     /// </summary>
-    private int Rescore(CandidateRescorer rescorer, Span<float> blended, PolicyScratch scratch, int candidates, int keep, int penalized, int[] idRank)
+    private int Rescore(CandidateRescorer rescorer, Span<float> blended, PolicyScratch scratch, int candidates, int keep, int sorted, int penalized, int[] idRank)
     {
         float penalty = (float)_options.RecentListPenalty;
-        rescorer.Prefetch(new ReadOnlySpan<int>(scratch.Candidates, 0, candidates));
+        var rows = new ReadOnlySpan<int>(scratch.Candidates, 0, candidates);
+        rescorer.Prefetch(rows);
+        rescorer.Rescore(rows, scratch.CandidateScores);
         for (int i = 0; i < candidates; i++)
         {
-            int row = scratch.Candidates[i];
-            float exact = rescorer.Rescore(row);
+            int row = rows[i];
+            float exact = scratch.CandidateScores[i];
             if (Array.IndexOf(scratch.PenalizedRows, row, 0, penalized) >= 0)
             {
                 exact -= penalty;
@@ -177,24 +185,7 @@ internal sealed class SuggestPolicy
             scratch.CandidateScores[i] = exact;
         }
 
-        // Insertion sort: a few dozen entries, already nearly in order.
-        for (int i = 1; i < candidates; i++)
-        {
-            int row = scratch.Candidates[i];
-            float score = scratch.CandidateScores[i];
-            int j = i - 1;
-            while (j >= 0 && TopK.Better(score, row, scratch.CandidateScores[j], scratch.Candidates[j], idRank))
-            {
-                scratch.Candidates[j + 1] = scratch.Candidates[j];
-                scratch.CandidateScores[j + 1] = scratch.CandidateScores[j];
-                j--;
-            }
-
-            scratch.Candidates[j + 1] = row;
-            scratch.CandidateScores[j + 1] = score;
-        }
-
-        return Math.Min(candidates, keep);
+        return TopK.Order(scratch.Candidates, scratch.CandidateScores, blended, idRank, candidates, keep, sorted);
     }
 
     /// <summary>

@@ -65,6 +65,6 @@ internal sealed class CandidateRescorer
 #endif
     }
 
-    /// <summary>The row's blended score with its exact content similarity (before the policy's penalty).</summary>
-    public float Rescore(int row) => _scoring!.Rescore(_catalog!, row, _scratch!.Query.AsSpan(0, _dimensions), _scratch);
+    /// <summary>The rows' blended scores with their exact content similarities (before the policy's penalty), into <paramref name="scores"/>.</summary>
+    public void Rescore(ReadOnlySpan<int> rows, Span<float> scores) => _scoring!.Rescore(_catalog!, rows, _scratch!.Query.AsSpan(0, _dimensions), _scratch, scores);
 }

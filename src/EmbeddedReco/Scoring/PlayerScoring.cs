@@ -53,29 +53,41 @@ internal sealed class PlayerScoring
     }
 
     /// <summary>
-    /// The blended score of <paramref name="row"/> with its content similarity computed in float32 (the int8 scan's candidates):
-    /// the same sum, in the same order, as the blend, so it is bit-identical to the float32 path's value whenever the range is.
-    /// The exact similarity replaces the scan's value in the scratch, so the breakdown reports it too.
+    /// The blended scores of <paramref name="rows"/> with their content similarity computed in float32 (the int8 scan's
+    /// candidates), into <paramref name="scores"/>: for each row the same sum, in the same order, as the blend, so it is
+    /// bit-identical to the float32 path's value whenever the range is. The exact similarities replace the scan's values in the
+    /// scratch, so the breakdown reports them too. The similarities are computed four rows at a time (<see cref="VectorKernels.DotRowsAt"/>).
     /// </summary>
-    public float Rescore(CatalogSnapshot catalog, int row, ReadOnlySpan<float> query, SuggestScratch scratch)
+    public void Rescore(CatalogSnapshot catalog, ReadOnlySpan<int> rows, ReadOnlySpan<float> query, SuggestScratch scratch, Span<float> scores)
     {
+        scores = scores.Slice(0, rows.Length);
         if (scratch.ContentIndex >= 0)
         {
-            scratch.ContentRaw[row] = ContentScan.Exact(catalog, row, query);
-        }
-
-        float sum = 0f;
-        for (int s = 0; s < _pipeline.Count; s++)
-        {
-            float w = scratch.WeightsUsed[s];
-            if (w > 0)
+            VectorKernels.DotRowsAt(catalog.Vectors, catalog.Dimensions, rows, query, scores);
+            var raw = scratch.ContentRaw;
+            for (int i = 0; i < rows.Length; i++)
             {
-                float v = scratch.NormalizedAt(s, row);
-                sum = v == ScorerContract.Exclude ? float.NaN : sum + (w * v);
+                raw[rows[i]] = scores[i];
             }
         }
 
-        return sum;
+        // sum = 0, then sum + weight x value per scorer in registration order (NaN once a scorer excluded the row), row by row
+        // as the blend adds them: the scorers are the outer loop here, the order of each row's additions is the same.
+        scores.Clear();
+        for (int s = 0; s < _pipeline.Count; s++)
+        {
+            float w = scratch.WeightsUsed[s];
+            if (w <= 0)
+            {
+                continue;
+            }
+
+            for (int i = 0; i < rows.Length; i++)
+            {
+                float v = scratch.NormalizedAt(s, rows[i]);
+                scores[i] = v == ScorerContract.Exclude ? float.NaN : scores[i] + (w * v);
+            }
+        }
     }
 
     /// <summary>

@@ -199,7 +199,7 @@ internal sealed class ScoringPipeline
         {
             int rows = Math.Min(ContentScan.BlockRows, n - start);
             var block = blended.Slice(start, rows);
-            block.Clear();
+            bool first = true; // the block holds no sum yet: the first source writes 0 + its term (no clearing pass)
             for (int s = 0; s < _entries.Length; s++)
             {
                 float w = scratch.WeightsUsed[s];
@@ -210,16 +210,28 @@ internal sealed class ScoringPipeline
 
                 if (s == scratch.ContentIndex)
                 {
-                    BlendKernels.AddAffine(scratch.ContentRaw.AsSpan(start, rows), scratch.ContentMin, scratch.ContentScale, w, block);
+                    BlendKernels.AddAffine(scratch.ContentRaw.AsSpan(start, rows), scratch.ContentMin, scratch.ContentScale, w, block, first);
                 }
                 else if (s == scratch.PopularityIndex || _entries[s].Registration.Role != ScorerRole.Plugin)
                 {
-                    BlendKernels.Add(s == scratch.PopularityIndex ? scratch.Popularity.AsSpan(start, rows) : scratch.PerScorer[s].AsSpan(start, rows), w, block);
+                    BlendKernels.Add(s == scratch.PopularityIndex ? scratch.Popularity.AsSpan(start, rows) : scratch.PerScorer[s].AsSpan(start, rows), w, block, first);
                 }
                 else
                 {
+                    if (first)
+                    {
+                        block.Clear();
+                    }
+
                     Blend(scratch.PerScorer[s].AsSpan(start, rows), w, block);
                 }
+
+                first = false;
+            }
+
+            if (first)
+            {
+                block.Clear();
             }
         }
     }

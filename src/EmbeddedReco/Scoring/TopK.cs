@@ -55,9 +55,6 @@ internal static class TopK
     private static float[]? t_scores;
 
     [ThreadStatic]
-    private static uint[]? t_sample;
-
-    [ThreadStatic]
     private static ulong[]? t_keys;
 
     /// <summary>Selects the best rows; writes them best-first into <paramref name="rowsOut"/> (and scores into <paramref name="scoresOut"/>).</summary>
@@ -141,10 +138,33 @@ internal static class TopK
     }
 
     /// <summary>
+    /// Of <paramref name="count"/> entries (<paramref name="rows"/> with their <paramref name="scores"/>), moves the best
+    /// <paramref name="k"/> to the front and sorts the best <paramref name="sorted"/> of them best first (as <see cref="SelectBest"/>
+    /// orders its output); returns min(count, k). <paramref name="scoresByRow"/> holds every row's score (the sorted part's scores
+    /// are read back from it, so they are its bits): the rescored candidates of the int8 scan, re-ranked on their exact scores.
+    /// </summary>
+    internal static int Order(int[] rows, float[] scores, ReadOnlySpan<float> scoresByRow, ReadOnlySpan<int> idRank, int count, int k, int sorted)
+    {
+        if (count > k)
+        {
+            count = KeepBest(rows, scores, idRank, count, k);
+        }
+
+        sorted = Math.Min(Math.Max(1, sorted), count);
+        if (sorted < count)
+        {
+            KeepBest(rows, scores, idRank, count, sorted);
+        }
+
+        SortInto(rows, scoresByRow, idRank, sorted, sorted, rows, scores);
+        return count;
+    }
+
+    /// <summary>
     /// Sorts the candidates best first and copies the best k out; returns how many. The sort is on one 64-bit key per entry
     /// (the score mapped to an unsigned integer in descending order, then the id rank), which orders exactly as
     /// <see cref="Better"/> and sorts far faster than comparisons that branch on both fields; the scores are read back from the
-    /// input, so they are the input's bits.
+    /// input, so they are the input's bits. <paramref name="rowsOut"/> may be <paramref name="rows"/> itself (a sort in place).
     /// </summary>
     private static int SortInto(int[] rows, ReadOnlySpan<float> scores, ReadOnlySpan<int> idRank, int count, int k, Span<int> rowsOut, Span<float> scoresOut)
     {
@@ -227,8 +247,10 @@ internal static class TopK
     /// <see cref="SampleExpected"/> x n / k scores, the one of rank 2 x <see cref="SampleExpected"/> (the sample's count of scores
     /// at or above the true k-th best is about binomial with mean <see cref="SampleExpected"/> and standard deviation 4, so it
     /// reaches twice that in far fewer than 1 % of calls; the caller then runs the unbounded pass; about 2k rows pass the
-    /// estimate). Found by two histogram passes over the sample's keys (<see cref="DescendingKey"/>, 11 bits each) and a third
-    /// for the exact value, with no comparison sort. False when k is too small for a sample to help or the sample is mostly NaN.
+    /// estimate). Found with a sorted list of the best 2 x <see cref="SampleExpected"/> sample scores so far: a vector of scores
+    /// none of which beats the list's last is skipped at once, so after the first few runs almost every score costs one compare.
+    /// False when k is too small for a sample to help or the sample holds fewer than 4 x <see cref="SampleExpected"/> scores that
+    /// are not NaN.
     /// </summary>
     private static bool EstimateThreshold(ReadOnlySpan<float> scores, int k, out float estimate)
     {
@@ -242,71 +264,70 @@ internal static class TopK
 
         int chunk = (int)((wanted + SampleChunks - 1) / SampleChunks);
         int stride = n / SampleChunks;
-        var keys = t_sample is { } s && s.Length >= chunk * SampleChunks ? s : (t_sample = new uint[chunk * SampleChunks]);
-        int taken = 0;
+        const int Rank = 2 * SampleExpected;
+        Span<float> best = stackalloc float[Rank]; // the best sample scores so far, best first
+        int have = 0;
+        int numbers = 0; // sample scores that are not NaN
+        var numberLanes = Vector<int>.Zero; // per lane: minus the count of scores that are not NaN (a true mask is -1)
         for (int c = 0; c < SampleChunks; c++)
         {
-            foreach (float v in scores.Slice(c * stride, chunk))
+            var run = scores.Slice(c * stride, chunk);
+            int i = 0;
+            if (Vector.IsHardwareAccelerated)
             {
-                keys[taken] = DescendingKey(v);
-                taken += float.IsNaN(v) ? 0 : 1;
+                int last = run.Length - Vector<float>.Count;
+                for (; i <= last; i += Vector<float>.Count)
+                {
+                    var v = MemoryMarshal.Read<Vector<float>>(MemoryMarshal.AsBytes(run.Slice(i, Vector<float>.Count)));
+                    numberLanes += Vector.Equals(v, v);
+                    if (have == Rank && Vector.EqualsAll(Vector.GreaterThan(v, new Vector<float>(best[Rank - 1])), Vector<int>.Zero))
+                    {
+                        continue;
+                    }
+
+                    for (int j = 0; j < Vector<float>.Count; j++)
+                    {
+                        have = Insert(best, have, run[i + j]);
+                    }
+                }
+            }
+
+            for (; i < run.Length; i++)
+            {
+                float v = run[i];
+                numbers += float.IsNaN(v) ? 0 : 1;
+                have = Insert(best, have, v);
             }
         }
 
-        if (taken < 4 * SampleExpected)
+        numbers -= Vector.Dot(numberLanes, Vector<int>.One);
+        if (numbers < 4 * SampleExpected || have < Rank)
         {
             return false;
         }
 
-        const int Bits = 11;
-        const int TopShift = 32 - Bits; // a key's first 11 bits: the first histogram's bucket
-        const int SubShift = 32 - (2 * Bits); // its first 22 bits: the bucket within the chosen first-level bucket
-        Span<int> histogram = stackalloc int[1 << Bits];
-        int need = 2 * SampleExpected;
-        for (int i = 0; i < taken; i++)
-        {
-            histogram[(int)(keys[i] >> TopShift)]++;
-        }
-
-        uint top = Walk(histogram, ref need);
-        histogram.Clear();
-        for (int i = 0; i < taken; i++)
-        {
-            uint key = keys[i];
-            histogram[(int)((key >> SubShift) & ((1 << Bits) - 1))] += (key >> TopShift) == top ? 1 : 0;
-        }
-
-        uint prefix = (top << Bits) | Walk(histogram, ref need);
-        uint worst = prefix << SubShift;
-        for (int i = 0; i < taken; i++)
-        {
-            uint key = keys[i];
-            worst = (key >> SubShift) == prefix && key > worst ? key : worst;
-        }
-
-        estimate = FromDescendingKey(worst);
+        estimate = best[Rank - 1];
         return true;
     }
 
-    /// <summary>The first bucket at which the running count reaches <paramref name="need"/>; leaves in it what is still needed there.</summary>
-    private static uint Walk(Span<int> histogram, ref int need)
+    /// <summary>Adds <paramref name="v"/> to the sorted list (best first) when it belongs in its <c>best.Length</c> entries; NaN never does. Returns the new length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Insert(Span<float> best, int have, float v)
     {
-        int b = 0;
-        while (histogram[b] < need)
+        if (float.IsNaN(v) || (have == best.Length && !(v > best[have - 1])))
         {
-            need -= histogram[b];
-            b++;
+            return have;
         }
 
-        return (uint)b;
-    }
+        int j = have < best.Length ? have++ : have - 1;
+        while (j > 0 && best[j - 1] < v)
+        {
+            best[j] = best[j - 1];
+            j--;
+        }
 
-    /// <summary>The score of a <see cref="DescendingKey"/> (a zero key's score is +0).</summary>
-    private static float FromDescendingKey(uint key)
-    {
-        uint ascending = ~key;
-        int bits = (ascending & 0x8000_0000u) != 0 ? (int)(ascending & 0x7FFF_FFFFu) : (int)~ascending;
-        return BitConverter.Int32BitsToSingle(bits);
+        best[j] = v;
+        return have;
     }
 
     /// <summary>

@@ -402,7 +402,7 @@ internal sealed class Suggester
         bool shown = written > 0 && settings.MarkShown;
         if (shown)
         {
-            _policy.MarkShown(request.Recent!, destination.Slice(0, written));
+            _policy.MarkShown(request.Recent!, destination.Slice(0, written), new ReadOnlySpan<PolicyPick>(policyScratch.Picks, 0, written), catalog.Generation);
         }
 
         shownAtTicks = shown && _policyOptions.RecordShownAsImpressions ? now : 0;

@@ -164,6 +164,37 @@ public class TopKPartlySortedTests
     }
 }
 
+/// <summary>The re-ranking of rescored candidates (<see cref="TopK.Order"/>) against a full sort.</summary>
+public class TopKOrderTests
+{
+    [Theory]
+    [InlineData(312, 200, 60, 1, 1_000)] // the default policy at 100k: 312 rescored, the 200 greedy ones kept, 60 in order
+    [InlineData(312, 250, 250, 2, 5)] // a tag cap: all kept candidates sorted, many ties
+    [InlineData(26, 10, 10, 3, 1_000)] // pure relevance: the list itself
+    [InlineData(50, 80, 20, 4, 3)] // fewer entries than k
+    [InlineData(1, 10, 10, 5, 1)]
+    [InlineData(40, 40, 1, 6, 2)]
+    public void Order_ShuffledEntriesWithTies_SameBestKAsAFullSortAndTheLeadingOnesInOrder(int count, int k, int sorted, int seed, int distinct)
+    {
+        var rng = new Random(seed);
+        int n = 3 * count;
+        float[] byRow = Enumerable.Range(0, n).Select(_ => rng.Next(distinct) / 7f).ToArray();
+        int[] rank = Enumerable.Range(0, n).OrderBy(_ => rng.Next()).ToArray();
+        int[] entries = Enumerable.Range(0, n).OrderBy(_ => rng.Next()).Take(count).ToArray();
+        var rows = (int[])entries.Clone();
+        float[] scores = rows.Select(r => byRow[r]).ToArray();
+
+        int kept = TopK.Order(rows, scores, byRow, rank, count, k, sorted);
+
+        var expected = entries.OrderByDescending(r => byRow[r]).ThenBy(r => rank[r]).Take(k).ToArray();
+        int ordered = Math.Min(sorted, expected.Length);
+        Assert.Equal(expected.Length, kept);
+        Assert.Equal(expected.Take(ordered), rows.Take(ordered));
+        Assert.Equal(expected.Order(), rows.Take(kept).Order());
+        Assert.Equal(rows.Take(kept).Select(r => byRow[r]), scores.Take(kept));
+    }
+}
+
 /// <summary>
 /// The sampled starting threshold (large k, no filter) against a full sort, including inputs built to defeat the sample: the best
 /// rows all outside the sampled runs (the estimate is then too high and the call must fall back), or all inside them.

@@ -64,6 +64,38 @@ public class VectorKernelsTests
         }
     }
 
+    /// <summary>Scattered rows (any order, repeats), 0..9 of them (the four-row steps and the tail): each the bits DotRows gives it.</summary>
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void DotRowsAt_ScatteredRows_SameBitsAsDotRows(int dims)
+    {
+        var (m, q) = Data(dims, 3000 + dims);
+        var all = new float[Rows];
+        VectorKernels.DotRows(m, dims, q, all);
+        var rng = new Random(dims);
+        for (int count = 0; count <= 9; count++)
+        {
+            int[] rows = Enumerable.Range(0, count).Select(_ => rng.Next(Rows)).ToArray();
+            var scores = new float[count];
+
+            VectorKernels.DotRowsAt(m, dims, rows, q, scores);
+
+            Assert.Equal(rows.Select(r => BitConverter.SingleToInt32Bits(all[r])), scores.Select(BitConverter.SingleToInt32Bits));
+        }
+    }
+
+    [Fact]
+    public void DotRowsAt_RowOutsideTheMatrix_ThrowsAndWritesNothing()
+    {
+        var (m, q) = Data(8, 5);
+        var scores = new float[] { 7, 7 };
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => VectorKernels.DotRowsAt(m, 8, new[] { 0, Rows }, q, scores));
+        Assert.Throws<ArgumentOutOfRangeException>(() => VectorKernels.DotRowsAt(m, 8, new[] { -1, 0 }, q, scores));
+        Assert.Equal(new float[] { 7, 7 }, scores);
+        Assert.Throws<ArgumentException>(() => VectorKernels.DotRowsAt(m, 8, new[] { 0, 1, 2 }, q, scores));
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("1")]
