@@ -133,9 +133,12 @@ internal static class Mmr
     }
 
     /// <summary>
-    /// MMR without a tag cap over finite relevance (so the first pick is the first candidate): after each pick, one pass both
-    /// raises the candidates' highest similarity to a picked item and finds the next pick, with the same arithmetic and ties as
-    /// <see cref="Pick"/> after the update of the general loop (same picks).
+    /// MMR without a tag cap over finite relevance (so the first pick is the first candidate), lazily: a candidate's highest
+    /// similarity to the picked items only grows, so its value only falls, and the value it had when last brought up to date is an
+    /// upper bound. Each step brings up to date only the candidate with the best bound (ties by rank) until that one is up to date:
+    /// it is then the step's pick, the same one the general loop's full pass finds (the same arithmetic: each similarity the bits of
+    /// <see cref="VectorKernels.Dot"/>, the same value formula and ties), at a few dot products per step instead of one per
+    /// candidate. The second step computes every candidate's similarity to the first pick (one call of the four-rows-per-step kernel).
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(Common.HotPath.Optimize)]
     private static int Diversify(
@@ -151,52 +154,82 @@ internal static class Mmr
         ReadOnlySpan<float> rel = scratch.MmrRelevance.AsSpan(0, n);
         Span<float> maxSim = scratch.MmrMaxSim.AsSpan(0, n);
         Span<bool> taken = scratch.MmrTaken.AsSpan(0, n);
-        int dims = catalog.Dimensions;
+        Span<double> bound = scratch.MmrBound.AsSpan(0, n);
+        Span<int> upTo = scratch.MmrUpTo.AsSpan(0, n); // how many picks a candidate's highest similarity includes
         ReadOnlySpan<int> idRank = catalog.IdRank;
-        ReadOnlySpan<float> rows = Gather(catalog, candidates, scratch);
-        Span<float> sims = scratch.MmrSims.AsSpan(0, n);
         double dissimilarity = 1 - lambda;
-        int best = 0;
-        int chosen = 0;
-        while (true)
+        taken[0] = true;
+        picked[0] = 0;
+        int chosen = 1;
+        if (count == 1)
         {
+            return chosen;
+        }
+
+        VectorKernels.DotRowsAt(catalog.Vectors, catalog.Dimensions, candidates, catalog.Row(candidates[0]), maxSim);
+        for (int i = 0; i < n; i++)
+        {
+            bound[i] = (lambda * rel[i]) - (dissimilarity * maxSim[i]);
+            upTo[i] = 1;
+        }
+
+        while (chosen < count)
+        {
+            int best;
+            while (true)
+            {
+                best = BestBound(bound, taken, candidates, relevance, idRank);
+                if (best < 0)
+                {
+                    return chosen;
+                }
+
+                if (upTo[best] == chosen)
+                {
+                    break;
+                }
+
+                var row = catalog.Row(candidates[best]);
+                float most = maxSim[best];
+                for (int p = upTo[best]; p < chosen; p++)
+                {
+                    float sim = VectorKernels.Dot(row, catalog.Row(candidates[picked[p]]));
+                    most = sim > most ? sim : most;
+                }
+
+                maxSim[best] = most;
+                bound[best] = (lambda * rel[best]) - (dissimilarity * most);
+                upTo[best] = chosen;
+            }
+
             taken[best] = true;
             picked[chosen++] = best;
-            if (chosen == count)
+        }
+
+        return chosen;
+    }
+
+    /// <summary>The candidate not taken with the highest bound, ties to the better-ranked one; -1 when every one is taken.</summary>
+    private static int BestBound(ReadOnlySpan<double> bound, ReadOnlySpan<bool> taken, ReadOnlySpan<int> candidates, ReadOnlySpan<float> relevance, ReadOnlySpan<int> idRank)
+    {
+        int best = -1;
+        double bestValue = double.NegativeInfinity;
+        for (int i = 0; i < bound.Length; i++)
+        {
+            if (taken[i])
             {
-                return chosen;
+                continue;
             }
 
-            VectorKernels.DotRows(rows, dims, rows.Slice(best * dims, dims), sims);
-            best = -1;
-            double bestValue = double.NegativeInfinity;
-            for (int i = 0; i < n; i++)
+            double value = bound[i];
+            if (value > bestValue || (value == bestValue && RanksBefore(i, best, candidates, relevance, idRank)))
             {
-                if (taken[i])
-                {
-                    continue;
-                }
-
-                float most = maxSim[i];
-                if (sims[i] > most)
-                {
-                    most = sims[i];
-                    maxSim[i] = most;
-                }
-
-                double value = (lambda * rel[i]) - (dissimilarity * most);
-                if (value > bestValue || (value == bestValue && RanksBefore(i, best, candidates, relevance, idRank)))
-                {
-                    bestValue = value;
-                    best = i;
-                }
-            }
-
-            if (best < 0)
-            {
-                return chosen;
+                bestValue = value;
+                best = i;
             }
         }
+
+        return best;
     }
 
     /// <summary>Copies the candidates' rows into one contiguous block (candidates x dimensions) of the scratch.</summary>

@@ -22,6 +22,8 @@ internal sealed class PolicyScratch
     public bool[] MmrTaken = Array.Empty<bool>();
     public float[] MmrRows = Array.Empty<float>(); // the candidates' rows gathered contiguously (candidates x dimensions)
     public float[] MmrSims = Array.Empty<float>(); // one pick's similarity to every candidate
+    public double[] MmrBound = Array.Empty<double>(); // lazy MMR: each candidate's value when last brought up to date
+    public int[] MmrUpTo = Array.Empty<int>(); // lazy MMR: the picks each candidate's highest similarity includes
     public int[] Picked = Array.Empty<int>();
     public int[] PoolRows = Array.Empty<int>();
     public double[] PoolWeights = Array.Empty<double>();
@@ -61,6 +63,8 @@ internal sealed class PolicyScratch
         ScratchArray.Grow(ref MmrMaxSim, candidates);
         ScratchArray.Grow(ref MmrTaken, candidates);
         ScratchArray.Grow(ref MmrSims, candidates);
+        ScratchArray.Grow(ref MmrBound, candidates);
+        ScratchArray.Grow(ref MmrUpTo, candidates);
         ScratchArray.Grow(ref PoolRows, candidates * 2);
         ScratchArray.Grow(ref PoolWeights, candidates * 2);
         ScratchArray.Grow(ref Picked, count);
