@@ -96,6 +96,7 @@ internal sealed class SuggestPolicy
         var filter = new CallFilter(catalog.Ids, catalog.Tags, settings.Call);
         int candidates;
         int ordered = count + (epsilon > 0 ? _options.ExplorationPoolSize : 0); // the candidates the pool may read in order
+        bool asSet = settings.MaxPerTag <= 0 && ordered < greedyPool; // the greedy candidates as a set, the best `ordered` sorted
         if (request.Rescorer is { } rescorer)
         {
             int wanted = Math.Min(n, candidateCount + CandidateRescorer.Margin(candidateCount));
@@ -104,10 +105,9 @@ internal sealed class SuggestPolicy
             // Selected, not sorted: rescoring changes the scores, so the candidates are ranked once, after it, as the exact path
             // below ranks them (without a tag cap: the greedy candidates as a set, the best `ordered` of them sorted).
             candidates = TopK.SelectBest(blended, catalog.IdRank, wanted, 1, ref filter, scratch.Candidates, scratch.CandidateScores);
-            bool asSet = settings.MaxPerTag <= 0 && ordered < greedyPool;
             candidates = Rescore(rescorer, blended, scratch, candidates, asSet ? greedyPool : candidateCount, asSet ? ordered : candidateCount, penalized, catalog.IdRank);
         }
-        else if (settings.MaxPerTag <= 0 && ordered < greedyPool)
+        else if (asSet)
         {
             // Without a tag cap, MMR reads the greedy candidates as a set (ties compared by rank) and the exploration pool reads at
             // most the best count + ExplorationPoolSize in order (it takes the best that are not in the list): only those are

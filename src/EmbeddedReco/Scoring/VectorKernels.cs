@@ -173,26 +173,7 @@ internal static class VectorKernels
                 Prefetch.Ahead(ref r0, 4 * dimensions * sizeof(float), (long)(rows - r) * dimensions * sizeof(float));
             }
 
-            Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
-            for (int d = 0; d < vecEnd; d += Vector256<float>.Count)
-            {
-                Vector256<float> qv = Vector256.LoadUnsafe(ref q, (nuint)d);
-                a0 = MulAdd(Vector256.LoadUnsafe(ref r0, (nuint)d), qv, a0);
-                a1 = MulAdd(Vector256.LoadUnsafe(ref r1, (nuint)d), qv, a1);
-                a2 = MulAdd(Vector256.LoadUnsafe(ref r2, (nuint)d), qv, a2);
-                a3 = MulAdd(Vector256.LoadUnsafe(ref r3, (nuint)d), qv, a3);
-            }
-
-            float s0 = Vector256.Sum(a0), s1 = Vector256.Sum(a1), s2 = Vector256.Sum(a2), s3 = Vector256.Sum(a3);
-            for (int d = vecEnd; d < dimensions; d++)
-            {
-                float qd = Unsafe.Add(ref q, d);
-                s0 += Unsafe.Add(ref r0, d) * qd;
-                s1 += Unsafe.Add(ref r1, d) * qd;
-                s2 += Unsafe.Add(ref r2, d) * qd;
-                s3 += Unsafe.Add(ref r3, d) * qd;
-            }
-
+            FourRows(ref r0, ref r1, ref r2, ref r3, ref q, dimensions, vecEnd, out float s0, out float s1, out float s2, out float s3);
             scores[r] = s0;
             scores[r + 1] = s1;
             scores[r + 2] = s2;
@@ -232,26 +213,7 @@ internal static class VectorKernels
             ref float r1 = ref Unsafe.Add(ref m, (nint)rows[i + 1] * dimensions);
             ref float r2 = ref Unsafe.Add(ref m, (nint)rows[i + 2] * dimensions);
             ref float r3 = ref Unsafe.Add(ref m, (nint)rows[i + 3] * dimensions);
-            Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
-            for (int d = 0; d < vecEnd; d += Vector256<float>.Count)
-            {
-                Vector256<float> qv = Vector256.LoadUnsafe(ref q, (nuint)d);
-                a0 = MulAdd(Vector256.LoadUnsafe(ref r0, (nuint)d), qv, a0);
-                a1 = MulAdd(Vector256.LoadUnsafe(ref r1, (nuint)d), qv, a1);
-                a2 = MulAdd(Vector256.LoadUnsafe(ref r2, (nuint)d), qv, a2);
-                a3 = MulAdd(Vector256.LoadUnsafe(ref r3, (nuint)d), qv, a3);
-            }
-
-            float s0 = Vector256.Sum(a0), s1 = Vector256.Sum(a1), s2 = Vector256.Sum(a2), s3 = Vector256.Sum(a3);
-            for (int d = vecEnd; d < dimensions; d++)
-            {
-                float qd = Unsafe.Add(ref q, d);
-                s0 += Unsafe.Add(ref r0, d) * qd;
-                s1 += Unsafe.Add(ref r1, d) * qd;
-                s2 += Unsafe.Add(ref r2, d) * qd;
-                s3 += Unsafe.Add(ref r3, d) * qd;
-            }
-
+            FourRows(ref r0, ref r1, ref r2, ref r3, ref q, dimensions, vecEnd, out float s0, out float s1, out float s2, out float s3);
             scores[i] = s0;
             scores[i + 1] = s1;
             scores[i + 2] = s2;
@@ -261,6 +223,37 @@ internal static class VectorKernels
         for (; i < rows.Length; i++)
         {
             scores[i] = Dot(matrix.AsSpan(rows[i] * dimensions, dimensions), query);
+        }
+    }
+
+    /// <summary>
+    /// One step of the Vector256 kernels: the dots of four rows with the query, each with its own accumulator (the same operations
+    /// in the same order for every row, so a row's bits do not depend on the rows it is scored with).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FourRows(ref float r0, ref float r1, ref float r2, ref float r3, ref float q, int dimensions, int vecEnd, out float s0, out float s1, out float s2, out float s3)
+    {
+        Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+        for (int d = 0; d < vecEnd; d += Vector256<float>.Count)
+        {
+            Vector256<float> qv = Vector256.LoadUnsafe(ref q, (nuint)d);
+            a0 = MulAdd(Vector256.LoadUnsafe(ref r0, (nuint)d), qv, a0);
+            a1 = MulAdd(Vector256.LoadUnsafe(ref r1, (nuint)d), qv, a1);
+            a2 = MulAdd(Vector256.LoadUnsafe(ref r2, (nuint)d), qv, a2);
+            a3 = MulAdd(Vector256.LoadUnsafe(ref r3, (nuint)d), qv, a3);
+        }
+
+        s0 = Vector256.Sum(a0);
+        s1 = Vector256.Sum(a1);
+        s2 = Vector256.Sum(a2);
+        s3 = Vector256.Sum(a3);
+        for (int d = vecEnd; d < dimensions; d++)
+        {
+            float qd = Unsafe.Add(ref q, d);
+            s0 += Unsafe.Add(ref r0, d) * qd;
+            s1 += Unsafe.Add(ref r1, d) * qd;
+            s2 += Unsafe.Add(ref r2, d) * qd;
+            s3 += Unsafe.Add(ref r3, d) * qd;
         }
     }
 
